@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT */
+/* vpmemctl inventory: what each resource class holds, as Nova reports it to
+ * Placement, or (-l) each configured namespace. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+
+struct inventory_args {
+	struct common_opts *co;
+	bool list;
+	const char *generation;
+	uint64_t gen;
+	enum out_format format;
+};
+
+enum { OPT_GENERATION = 0x200 };
+
+static const struct argp_option options[] = {
+	{ "list", 'l', NULL, 0, "List each configured namespace instead", 0 },
+	{ "generation", OPT_GENERATION, "N", 0,
+	  "With -f placement: the resource provider generation to put in the body", 0 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	struct inventory_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		common_child_init(state, a->co);
+		break;
+	case 'l':
+		a->list = true;
+		break;
+	case OPT_GENERATION:
+		if (parse_u64(arg, &a->gen) < 0)
+			argp_error(state, "--generation: '%s' is not a non-negative integer", arg);
+		a->generation = arg;
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		a->format = common_check(state, a->co, FMT_TABLE | FMT_JSON | FMT_PLACEMENT);
+		if (a->list && a->format == FMT_PLACEMENT)
+			argp_error(state, "--list cannot be combined with -f placement");
+		if (a->generation && a->format != FMT_PLACEMENT)
+			argp_error(state, "--generation goes with -f placement");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children[] = {
+	{ &common_argp, 0, "Common options:", 1 },
+	{ 0 }
+};
+
+static const struct argp argp = {
+	options, parse, NULL,
+	"Show the vPMEM inventory of this host per resource class: total, reserved "
+	"(quarantined), used, free, and the unit limits Nova reports to Placement."
+	"\vFormats: table, json, placement (the body of Placement's "
+	"PUT /resource_providers/{uuid}/inventories).",
+	children, NULL, NULL
+};
+
+static const char *num(char *buf, size_t len, uint64_t v)
+{
+	snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+static void print_classes_table(const struct pool *pool)
+{
+	static const char *const headers[] = {
+		"RESOURCE_CLASS", "LABEL", ">TOTAL", ">RESERVED", ">USED", ">FREE",
+		">MIN_UNIT", ">MAX_UNIT", ">STEP_SIZE", ">ALLOCATION_RATIO",
+	};
+	struct table *t = table_new(ARRAY_SIZE(headers), headers);
+
+	for (size_t i = 0; i < pool->n_rc; i++) {
+		const struct pool_rc *rc = &pool->rc[i];
+		char total[24], reserved[24], used[24], fr[24], max[24];
+
+		table_add(t, rc->label->rc, rc->label->label, num(total, 24, rc->total),
+			  num(reserved, 24, rc->reserved), num(used, 24, rc->used),
+			  num(fr, 24, rc->free), "1", num(max, 24, rc->total), "1", "1.0");
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+static void print_namespaces_table(const struct pool *pool)
+{
+	static const char *const headers[] = {
+		"NAME", "LABEL", "DEV", "DEVPATH", ">SIZE", ">ALIGN", ">NUMA", "STATE", "INSTANCE",
+	};
+	struct table *t = table_new(ARRAY_SIZE(headers), headers);
+
+	for (size_t i = 0; i < pool->n; i++) {
+		const struct pool_ns *p = &pool->ns[i];
+		char size[32], align[32], numa[16];
+
+		snprintf(numa, sizeof(numa), "%d", p->host->numa_node);
+		table_add(t, p->name, p->label->label, p->host->dev, p->devpath,
+			  format_size(p->host->size, size, sizeof(size)),
+			  format_size(p->host->align, align, sizeof(align)),
+			  p->host->numa_node >= 0 ? numa : NULL, ns_state_name(p->state),
+			  p->instance);
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+/* The unit limits Nova sets for every vPMEM class; the rest are counts. */
+static void add_units(cJSON *o, const struct pool_rc *rc)
+{
+	cJSON_AddItemToObject(o, "min_unit", json_u64(1));
+	cJSON_AddItemToObject(o, "max_unit", json_u64(rc->total));
+	cJSON_AddItemToObject(o, "step_size", json_u64(1));
+	/* "1.0" as Nova sends it; cJSON would print a whole double as "1". */
+	cJSON_AddItemToObject(o, "allocation_ratio", cJSON_CreateRaw("1.0"));
+}
+
+static cJSON *json_namespace(const struct pool_ns *p)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "name", p->name);
+	cJSON_AddStringToObject(o, "label", p->label->label);
+	cJSON_AddStringToObject(o, "resource_class", p->label->rc);
+	cJSON_AddStringToObject(o, "dev", p->host->dev);
+	cJSON_AddItemToObject(o, "devpath", json_str_or_null(p->devpath));
+	cJSON_AddItemToObject(o, "uuid", json_str_or_null(p->host->uuid));
+	cJSON_AddItemToObject(o, "size", json_u64(p->host->size));
+	cJSON_AddItemToObject(o, "align", json_u64(p->host->align));
+	cJSON_AddItemToObject(o, "numa_node", p->host->numa_node >= 0
+			      ? cJSON_CreateNumber(p->host->numa_node) : cJSON_CreateNull());
+	cJSON_AddStringToObject(o, "state", ns_state_name(p->state));
+	cJSON_AddItemToObject(o, "instance", json_str_or_null(p->instance));
+	return o;
+}
+
+static cJSON *json_inventory(const struct pool *pool)
+{
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *classes = cJSON_AddArrayToObject(doc, "resource_classes");
+	cJSON *nss = cJSON_AddArrayToObject(doc, "namespaces");
+
+	for (size_t i = 0; i < pool->n_rc; i++) {
+		const struct pool_rc *rc = &pool->rc[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "resource_class", rc->label->rc);
+		cJSON_AddStringToObject(o, "label", rc->label->label);
+		cJSON_AddItemToObject(o, "total", json_u64(rc->total));
+		cJSON_AddItemToObject(o, "reserved", json_u64(rc->reserved));
+		cJSON_AddItemToObject(o, "used", json_u64(rc->used));
+		cJSON_AddItemToObject(o, "free", json_u64(rc->free));
+		add_units(o, rc);
+		cJSON_AddItemToArray(classes, o);
+	}
+	for (size_t i = 0; i < pool->n; i++)
+		cJSON_AddItemToArray(nss, json_namespace(&pool->ns[i]));
+	return doc;
+}
+
+/* The body of PUT /resource_providers/{uuid}/inventories. */
+static cJSON *json_placement(const struct pool *pool, const struct inventory_args *a)
+{
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *inv;
+
+	if (a->generation)
+		cJSON_AddItemToObject(doc, "resource_provider_generation", json_u64(a->gen));
+	inv = cJSON_AddObjectToObject(doc, "inventories");
+	for (size_t i = 0; i < pool->n_rc; i++) {
+		const struct pool_rc *rc = &pool->rc[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddItemToObject(o, "total", json_u64(rc->total));
+		cJSON_AddItemToObject(o, "reserved", json_u64(rc->reserved));
+		add_units(o, rc);
+		cJSON_AddItemToObject(inv, rc->label->rc, o);
+	}
+	return doc;
+}
+
+int cmd_inventory(int argc, char **argv, struct common_opts *co)
+{
+	struct inventory_args a = { .co = co };
+	struct vpm_ctx ctx;
+	int r;
+
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	r = ctx_open(&ctx, co);
+	if (r != EXIT_OK)
+		goto out;
+	switch (a.format) {
+	case FMT_JSON:
+		r = json_emit(json_inventory(&ctx.pool));
+		break;
+	case FMT_PLACEMENT:
+		r = json_emit(json_placement(&ctx.pool, &a));
+		break;
+	default:
+		if (a.list)
+			print_namespaces_table(&ctx.pool);
+		else
+			print_classes_table(&ctx.pool);
+		r = fflush(stdout) == EOF ? -1 : 0;
+	}
+	if (r < 0) {
+		log_error("cannot write the inventory to standard output");
+		r = EXIT_FAIL;
+	}
+out:
+	ctx_close(&ctx);
+	return r;
+}

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/* The snapshot implementation of the host: `ndctl list -X` output saved to a
+ * file. ndctl prints a lone object instead of an array when it lists exactly
+ * one namespace, and nests namespaces under "regions" with -R; all are read. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "host.h"
+#include "util.h"
+
+/* Sizes travel as JSON numbers (doubles); beyond 2^53 they are no longer exact. */
+#define JSON_EXACT_MAX 9007199254740992.0
+
+static int fail(char **err, char *msg)
+{
+	*err = msg;
+	return -EINVAL;
+}
+
+static const char *ns_label(const cJSON *jns, size_t idx, char *buf, size_t len)
+{
+	const cJSON *dev = cJSON_GetObjectItemCaseSensitive(jns, "dev");
+
+	if (cJSON_IsString(dev))
+		snprintf(buf, len, "namespace entry %zu (%s)", idx, dev->valuestring);
+	else
+		snprintf(buf, len, "namespace entry %zu", idx);
+	return buf;
+}
+
+static int get_u64(const cJSON *obj, const char *key, bool required, uint64_t *out,
+		   const char *where, char **err)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!j) {
+		if (required)
+			return fail(err, xasprintf("%s: no \"%s\"", where, key));
+		return 0;
+	}
+	if (cJSON_IsString(j))
+		return fail(err, xasprintf("%s: \"%s\" is the string \"%s\", not a number of bytes "
+					   "(save the snapshot without -u)", where, key, j->valuestring));
+	if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > JSON_EXACT_MAX ||
+	    floor(j->valuedouble) != j->valuedouble)
+		return fail(err, xasprintf("%s: \"%s\" is not a whole number of bytes", where, key));
+	*out = (uint64_t)j->valuedouble;
+	return 0;
+}
+
+static int get_str(const cJSON *obj, const char *key, char **out, const char *where, char **err)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!j || cJSON_IsNull(j))
+		return 0;
+	if (!cJSON_IsString(j))
+		return fail(err, xasprintf("%s: \"%s\" is not a string", where, key));
+	if (j->valuestring[0])
+		*out = xstrdup(j->valuestring);
+	return 0;
+}
+
+static int parse_ns(const cJSON *jns, size_t idx, struct host_ns *ns, char **err)
+{
+	char where[128];
+	const cJSON *j, *region;
+	int r;
+
+	ns_label(jns, idx, where, sizeof(where));
+	*ns = (struct host_ns){ .numa_node = -1, .enabled = true };
+	if (!cJSON_IsObject(jns))
+		return fail(err, xasprintf("%s: not a JSON object", where));
+	j = cJSON_GetObjectItemCaseSensitive(jns, "dev");
+	if (!cJSON_IsString(j) || !j->valuestring[0])
+		return fail(err, xasprintf("%s: no \"dev\" string", where));
+	ns->dev = xstrdup(j->valuestring);
+
+	if ((r = get_str(jns, "name", &ns->name, where, err)) < 0 ||
+	    (r = get_str(jns, "mode", &ns->mode, where, err)) < 0 ||
+	    (r = get_str(jns, "uuid", &ns->uuid, where, err)) < 0 ||
+	    (r = get_str(jns, "chardev", &ns->chardev, where, err)) < 0 ||
+	    (r = get_u64(jns, "size", true, &ns->size, where, err)) < 0 ||
+	    (r = get_u64(jns, "align", false, &ns->align, where, err)) < 0)
+		return r;
+	if (!ns->mode)
+		ns->mode = xstrdup("unknown");
+
+	j = cJSON_GetObjectItemCaseSensitive(jns, "numa_node");
+	if (j) {
+		if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > 65535 ||
+		    floor(j->valuedouble) != j->valuedouble)
+			return fail(err, xasprintf("%s: \"numa_node\" is not a node number", where));
+		ns->numa_node = (int)j->valuedouble;
+	}
+
+	j = cJSON_GetObjectItemCaseSensitive(jns, "state");
+	if (cJSON_IsString(j) && streq(j->valuestring, "disabled"))
+		ns->enabled = false;
+
+	/* The region alignment is what the device maps at; it wins over the
+	 * namespace's own "align", as Nova takes daxregion.align. */
+	region = cJSON_GetObjectItemCaseSensitive(jns, "daxregion");
+	if (region) {
+		const cJSON *devs, *dev0;
+
+		if (!cJSON_IsObject(region))
+			return fail(err, xasprintf("%s: \"daxregion\" is not an object", where));
+		if ((r = get_u64(region, "align", false, &ns->align, where, err)) < 0)
+			return r;
+		devs = cJSON_GetObjectItemCaseSensitive(region, "devices");
+		if (devs && !cJSON_IsArray(devs))
+			return fail(err, xasprintf("%s: \"daxregion.devices\" is not an array", where));
+		dev0 = cJSON_GetArrayItem(devs, 0);
+		if (dev0) {
+			free(ns->chardev);
+			ns->chardev = NULL;
+			if ((r = get_str(dev0, "chardev", &ns->chardev, where, err)) < 0)
+				return r;
+			j = cJSON_GetObjectItemCaseSensitive(dev0, "state");
+			if (cJSON_IsString(j) && streq(j->valuestring, "disabled"))
+				ns->enabled = false;
+		}
+	}
+	if (ns->chardev && (strchr(ns->chardev, '/') || streq(ns->chardev, "..")))
+		return fail(err, xasprintf("%s: \"chardev\" \"%s\" is not a device name", where,
+					   ns->chardev));
+	return 0;
+}
+
+static int add_list(const cJSON *list, struct host *h, char **err)
+{
+	const cJSON *jns;
+
+	cJSON_ArrayForEach(jns, list) {
+		struct host_ns ns;
+		int r = parse_ns(jns, h->n, &ns, err);
+
+		if (r < 0) {
+			host_ns_clear(&ns);
+			return r;
+		}
+		h->ns = xreallocarray(h->ns, h->n + 1, sizeof(*h->ns));
+		h->ns[h->n++] = ns;
+	}
+	return 0;
+}
+
+static int add_regions(const cJSON *regions, struct host *h, char **err)
+{
+	const cJSON *region;
+
+	cJSON_ArrayForEach(region, regions) {
+		const cJSON *list = cJSON_GetObjectItemCaseSensitive(region, "namespaces");
+		int r;
+
+		if (!list)
+			continue;
+		if (!cJSON_IsArray(list))
+			return fail(err, xstrdup("\"namespaces\" of a region is not an array"));
+		if ((r = add_list(list, h, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void where_in_text(const char *text, const char *at, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (const char *p = text; p < at && *p; p++) {
+		if (*p == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+int host_parse_snapshot(const char *text, struct host *h, char **err)
+{
+	const char *end = NULL;
+	cJSON *root;
+	const cJSON *j;
+	int r;
+
+	*h = (struct host){ 0 };
+	*err = NULL;
+	if (str_is_blank(text))
+		return 0; /* ndctl prints nothing at all when it finds nothing */
+	root = cJSON_ParseWithOpts(text, &end, true);
+	if (!root) {
+		int line, col;
+
+		where_in_text(text, end ? end : text, &line, &col);
+		return fail(err, xasprintf("not valid JSON (line %d, column %d)", line, col));
+	}
+	if (cJSON_IsArray(root)) {
+		r = add_list(root, h, err);
+	} else if (!cJSON_IsObject(root)) {
+		r = fail(err, xstrdup("expected a JSON array or object of namespaces"));
+	} else if (cJSON_GetObjectItemCaseSensitive(root, "dev")) {
+		struct host_ns ns;
+
+		r = parse_ns(root, 0, &ns, err);
+		if (r < 0) {
+			host_ns_clear(&ns);
+		} else {
+			h->ns = xmalloc(sizeof(*h->ns));
+			h->ns[h->n++] = ns;
+		}
+	} else if ((j = cJSON_GetObjectItemCaseSensitive(root, "namespaces"))) {
+		r = cJSON_IsArray(j) ? add_list(j, h, err)
+				     : fail(err, xstrdup("\"namespaces\" is not an array"));
+	} else if ((j = cJSON_GetObjectItemCaseSensitive(root, "regions"))) {
+		r = cJSON_IsArray(j) ? add_regions(j, h, err)
+				     : fail(err, xstrdup("\"regions\" is not an array"));
+	} else {
+		r = fail(err, xstrdup("object has neither \"dev\", \"namespaces\" nor \"regions\""));
+	}
+	cJSON_Delete(root);
+	if (r < 0)
+		host_free(h);
+	return r;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+#include "output.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "util.h"
+
+enum out_format format_parse(const char *name, unsigned allowed)
+{
+	static const struct { const char *name; enum out_format f; } formats[] = {
+		{ "table", FMT_TABLE }, { "json", FMT_JSON }, { "placement", FMT_PLACEMENT },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (streq(name, formats[i].name) && (allowed & formats[i].f))
+			return formats[i].f;
+	return 0;
+}
+
+struct table {
+	size_t ncols, nrows;
+	const char *const *headers;
+	char **cells;
+};
+
+struct table *table_new(size_t ncols, const char *const *headers)
+{
+	struct table *t = xcalloc(1, sizeof(*t));
+
+	t->ncols = ncols;
+	t->headers = headers;
+	return t;
+}
+
+void table_add(struct table *t, ...)
+{
+	va_list ap;
+
+	t->cells = xreallocarray(t->cells, (t->nrows + 1) * t->ncols, sizeof(*t->cells));
+	va_start(ap, t);
+	for (size_t c = 0; c < t->ncols; c++) {
+		const char *s = va_arg(ap, const char *);
+
+		t->cells[t->nrows * t->ncols + c] = xstrdup(s ? s : "-");
+	}
+	va_end(ap);
+	t->nrows++;
+}
+
+static const char *header_text(const struct table *t, size_t c)
+{
+	return t->headers[c] + (t->headers[c][0] == '>');
+}
+
+void table_print(const struct table *t, FILE *f)
+{
+	_cleanup_free_ size_t *w = xcalloc(t->ncols, sizeof(*w));
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		w[c] = strlen(header_text(t, c));
+		for (size_t r = 0; r < t->nrows; r++) {
+			size_t len = strlen(t->cells[r * t->ncols + c]);
+
+			if (len > w[c])
+				w[c] = len;
+		}
+	}
+	for (size_t r = 0; r <= t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *s = r == 0 ? header_text(t, c) : t->cells[(r - 1) * t->ncols + c];
+			bool right = t->headers[c][0] == '>';
+			bool last = c + 1 == t->ncols;
+
+			if (right)
+				fprintf(f, "%*s", (int)w[c], s);
+			else if (last)
+				fputs(s, f);
+			else
+				fprintf(f, "%-*s", (int)w[c], s);
+			fputs(last ? "\n" : "  ", f);
+		}
+	}
+}
+
+void table_free(struct table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t);
+}
+
+cJSON *json_u64(uint64_t v)
+{
+	/* Exact up to 2^53 bytes (8 PiB), beyond any namespace. */
+	return cJSON_CreateNumber((double)v);
+}
+
+cJSON *json_str_or_null(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+int json_emit(cJSON *doc)
+{
+	char *text = cJSON_Print(doc);
+	int r = 0;
+
+	cJSON_Delete(doc);
+	if (!text) {
+		fputs("vpmemctl: out of memory\n", stderr);
+		exit(1);
+	}
+	if (puts(text) == EOF || fflush(stdout) == EOF)
+		r = -EIO;
+	free(text);
+	return r;
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+#include "pmemconf.h"
+
+#include <ctype.h>
+#include <string.h>
+
+char *ns_resource_class(const char *label)
+{
+	static const char prefix[] = "CUSTOM_PMEM_NAMESPACE_";
+	char *rc = xmalloc(sizeof(prefix) + strlen(label));
+	char *o = stpcpy(rc, prefix);
+
+	for (const unsigned char *p = (const unsigned char *)label; *p;) {
+		if (isalnum(*p) && *p < 0x80) {
+			*o++ = (char)toupper(*p++);
+			continue;
+		}
+		*o++ = '_';
+		while (*p && !(isalnum(*p) && *p < 0x80))
+			p++;
+	}
+	*o = '\0';
+	return rc;
+}
+
+const struct pmem_label *pmem_conf_find_label(const struct pmem_conf *conf, const char *label)
+{
+	for (size_t i = 0; i < conf->n_labels; i++)
+		if (streq(conf->labels[i].label, label))
+			return &conf->labels[i];
+	return NULL;
+}
+
+static struct pmem_label *label_get(struct pmem_conf *conf, const char *label,
+				    struct strv *problems, size_t *nprob)
+{
+	struct pmem_label *l = (struct pmem_label *)pmem_conf_find_label(conf, label);
+	char *rc;
+
+	if (l)
+		return l; /* "6GB:ns0,6GB:ns1" is one label written twice */
+	rc = ns_resource_class(label);
+	for (size_t i = 0; i < conf->n_labels; i++) {
+		if (streq(conf->labels[i].rc, rc)) {
+			strv_pushf(problems, "labels '%s' and '%s' both give resource class %s",
+				   conf->labels[i].label, label, rc);
+			(*nprob)++;
+			free(rc);
+			return NULL;
+		}
+	}
+	if (strlen(rc) > RC_NAME_MAX) {
+		strv_pushf(problems, "label '%.40s...': resource class name is %zu characters, "
+			   "more than %d", label, strlen(rc), RC_NAME_MAX);
+		(*nprob)++;
+		free(rc);
+		return NULL;
+	}
+	conf->labels = xreallocarray(conf->labels, conf->n_labels + 1, sizeof(*conf->labels));
+	l = &conf->labels[conf->n_labels++];
+	*l = (struct pmem_label){ .label = xstrdup(label), .rc = rc };
+	return l;
+}
+
+static const char *owner_of(const struct pmem_conf *conf, const char *name)
+{
+	for (size_t i = 0; i < conf->n_labels; i++)
+		for (size_t j = 0; j < conf->labels[i].n_names; j++)
+			if (streq(conf->labels[i].names[j], name))
+				return conf->labels[i].label;
+	return NULL;
+}
+
+static void parse_entry(char *entry, struct pmem_conf *conf, struct strv *problems,
+			size_t *nprob)
+{
+	char *colon = strchr(entry, ':');
+	char *label, *names, *name, *save = NULL;
+	struct pmem_label *l;
+
+	if (!colon) {
+		strv_pushf(problems, "entry '%s': no ':' between label and namespaces "
+			   "(expected LABEL:NS[|NS...])", entry);
+		(*nprob)++;
+		return;
+	}
+	*colon = '\0';
+	label = strtrim(entry);
+	names = colon + 1;
+	if (!*label) {
+		strv_pushf(problems, "entry ':%s': empty label", strtrim(names));
+		(*nprob)++;
+		return;
+	}
+	l = label_get(conf, label, problems, nprob);
+	if (!l)
+		return;
+
+	/* strtok would merge "ns0||ns1"; an empty name is a mistake to report. */
+	for (name = names;; name = save + 1) {
+		const char *owner;
+
+		save = strchr(name, '|');
+		if (save)
+			*save = '\0';
+		name = strtrim(name);
+		if (!*name) {
+			strv_pushf(problems, "label '%s': empty namespace name", label);
+			(*nprob)++;
+		} else if ((owner = owner_of(conf, name))) {
+			if (streq(owner, label))
+				strv_pushf(problems, "label '%s', namespace '%s': listed twice",
+					   label, name);
+			else
+				strv_pushf(problems, "label '%s', namespace '%s': already listed "
+					   "under label '%s'", label, name, owner);
+			(*nprob)++;
+		} else {
+			l->names = xreallocarray(l->names, l->n_names + 1, sizeof(*l->names));
+			l->names[l->n_names++] = xstrdup(name);
+		}
+		if (!save)
+			break;
+	}
+}
+
+size_t pmem_conf_parse(const char *spec, struct pmem_conf *conf, struct strv *problems)
+{
+	_cleanup_free_ char *copy = xstrdup(spec);
+	size_t nprob = 0;
+	char *entry, *next;
+
+	*conf = (struct pmem_conf){ 0 };
+	for (entry = copy; entry; entry = next) {
+		next = strchr(entry, ',');
+		if (next)
+			*next++ = '\0';
+		entry = strtrim(entry);
+		if (!*entry)
+			continue; /* "a:x, ,b:y" and a trailing comma, as oslo's lists */
+		parse_entry(entry, conf, problems, &nprob);
+	}
+	return nprob;
+}
+
+void pmem_conf_free(struct pmem_conf *conf)
+{
+	for (size_t i = 0; i < conf->n_labels; i++) {
+		struct pmem_label *l = &conf->labels[i];
+
+		for (size_t j = 0; j < l->n_names; j++)
+			free(l->names[j]);
+		free(l->names);
+		free(l->label);
+		free(l->rc);
+	}
+	free(conf->labels);
+	*conf = (struct pmem_conf){ 0 };
+}

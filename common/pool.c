@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+#include "pool.h"
+
+#include <string.h>
+
+const char *ns_state_name(enum ns_state s)
+{
+	switch (s) {
+	case NS_CLAIMED:     return "claimed";
+	case NS_QUARANTINED: return "quarantined";
+	default:             return "free";
+	}
+}
+
+/* Configured names are looked up in a sorted index of the host's named
+ * namespaces, so resolving n names costs n log n, not n squared. */
+struct host_index {
+	const struct host_ns **by_name;
+	size_t n;
+};
+
+static int cmp_ns_name(const void *a, const void *b)
+{
+	const struct host_ns *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static void index_build(const struct host *host, struct host_index *idx)
+{
+	idx->by_name = xcalloc(host->n, sizeof(*idx->by_name));
+	idx->n = 0;
+	for (size_t i = 0; i < host->n; i++)
+		if (host->ns[i].name)
+			idx->by_name[idx->n++] = &host->ns[i];
+	qsort(idx->by_name, idx->n, sizeof(*idx->by_name), cmp_ns_name);
+}
+
+static const struct host_ns *index_find(const struct host_index *idx, const char *name,
+					size_t *count)
+{
+	struct host_ns key = { .name = (char *)name };
+	const struct host_ns *kp = &key;
+	const struct host_ns **hit = bsearch(&kp, idx->by_name, idx->n, sizeof(*idx->by_name),
+					     cmp_ns_name);
+	const struct host_ns **lo, **hi;
+
+	*count = 0;
+	if (!hit)
+		return NULL;
+	for (lo = hit; lo > idx->by_name && streq(lo[-1]->name, name); lo--)
+		;
+	for (hi = hit; hi + 1 < idx->by_name + idx->n && streq(hi[1]->name, name); hi++)
+		;
+	*count = (size_t)(hi - lo) + 1;
+	return *lo;
+}
+
+static const struct host_ns *resolve(const struct pmem_label *l, const char *name,
+				     const struct host *host, const struct host_index *idx,
+				     struct strv *problems)
+{
+	size_t count;
+	const struct host_ns *ns = index_find(idx, name, &count);
+
+	if (!ns) {
+		strv_pushf(problems, "label '%s', namespace '%s': not found on the host (%s)",
+			   l->label, name, host->origin ? host->origin : "host");
+		return NULL;
+	}
+	if (count > 1) {
+		strv_pushf(problems, "label '%s', namespace '%s': %zu namespaces on the host "
+			   "carry this name; rename all but one", l->label, name, count);
+		return NULL;
+	}
+	if (!streq(ns->mode, "devdax")) {
+		strv_pushf(problems, "label '%s', namespace '%s' (%s): mode is %s, not devdax",
+			   l->label, name, ns->dev, ns->mode);
+		return NULL;
+	}
+	if (!ns->enabled) {
+		strv_pushf(problems, "label '%s', namespace '%s' (%s): disabled",
+			   l->label, name, ns->dev);
+		return NULL;
+	}
+	if (!ns->chardev) {
+		strv_pushf(problems, "label '%s', namespace '%s' (%s): no character device",
+			   l->label, name, ns->dev);
+		return NULL;
+	}
+	return ns;
+}
+
+size_t pool_build(const struct pmem_conf *conf, const struct host *host,
+		  const char *dev_dir, struct pool *pool, struct strv *problems)
+{
+	size_t before = problems->n, total = 0;
+	struct host_index idx;
+
+	*pool = (struct pool){ 0 };
+	index_build(host, &idx);
+	for (size_t i = 0; i < conf->n_labels; i++)
+		total += conf->labels[i].n_names;
+	pool->ns = xcalloc(total, sizeof(*pool->ns));
+	pool->rc = xcalloc(conf->n_labels, sizeof(*pool->rc));
+	for (size_t i = 0; i < conf->n_labels; i++) {
+		const struct pmem_label *l = &conf->labels[i];
+
+		pool->rc[pool->n_rc++].label = l;
+		for (size_t j = 0; j < l->n_names; j++) {
+			struct pool_ns *p = &pool->ns[pool->n++];
+
+			p->name = l->names[j];
+			p->label = l;
+			p->host = resolve(l, l->names[j], host, &idx, problems);
+			if (p->host)
+				p->devpath = xasprintf("%s/%s", dev_dir, p->host->chardev);
+		}
+	}
+	free(idx.by_name);
+	pool_count(pool);
+	return problems->n - before;
+}
+
+void pool_count(struct pool *pool)
+{
+	for (size_t i = 0; i < pool->n_rc; i++)
+		pool->rc[i].total = pool->rc[i].reserved = pool->rc[i].used = pool->rc[i].free = 0;
+	if (!pool->n_rc)
+		return;
+	/* rc[i].label is &conf->labels[i], so a label pointer gives its index. */
+	for (size_t j = 0; j < pool->n; j++) {
+		const struct pool_ns *p = &pool->ns[j];
+		struct pool_rc *rc = &pool->rc[p->label - pool->rc[0].label];
+
+		rc->total++;
+		if (p->state == NS_QUARANTINED)
+			rc->reserved++;
+		else if (p->state == NS_CLAIMED)
+			rc->used++;
+		else
+			rc->free++;
+	}
+}
+
+const struct pool_rc *pool_find_rc(const struct pool *pool, const char *label)
+{
+	for (size_t i = 0; i < pool->n_rc; i++)
+		if (streq(pool->rc[i].label->label, label))
+			return &pool->rc[i];
+	return NULL;
+}
+
+void pool_free(struct pool *pool)
+{
+	for (size_t i = 0; i < pool->n; i++)
+		free(pool->ns[i].devpath);
+	free(pool->ns);
+	free(pool->rc);
+	*pool = (struct pool){ 0 };
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* The configured namespaces resolved against the host: which exist, what
+ * their device paths are, and how many each resource class has. Pure. */
+#ifndef VPM_POOL_H
+#define VPM_POOL_H
+
+#include "host.h"
+#include "pmemconf.h"
+
+enum ns_state { NS_FREE, NS_CLAIMED, NS_QUARANTINED };
+
+struct pool_ns {
+	const char *name;                /* in the configuration */
+	const struct pmem_label *label;
+	const struct host_ns *host;      /* NULL when the host lacks it */
+	char *devpath;                   /* dev_dir/chardev, NULL without one */
+	enum ns_state state;
+	const char *instance;            /* holder, NULL when free */
+};
+
+struct pool_rc {
+	const struct pmem_label *label;
+	size_t total, reserved, used, free;
+};
+
+struct pool {
+	struct pool_ns *ns;              /* configuration order */
+	size_t n;
+	struct pool_rc *rc;              /* label order */
+	size_t n_rc;
+};
+
+/* Resolve every configured namespace. Each problem (absent, ambiguous, not
+ * devdax, disabled, no character device) goes to problems naming the label
+ * and the namespace; returns how many. */
+size_t pool_build(const struct pmem_conf *conf, const struct host *host,
+		  const char *dev_dir, struct pool *pool, struct strv *problems);
+
+/* Recompute each resource class's counts from the namespaces' states. */
+void pool_count(struct pool *pool);
+
+const struct pool_rc *pool_find_rc(const struct pool *pool, const char *label);
+
+const char *ns_state_name(enum ns_state s);
+
+void pool_free(struct pool *pool);
+
+#endif

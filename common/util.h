@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* Small helpers shared by every module: cleanup attributes, checked
+ * allocation, string vectors. */
+#ifndef VPM_UTIL_H
+#define VPM_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
+static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
+#define _cleanup_free_ __attribute__((cleanup(freep)))
+#define _cleanup_close_ __attribute__((cleanup(closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(fclosep)))
+
+/* Allocation failure is not recoverable in a short-lived command. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable NULL-terminated vector of owned strings. */
+struct strv {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+void strv_push(struct strv *sv, char *s);               /* takes ownership */
+void strv_pushf(struct strv *sv, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strv_clear(struct strv *sv);
+
+/* Trim ASCII whitespace at both ends, in place; returns s. */
+char *strtrim(char *s);
+bool streq(const char *a, const char *b);
+bool str_is_blank(const char *s);
+
+/* Parse a whole string as a non-negative decimal integer. */
+int parse_u64(const char *s, uint64_t *out);
+int parse_int(const char *s, int min, int max, int *out);
+
+/* "6.00 GiB"; buf of at least 32 bytes. */
+const char *format_size(uint64_t bytes, char *buf, size_t len);
+
+/* Read a whole regular file into a NUL-terminated buffer. Refuses files
+ * larger than max. Returns 0 or -errno. */
+int read_file(const char *path, size_t max, char **out, size_t *len);
+
+#endif
