@@ -1,0 +1,175 @@
+#!/usr/bin/env bats
+# Where settings come from, and every invalid pmem_namespaces of the contract.
+
+load helpers
+
+setup() { common_setup; }
+
+labels() {
+	run json_get '[c["label"] for c in d["resource_classes"]]'
+}
+
+@test "pmem_namespaces is read from the configuration file" {
+	run "$VPMEMCTL_BIN" -c "$EXAMPLE/vpmemctl.conf" inventory -f json
+	assert_success
+	labels
+	assert_output '["6GB", "LARGE"]'
+}
+
+@test "a nova.conf is accepted as is" {
+	cat >"$SCRATCH/nova.conf" <<-'CONF'
+	[DEFAULT]
+	debug = True
+	transport_url = rabbit://x:y@z:5672/
+	[libvirt]
+	virt_type = kvm
+	# pmem_namespaces = old:ns9
+	pmem_namespaces = 6GB:ns0|ns1|ns2,LARGE:ns3
+	[placement]
+	auth_type = password
+	CONF
+	run "$VPMEMCTL_BIN" -c "$SCRATCH/nova.conf" inventory -f json
+	assert_success
+	labels
+	assert_output '["6GB", "LARGE"]'
+}
+
+@test "VPMEMCTL_CONFIG names the configuration file" {
+	VPMEMCTL_CONFIG="$EXAMPLE/vpmemctl.conf" run "$VPMEMCTL_BIN" inventory -f json
+	assert_success
+	labels
+	assert_output '["6GB", "LARGE"]'
+}
+
+@test "VPMEMCTL_NAMESPACES overrides the file" {
+	VPMEMCTL_NAMESPACES='ENV:ns1' run "$VPMEMCTL_BIN" -c "$EXAMPLE/vpmemctl.conf" inventory -f json
+	assert_success
+	labels
+	assert_output '["ENV"]'
+}
+
+@test "--namespaces overrides the environment" {
+	VPMEMCTL_NAMESPACES='ENV:ns1' run "$VPMEMCTL_BIN" -N 'OPT:ns2' inventory -f json
+	assert_success
+	labels
+	assert_output '["OPT"]'
+}
+
+@test "the [vpmemctl] section of the file supplies the host snapshot and dev dir" {
+	unset VPMEMCTL_HOST_SNAPSHOT
+	cat >"$SCRATCH/v.conf" <<-CONF
+	[libvirt]
+	pmem_namespaces = L:ns3
+	[vpmemctl]
+	host_snapshot = $EXAMPLE/ndctl-list.json
+	dev_dir = /from/file
+	CONF
+	run "$VPMEMCTL_BIN" -c "$SCRATCH/v.conf" inventory -f json
+	assert_success
+	run json_get 'd["namespaces"][0]["devpath"]'
+	assert_output '"/from/file/dax1.0"'
+	VPMEMCTL_DEV_DIR=/from/env run "$VPMEMCTL_BIN" -c "$SCRATCH/v.conf" inventory -f json
+	run json_get 'd["namespaces"][0]["devpath"]'
+	assert_output '"/from/env/dax1.0"'
+}
+
+@test "a configuration file that does not exist is an error naming it" {
+	run "$VPMEMCTL_BIN" -c "$SCRATCH/missing.conf" inventory
+	assert_failure 1
+	assert_output --partial "cannot read configuration file $SCRATCH/missing.conf"
+}
+
+@test "a line that is not INI is an error naming the file and line" {
+	printf '[libvirt]\npmem_namespaces = L:ns0\nthis is not ini\n' >"$SCRATCH/bad.conf"
+	run "$VPMEMCTL_BIN" -c "$SCRATCH/bad.conf" inventory
+	assert_failure 1
+	assert_output --partial "configuration file $SCRATCH/bad.conf, line 3"
+}
+
+@test "pmem_namespaces set nowhere is an error saying where to set it" {
+	run "$VPMEMCTL_BIN" inventory
+	assert_failure 1
+	assert_output --partial "pmem_namespaces is not set"
+}
+
+# invalid NAME SPEC MESSAGE: exit 1 and that message.
+invalid() {
+	run "$VPMEMCTL_BIN" --host-snapshot "$DATA/host-mixed.json" -N "$1" inventory
+	assert_failure 1
+	assert_output --partial "$2"
+	refute_output --partial "RESOURCE_CLASS"
+}
+
+@test "invalid: an entry without ':'" {
+	invalid 'A:good0,good1' "entry 'good1': no ':' between label and namespaces"
+}
+
+@test "invalid: a namespace not on the host" {
+	invalid 'A:good0|nosuch' "label 'A', namespace 'nosuch': not found on the host ($DATA/host-mixed.json)"
+}
+
+@test "invalid: a namespace listed twice under one label" {
+	invalid 'A:good0|good0' "label 'A', namespace 'good0': listed twice"
+}
+
+@test "invalid: a namespace listed under two labels" {
+	invalid 'A:good0,B:good0' "label 'B', namespace 'good0': already listed under label 'A'"
+}
+
+@test "invalid: an empty label" {
+	invalid ':good0' "entry ':good0': empty label"
+}
+
+@test "invalid: an empty namespace name" {
+	invalid 'A:good0||good1' "label 'A': empty namespace name"
+}
+
+@test "invalid: two labels that give one resource class" {
+	invalid 'a-b:good0,a.b:good1' "labels 'a-b' and 'a.b' both give resource class CUSTOM_PMEM_NAMESPACE_A_B"
+}
+
+@test "invalid: a resource class name over 255 characters" {
+	invalid "$(printf 'L%.0s' {1..240}):good0" "more than 255"
+}
+
+@test "invalid: a namespace not in devdax mode" {
+	invalid 'A:fsns' "label 'A', namespace 'fsns' (namespace0.2): mode is fsdax, not devdax"
+}
+
+@test "invalid: a namespace without a character device" {
+	invalid 'A:nodevns' "label 'A', namespace 'nodevns' (namespace0.4): no character device"
+}
+
+@test "invalid: a disabled namespace" {
+	invalid 'A:offns' "label 'A', namespace 'offns' (namespace0.3): disabled"
+}
+
+@test "every problem is reported on its own line, not only the first" {
+	run "$VPMEMCTL_BIN" --host-snapshot "$DATA/host-mixed.json" -N 'X,A:nosuch|fsns,B:good0|good0' inventory
+	assert_failure 1
+	assert_line --partial "entry 'X'"
+	assert_line --partial "namespace 'nosuch'"
+	assert_line --partial "namespace 'fsns'"
+	assert_line --partial "namespace 'good0': listed twice"
+	assert_line "vpmemctl: 4 problems in pmem_namespaces; nothing was changed"
+}
+
+@test "a malformed host snapshot is an error naming the file and the place" {
+	printf '[{"dev": "namespace0.0", "size": 1,\n' >"$SCRATCH/broken.json"
+	run "$VPMEMCTL_BIN" --host-snapshot "$SCRATCH/broken.json" -N 'A:x' inventory
+	assert_failure 1
+	assert_output --partial "host snapshot $SCRATCH/broken.json: not valid JSON (line 2"
+}
+
+@test "a snapshot with human-readable sizes is explained" {
+	printf '[{"dev":"namespace0.0","name":"a","size":"6.00 GiB (6.44 GB)"}]' >"$SCRATCH/human.json"
+	run "$VPMEMCTL_BIN" --host-snapshot "$SCRATCH/human.json" -N 'A:a' inventory
+	assert_failure 1
+	assert_output --partial "save the snapshot without -u"
+}
+
+@test "a host snapshot that does not exist is an error naming it" {
+	run "$VPMEMCTL_BIN" --host-snapshot "$SCRATCH/nope.json" -N 'A:x' inventory
+	assert_failure 1
+	assert_output --partial "cannot read host snapshot $SCRATCH/nope.json: No such file or directory"
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bats
+# Bad command lines: exit 2 and a message saying what was wrong.
+
+load helpers
+
+setup() { common_setup; }
+
+@test "no command is a usage error" {
+	run "$VPMEMCTL_BIN"
+	assert_failure 2
+	assert_output --partial "no command given"
+}
+
+@test "an unknown command is a usage error naming it" {
+	run "$VPMEMCTL_BIN" frobnicate
+	assert_failure 2
+	assert_output --partial "unknown command 'frobnicate'"
+}
+
+@test "a link with an unknown command name is a usage error" {
+	ln -s "$VPMEMCTL_BIN" "$SCRATCH/vpmemctl-frobnicate"
+	run "$SCRATCH/vpmemctl-frobnicate"
+	assert_failure 2
+	assert_output --partial "unknown command 'frobnicate'"
+}
+
+@test "an unknown option is a usage error" {
+	run vpm inventory --frobnicate
+	assert_failure 2
+	assert_output --partial "unrecognized option '--frobnicate'"
+}
+
+@test "an unknown format is a usage error naming it" {
+	run vpm inventory -f yaml
+	assert_failure 2
+	assert_output --partial "--format: 'yaml' is not one of: table, json, placement"
+}
+
+@test "--generation without -f placement is a usage error" {
+	run vpm inventory --generation 3
+	assert_failure 2
+	assert_output --partial "--generation goes with -f placement"
+}
+
+@test "--generation must be a non-negative integer" {
+	run vpm inventory -f placement --generation -1
+	assert_failure 2
+	assert_output --partial "--generation: '-1' is not a non-negative integer"
+}
+
+@test "--list with -f placement is a usage error" {
+	run vpm inventory -l -f placement
+	assert_failure 2
+	assert_output --partial "--list cannot be combined with -f placement"
+}
+
+@test "--lock-timeout must be a number of seconds" {
+	run vpm inventory --lock-timeout soon
+	assert_failure 2
+	assert_output --partial "--lock-timeout: 'soon' is not a number of seconds"
+}
+
+@test "inventory takes no arguments" {
+	run vpm inventory extra
+	assert_failure 2
+	assert_output --partial "unexpected argument 'extra'"
+}
+
+@test "a missing option argument is a usage error" {
+	run "$VPMEMCTL_BIN" inventory -N
+	assert_failure 2
+	assert_output --partial "option requires an argument"
+}
+
+@test "--help lists the commands and exits 0" {
+	run "$VPMEMCTL_BIN" --help
+	assert_success
+	assert_output --partial "inventory"
+	assert_output --partial "--state-dir"
+}
+
+@test "inventory --help describes its options and exits 0" {
+	run "$VPMEMCTL_BIN" inventory --help
+	assert_success
+	assert_output --partial "--generation"
+	assert_output --partial "--host-snapshot"
+}
+
+@test "--version prints the version" {
+	run "$VPMEMCTL_BIN" --version
+	assert_success
+	assert_output --regexp '^vpmemctl [0-9]+\.[0-9]+\.[0-9]+$'
+}
