@@ -105,18 +105,30 @@ cJSON *json_str_or_null(const char *s)
 	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
+/* cJSON indents with tabs and puts a tab after each colon. Strings never hold
+ * a raw tab (cJSON escapes it), so every tab is layout: make it two spaces of
+ * indent, or one space after a colon. */
+static void write_layout(const char *text, FILE *f)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p != '\t')
+			fputc(*p, f);
+		else
+			fputs(p > text && p[-1] == ':' ? " " : "  ", f);
+	}
+	fputc('\n', f);
+}
+
 int json_emit(cJSON *doc)
 {
 	char *text = cJSON_Print(doc);
-	int r = 0;
 
 	cJSON_Delete(doc);
 	if (!text) {
 		fputs("vpmemctl: out of memory\n", stderr);
 		exit(1);
 	}
-	if (puts(text) == EOF || fflush(stdout) == EOF)
-		r = -EIO;
+	write_layout(text, stdout);
 	free(text);
-	return r;
+	return fflush(stdout) == EOF || ferror(stdout) ? -EIO : 0;
 }
