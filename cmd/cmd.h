@@ -12,6 +12,8 @@
 /* Every subcommand: argv[0] is its display name ("vpmemctl inventory"),
  * co holds the common options already seen before the subcommand. */
 int cmd_inventory(int argc, char **argv, struct common_opts *co);
+int cmd_claim(int argc, char **argv, struct common_opts *co);
+int cmd_release(int argc, char **argv, struct common_opts *co);
 
 /* The argp child that parses the common options into a struct common_opts
  * handed to it as its input (see common_child()). */

@@ -128,25 +128,6 @@ static void add_units(cJSON *o, const struct pool_rc *rc)
 	cJSON_AddItemToObject(o, "allocation_ratio", cJSON_CreateRaw("1.0"));
 }
 
-static cJSON *json_namespace(const struct pool_ns *p)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "name", p->name);
-	cJSON_AddStringToObject(o, "label", p->label->label);
-	cJSON_AddStringToObject(o, "resource_class", p->label->rc);
-	cJSON_AddStringToObject(o, "dev", p->host->dev);
-	cJSON_AddItemToObject(o, "devpath", json_str_or_null(p->devpath));
-	cJSON_AddItemToObject(o, "uuid", json_str_or_null(p->host->uuid));
-	cJSON_AddItemToObject(o, "size", json_u64(p->host->size));
-	cJSON_AddItemToObject(o, "align", json_u64(p->host->align));
-	cJSON_AddItemToObject(o, "numa_node", p->host->numa_node >= 0
-			      ? cJSON_CreateNumber(p->host->numa_node) : cJSON_CreateNull());
-	cJSON_AddStringToObject(o, "state", ns_state_name(p->state));
-	cJSON_AddItemToObject(o, "instance", json_str_or_null(p->instance));
-	return o;
-}
-
 static cJSON *json_inventory(const struct pool *pool)
 {
 	cJSON *doc = cJSON_CreateObject();
@@ -167,7 +148,7 @@ static cJSON *json_inventory(const struct pool *pool)
 		cJSON_AddItemToArray(classes, o);
 	}
 	for (size_t i = 0; i < pool->n; i++)
-		cJSON_AddItemToArray(nss, json_namespace(&pool->ns[i]));
+		cJSON_AddItemToArray(nss, json_pool_ns(&pool->ns[i]));
 	return doc;
 }
 
@@ -200,6 +181,8 @@ int cmd_inventory(int argc, char **argv, struct common_opts *co)
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	r = ctx_open(&ctx, co);
+	if (r == EXIT_OK)
+		r = ctx_load_state(&ctx, false);
 	if (r != EXIT_OK)
 		goto out;
 	switch (a.format) {

@@ -22,6 +22,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "inventory", cmd_inventory, "show vPMEM resource classes and namespaces" },
+	{ "claim", cmd_claim, "give a guest one free namespace per label" },
+	{ "release", cmd_release, "zero a guest's namespaces and free them" },
 };
 
 static const struct command *find_command(const char *name)

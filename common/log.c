@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <syslog.h>
 
 static int current = LOG_LEVEL_INFO;
 
@@ -28,4 +29,15 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+void log_audit(const char *fmt, ...)
+{
+	va_list ap;
+
+	openlog("vpmemctl", LOG_PID, LOG_USER);
+	va_start(ap, fmt);
+	vsyslog(LOG_NOTICE, fmt, ap);
+	va_end(ap);
+	closelog();
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "pool.h"
 #include "util.h"
 
 enum out_format format_parse(const char *name, unsigned allowed)
@@ -132,3 +133,29 @@ int json_emit(cJSON *doc)
 	free(text);
 	return fflush(stdout) == EOF || ferror(stdout) ? -EIO : 0;
 }
+
+cJSON *json_pool_ns(const struct pool_ns *p)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "name", p->name);
+	cJSON_AddStringToObject(o, "label", p->label->label);
+	cJSON_AddStringToObject(o, "resource_class", p->label->rc);
+	if (!p->host) {
+		cJSON_AddItemToObject(o, "dev", cJSON_CreateNull());
+		cJSON_AddStringToObject(o, "state", ns_state_name(p->state));
+		cJSON_AddItemToObject(o, "instance", json_str_or_null(p->instance));
+		return o;
+	}
+	cJSON_AddStringToObject(o, "dev", p->host->dev);
+	cJSON_AddItemToObject(o, "devpath", json_str_or_null(p->devpath));
+	cJSON_AddItemToObject(o, "uuid", json_str_or_null(p->host->uuid));
+	cJSON_AddItemToObject(o, "size", json_u64(p->host->size));
+	cJSON_AddItemToObject(o, "align", json_u64(p->host->align));
+	cJSON_AddItemToObject(o, "numa_node", p->host->numa_node >= 0
+			      ? cJSON_CreateNumber(p->host->numa_node) : cJSON_CreateNull());
+	cJSON_AddStringToObject(o, "state", ns_state_name(p->state));
+	cJSON_AddItemToObject(o, "instance", json_str_or_null(p->instance));
+	return o;
+}
+

@@ -24,6 +24,11 @@ void table_free(struct table *t);
 cJSON *json_u64(uint64_t v);
 cJSON *json_str_or_null(const char *s);
 
+struct pool_ns;
+/* A configured namespace as inventory and claim show it: name, label,
+ * resource_class, dev, devpath, uuid, size, align, numa_node, state, instance. */
+cJSON *json_pool_ns(const struct pool_ns *p);
+
 /* Print a document to stdout followed by a newline, then free it.
  * Returns 0, or -EIO when stdout could not take it. */
 int json_emit(cJSON *doc);

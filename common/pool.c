@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "state.h"
+
 const char *ns_state_name(enum ns_state s)
 {
 	switch (s) {
@@ -91,6 +93,48 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 	return ns;
 }
 
+static int cmp_pool_name(const void *a, const void *b)
+{
+	const struct pool_ns *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+struct pool_ns *pool_find(const struct pool *pool, const char *name)
+{
+	struct pool_ns key = { .name = name };
+	struct pool_ns *kp = &key;
+	struct pool_ns **hit = bsearch(&kp, pool->by_name, pool->n, sizeof(*pool->by_name),
+				       cmp_pool_name);
+
+	return hit ? *hit : NULL;
+}
+
+void pool_apply_state(struct pool *pool, const struct state *st)
+{
+	for (size_t i = 0; i < st->n_claims; i++) {
+		const struct claim *c = &st->claims[i];
+
+		for (size_t k = 0; k < c->n_ns; k++) {
+			struct pool_ns *p = pool_find(pool, c->ns[k].name);
+
+			if (p && p->state == NS_FREE) {
+				p->state = NS_CLAIMED;
+				p->instance = c->instance;
+			}
+		}
+	}
+	for (size_t i = 0; i < st->n_q; i++) {
+		struct pool_ns *p = pool_find(pool, st->q[i].name);
+
+		if (p) {
+			p->state = NS_QUARANTINED;
+			p->instance = NULL;
+		}
+	}
+	pool_count(pool);
+}
+
 size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 		  const char *dev_dir, struct pool *pool, struct strv *problems)
 {
@@ -118,6 +162,10 @@ size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 		}
 	}
 	free(idx.by_name);
+	pool->by_name = xcalloc(pool->n, sizeof(*pool->by_name));
+	for (size_t i = 0; i < pool->n; i++)
+		pool->by_name[i] = &pool->ns[i];
+	qsort(pool->by_name, pool->n, sizeof(*pool->by_name), cmp_pool_name);
 	pool_count(pool);
 	return problems->n - before;
 }
@@ -156,6 +204,7 @@ void pool_free(struct pool *pool)
 	for (size_t i = 0; i < pool->n; i++)
 		free(pool->ns[i].devpath);
 	free(pool->ns);
+	free(pool->by_name);
 	free(pool->rc);
 	*pool = (struct pool){ 0 };
 }

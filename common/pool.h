@@ -26,6 +26,7 @@ struct pool_rc {
 struct pool {
 	struct pool_ns *ns;              /* configuration order */
 	size_t n;
+	struct pool_ns **by_name;        /* the same, sorted by name */
 	struct pool_rc *rc;              /* label order */
 	size_t n_rc;
 };
@@ -35,6 +36,13 @@ struct pool {
  * and the namespace; returns how many. */
 size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 		  const char *dev_dir, struct pool *pool, struct strv *problems);
+
+struct pool_ns *pool_find(const struct pool *pool, const char *name);
+
+struct state;
+/* Mark the namespaces the state says are claimed or quarantined, and count.
+ * A namespace held twice keeps its first holder (verify reports it). */
+void pool_apply_state(struct pool *pool, const struct state *st);
 
 /* Recompute each resource class's counts from the namespaces' states. */
 void pool_count(struct pool *pool);

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: MIT */
+/* vpmemctl claim: one free namespace per label for a guest, all or nothing. */
+#include <string.h>
+
+#include "alloc.h"
+#include "cmd.h"
+#include "log.h"
+
+struct claim_args {
+	struct common_opts *co;
+	const char *instance;
+	const char *labels_arg;
+	int numa_node;
+	bool dry_run;
+	enum out_format format;
+};
+
+enum { OPT_NUMA_NODE = 0x200, OPT_DRY_RUN };
+
+static const struct argp_option options[] = {
+	{ "numa-node", OPT_NUMA_NODE, "N", 0, "Take only namespaces on host NUMA node N", 0 },
+	{ "dry-run", OPT_DRY_RUN, NULL, 0, "Show what would be claimed; change nothing", 0 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	struct claim_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		common_child_init(state, a->co);
+		break;
+	case OPT_NUMA_NODE:
+		if (parse_int(arg, 0, 65535, &a->numa_node) < 0)
+			argp_error(state, "--numa-node: '%s' is not a NUMA node number", arg);
+		break;
+	case OPT_DRY_RUN:
+		a->dry_run = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (state->arg_num == 0)
+			a->instance = arg;
+		else if (state->arg_num == 1)
+			a->labels_arg = arg;
+		else
+			argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		a->format = common_check(state, a->co, FMT_TABLE | FMT_JSON);
+		if (!a->labels_arg)
+			argp_error(state, "expected INSTANCE and LABEL[,LABEL...]");
+		if (!instance_valid(a->instance))
+			argp_error(state, "invalid instance '%.300s': 1 to %d characters of "
+				   "A-Z a-z 0-9 . _ : -", a->instance, INSTANCE_MAX);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children[] = {
+	{ &common_argp, 0, "Common options:", 1 },
+	{ 0 }
+};
+
+static const struct argp argp = {
+	options, parse, "INSTANCE LABEL[,LABEL...]",
+	"Give INSTANCE one free namespace for each LABEL, in the order given (a flavor's "
+	"hw:pmem value, e.g. 6GB,LARGE or 6GB,6GB). All or nothing. Claiming again with the "
+	"same labels returns the existing claim.",
+	children, NULL, NULL
+};
+
+/* The claim's namespaces, resolved in the pool (NULL where the configuration
+ * no longer has one). */
+static cJSON *json_claim(const struct claim *c, const struct pool *pool, bool created)
+{
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *labels, *res, *nss;
+
+	cJSON_AddStringToObject(doc, "instance", c->instance);
+	labels = cJSON_AddArrayToObject(doc, "labels");
+	for (size_t i = 0; i < c->n_labels; i++)
+		cJSON_AddItemToArray(labels, cJSON_CreateString(c->labels[i]));
+	cJSON_AddBoolToObject(doc, "created", created);
+	res = cJSON_AddObjectToObject(doc, "resources");
+	nss = cJSON_AddArrayToObject(doc, "namespaces");
+	for (size_t i = 0; i < c->n_ns; i++) {
+		const struct pool_ns *p = pool_find(pool, c->ns[i].name);
+		_cleanup_free_ char *rc = ns_resource_class(c->ns[i].label);
+		cJSON *count = cJSON_GetObjectItemCaseSensitive(res, rc);
+
+		if (count)
+			cJSON_SetNumberValue(count, count->valuedouble + 1);
+		else
+			cJSON_AddNumberToObject(res, rc, 1);
+		if (p) {
+			cJSON_AddItemToArray(nss, json_pool_ns(p));
+		} else {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "name", c->ns[i].name);
+			cJSON_AddStringToObject(o, "label", c->ns[i].label);
+			cJSON_AddStringToObject(o, "resource_class", rc);
+			cJSON_AddItemToObject(o, "devpath", cJSON_CreateNull());
+			cJSON_AddItemToObject(o, "uuid", json_str_or_null(c->ns[i].uuid));
+			cJSON_AddItemToArray(nss, o);
+		}
+	}
+	return doc;
+}
+
+static void print_claim_table(const struct claim *c, const struct pool *pool)
+{
+	static const char *const headers[] = {
+		"INSTANCE", "LABEL", "NAMESPACE", "DEVPATH", ">SIZE", ">NUMA",
+	};
+	struct table *t = table_new(ARRAY_SIZE(headers), headers);
+
+	for (size_t i = 0; i < c->n_ns; i++) {
+		const struct pool_ns *p = pool_find(pool, c->ns[i].name);
+		char size[32] = "-", numa[16] = "-";
+
+		if (p && p->host) {
+			format_size(p->host->size, size, sizeof(size));
+			if (p->host->numa_node >= 0)
+				snprintf(numa, sizeof(numa), "%d", p->host->numa_node);
+		}
+		table_add(t, c->instance, c->ns[i].label, c->ns[i].name,
+			  p ? p->devpath : NULL, size, numa);
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+static int print_claim(const struct claim_args *a, const struct claim *c,
+		       const struct pool *pool, bool created)
+{
+	if (a->format == FMT_JSON)
+		return json_emit(json_claim(c, pool, created)) < 0 ? EXIT_FAIL : EXIT_OK;
+	print_claim_table(c, pool);
+	return fflush(stdout) == EOF ? EXIT_FAIL : EXIT_OK;
+}
+
+static bool same_labels(const struct claim *c, const struct strv *labels)
+{
+	if (c->n_labels != labels->n)
+		return false;
+	for (size_t i = 0; i < labels->n; i++)
+		if (!streq(c->labels[i], labels->v[i]))
+			return false;
+	return true;
+}
+
+static char *join(char *const *v, size_t n)
+{
+	char *s = xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		char *t = xasprintf("%s%s%s", s, i ? "," : "", v[i]);
+
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* Unknown labels are a mistake in the request, not a shortage to retry. */
+static int check_labels(const struct vpm_ctx *ctx, const struct strv *labels)
+{
+	int r = EXIT_OK;
+
+	for (size_t i = 0; i < labels->n; i++) {
+		if (pmem_conf_find_label(&ctx->conf, labels->v[i]))
+			continue;
+		_cleanup_free_ char *known = NULL;
+		char **names = xcalloc(ctx->conf.n_labels, sizeof(*names));
+
+		for (size_t k = 0; k < ctx->conf.n_labels; k++)
+			names[k] = ctx->conf.labels[k].label;
+		known = join(names, ctx->conf.n_labels);
+		free(names);
+		log_error("unknown label '%s' (configured: %s)", labels->v[i],
+			  *known ? known : "none");
+		r = EXIT_USAGE;
+	}
+	return r;
+}
+
+static struct claim make_claim(const char *instance, const struct strv *labels,
+			       struct pool_ns **picked)
+{
+	char now[32];
+	struct claim c = {
+		.instance = xstrdup(instance),
+		.n_labels = labels->n,
+		.labels = xcalloc(labels->n, sizeof(char *)),
+		.n_ns = labels->n,
+		.ns = xcalloc(labels->n, sizeof(struct claim_ns)),
+		.created = xstrdup(now_rfc3339(now, sizeof(now))),
+	};
+
+	for (size_t i = 0; i < labels->n; i++) {
+		c.labels[i] = xstrdup(labels->v[i]);
+		c.ns[i].name = xstrdup(picked[i]->name);
+		c.ns[i].label = xstrdup(labels->v[i]);
+		c.ns[i].uuid = picked[i]->host->uuid ? xstrdup(picked[i]->host->uuid) : NULL;
+	}
+	return c;
+}
+
+int cmd_claim(int argc, char **argv, struct common_opts *co)
+{
+	struct claim_args a = { .co = co, .numa_node = -1 };
+	struct strv labels = { 0 };
+	struct vpm_ctx ctx;
+	_cleanup_free_ struct pool_ns **picked = NULL;
+	struct alloc_shortage short_by;
+	struct claim *existing, c;
+	int r;
+
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	if (labels_parse(a.labels_arg, &labels) == 0) {
+		log_error("no labels in '%s'", a.labels_arg);
+		return EXIT_USAGE;
+	}
+	r = ctx_open(&ctx, co);
+	if (r == EXIT_OK)
+		r = check_labels(&ctx, &labels);
+	if (r == EXIT_OK)
+		r = ctx_load_state(&ctx, !a.dry_run);
+	if (r != EXIT_OK)
+		goto out;
+
+	existing = state_find_claim(&ctx.state, a.instance);
+	if (existing) {
+		_cleanup_free_ char *held = join(existing->labels, existing->n_labels);
+
+		if (!same_labels(existing, &labels)) {
+			log_error("instance %s already holds a claim for %s; release it first",
+				  a.instance, held);
+			r = EXIT_CONFLICT;
+			goto out;
+		}
+		log_info("instance %s already holds this claim", a.instance);
+		r = print_claim(&a, existing, &ctx.pool, false);
+		goto out;
+	}
+
+	picked = xcalloc(labels.n, sizeof(*picked));
+	if (claim_alloc(&ctx.pool, labels.v, labels.n, a.numa_node, picked, &short_by) < 0) {
+		char node[48] = "";
+
+		if (a.numa_node >= 0)
+			snprintf(node, sizeof(node), " on NUMA node %d", a.numa_node);
+		log_error("not enough free namespaces for label '%s': asked for %zu, it has %zu, "
+			  "%zu free%s; nothing was claimed", short_by.label, short_by.wanted,
+			  short_by.total, short_by.free, node);
+		r = EXIT_NO_SPACE;
+		goto out;
+	}
+
+	c = make_claim(a.instance, &labels, picked);
+	if (a.dry_run) {
+		log_info("dry run: nothing was claimed");
+		r = print_claim(&a, &c, &ctx.pool, false);
+		claim_clear(&c);
+		goto out;
+	}
+	ctx.state.claims = xreallocarray(ctx.state.claims, ctx.state.n_claims + 1,
+					 sizeof(*ctx.state.claims));
+	ctx.state.claims[ctx.state.n_claims++] = c;
+	r = ctx_commit(&ctx);
+	{
+		_cleanup_free_ char *names = NULL;
+		char **v = xcalloc(c.n_ns, sizeof(*v));
+
+		for (size_t i = 0; i < c.n_ns; i++)
+			v[i] = c.ns[i].name;
+		names = join(v, c.n_ns);
+		free(v);
+		log_audit("claim instance=%s namespaces=%s outcome=%s", a.instance, names,
+			  r == EXIT_OK ? "claimed" : "failed");
+	}
+	if (r == EXIT_OK) {
+		pool_apply_state(&ctx.pool, &ctx.state);
+		r = print_claim(&a, &ctx.state.claims[ctx.state.n_claims - 1], &ctx.pool, true);
+	}
+out:
+	strv_clear(&labels);
+	ctx_close(&ctx);
+	return r;
+}

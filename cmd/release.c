@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: MIT */
+/* vpmemctl release: zero a guest's namespaces and free them. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "cmd.h"
+#include "inuse.h"
+#include "log.h"
+#include "scrub.h"
+
+struct release_args {
+	struct common_opts *co;
+	const char *instance;
+	bool no_scrub, force, missing_ok, dry_run;
+	enum out_format format;
+};
+
+enum { OPT_NO_SCRUB = 0x200, OPT_FORCE, OPT_MISSING_OK, OPT_DRY_RUN };
+
+static const struct argp_option options[] = {
+	{ "no-scrub", OPT_NO_SCRUB, NULL, 0,
+	  "Free the namespaces without zeroing them (the next guest may read this one's data)", 0 },
+	{ "force", OPT_FORCE, NULL, 0, "Scrub even while a process has a namespace open or mapped", 0 },
+	{ "missing-ok", OPT_MISSING_OK, NULL, 0, "Succeed when INSTANCE holds no claim", 0 },
+	{ "dry-run", OPT_DRY_RUN, NULL, 0, "Show what would be released; change nothing", 0 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	struct release_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		common_child_init(state, a->co);
+		break;
+	case OPT_NO_SCRUB: a->no_scrub = true; break;
+	case OPT_FORCE: a->force = true; break;
+	case OPT_MISSING_OK: a->missing_ok = true; break;
+	case OPT_DRY_RUN: a->dry_run = true; break;
+	case ARGP_KEY_ARG:
+		if (state->arg_num > 0)
+			argp_error(state, "unexpected argument '%s'", arg);
+		a->instance = arg;
+		break;
+	case ARGP_KEY_END:
+		a->format = common_check(state, a->co, FMT_TABLE | FMT_JSON);
+		if (!a->instance)
+			argp_error(state, "expected INSTANCE");
+		if (!instance_valid(a->instance))
+			argp_error(state, "invalid instance '%.300s': 1 to %d characters of "
+				   "A-Z a-z 0-9 . _ : -", a->instance, INSTANCE_MAX);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children[] = {
+	{ &common_argp, 0, "Common options:", 1 },
+	{ 0 }
+};
+
+static const struct argp argp = {
+	options, parse, "INSTANCE",
+	"Zero every namespace INSTANCE holds (in-process, through a shared mapping), then "
+	"free them. A namespace still open or mapped by a process is not touched and the "
+	"claim is kept, unless --force. A namespace whose scrub fails is quarantined.",
+	children, NULL, NULL
+};
+
+/* What happens to one namespace of the claim. */
+struct item {
+	char *name;                     /* a copy: the state is re-read mid-way */
+	const struct host_ns *host;     /* NULL: gone from the host */
+	char *devpath;
+	struct scrub_result res;
+	bool scrubbed;
+	bool quarantine;
+};
+
+struct progress {
+	const char *name;
+	struct timespec start;
+	bool shown;
+};
+
+static void show_progress(uint64_t done, uint64_t total, void *arg)
+{
+	struct progress *p = arg;
+	struct timespec now;
+	double secs;
+	char d[32], t[32];
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (double)(now.tv_sec - p->start.tv_sec) + (double)(now.tv_nsec - p->start.tv_nsec) / 1e9;
+	if (secs < 1.0 && !p->shown)
+		return;
+	p->shown = true;
+	fprintf(stderr, "\rvpmemctl: scrubbing %s: %3.0f%% (%s of %s, %.1f GiB/s)", p->name,
+		100.0 * (double)done / (double)total, format_size(done, d, sizeof(d)),
+		format_size(total, t, sizeof(t)), (double)done / secs / (1 << 30));
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+static int scrub_item(struct item *it, bool progress)
+{
+	struct progress p = { .name = it->name };
+
+	if (!it->host || !it->devpath) {
+		snprintf(it->res.error, sizeof(it->res.error),
+			 "namespace %s is no longer on the host; its device cannot be zeroed", it->name);
+		return -ENODEV;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &p.start);
+	return scrub_path(it->devpath, it->host->size, it->host->align,
+			  progress ? show_progress : NULL, &p, &it->res);
+}
+
+/* Refuse while anything holds a device; say who. */
+static int check_in_use(struct item *items, size_t n)
+{
+	int busy = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct inuse *users = NULL;
+		int k;
+
+		if (!items[i].devpath)
+			continue;
+		k = inuse_scan("/proc", items[i].devpath, &users);
+		if (k == -ENOENT)
+			continue; /* no device node: scrub will say so */
+		if (k < 0) {
+			log_error("cannot tell whether %s is in use: %s", items[i].devpath,
+				  strerror(-k));
+			busy++;
+			continue;
+		}
+		for (int j = 0; j < k; j++) {
+			log_error("namespace %s (%s) is %s by pid %d (%s)", items[i].name,
+				  items[i].devpath, users[j].how, (int)users[j].pid, users[j].comm);
+			busy++;
+		}
+		free(users);
+	}
+	return busy;
+}
+
+static cJSON *json_release(const char *instance, const struct item *items, size_t n)
+{
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *nss;
+
+	cJSON_AddStringToObject(doc, "instance", instance);
+	nss = cJSON_AddArrayToObject(doc, "namespaces");
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "name", items[i].name);
+		cJSON_AddItemToObject(o, "devpath", json_str_or_null(items[i].devpath));
+		cJSON_AddBoolToObject(o, "scrubbed", items[i].scrubbed);
+		cJSON_AddItemToObject(o, "bytes", json_u64(items[i].res.bytes));
+		cJSON_AddNumberToObject(o, "seconds", items[i].res.seconds);
+		cJSON_AddStringToObject(o, "state", items[i].quarantine ? "quarantined" : "free");
+		if (items[i].res.error[0])
+			cJSON_AddStringToObject(o, "error", items[i].res.error);
+		cJSON_AddItemToArray(nss, o);
+	}
+	return doc;
+}
+
+static void print_release_table(const char *instance, const struct item *items, size_t n)
+{
+	static const char *const headers[] = {
+		"INSTANCE", "NAMESPACE", "DEVPATH", "SCRUBBED", ">BYTES", ">SECONDS", "STATE",
+	};
+	struct table *t = table_new(ARRAY_SIZE(headers), headers);
+
+	for (size_t i = 0; i < n; i++) {
+		char bytes[32], secs[32];
+
+		snprintf(bytes, sizeof(bytes), "%llu", (unsigned long long)items[i].res.bytes);
+		snprintf(secs, sizeof(secs), "%.3f", items[i].res.seconds);
+		table_add(t, instance, items[i].name, items[i].devpath,
+			  items[i].scrubbed ? "yes" : "no", bytes, secs,
+			  items[i].quarantine ? "quarantined" : "free");
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+static bool pid_alive(int pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+/* Remove the claim and quarantine what failed, in the state as it is now. */
+static void apply_release(struct state *st, const char *instance, const struct item *items,
+			  size_t n)
+{
+	struct claim *c = state_find_claim(st, instance);
+	char now[32];
+
+	now_rfc3339(now, sizeof(now));
+	for (size_t i = 0; i < n; i++) {
+		if (!items[i].quarantine || state_find_quarantine(st, items[i].name))
+			continue;
+		st->q = xreallocarray(st->q, st->n_q + 1, sizeof(*st->q));
+		st->q[st->n_q++] = (struct quarantine){
+			.name = xstrdup(items[i].name),
+			.uuid = items[i].host && items[i].host->uuid ? xstrdup(items[i].host->uuid)
+								     : NULL,
+			.reason = xstrdup(items[i].res.error[0] ? items[i].res.error : "scrub failed"),
+			.since = xstrdup(now),
+		};
+	}
+	if (c)
+		state_remove_claim(st, c);
+}
+
+int cmd_release(int argc, char **argv, struct common_opts *co)
+{
+	struct release_args a = { .co = co };
+	struct vpm_ctx ctx;
+	struct item *items = NULL;
+	struct claim *c;
+	size_t n = 0, failed = 0;
+	int r;
+
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	r = ctx_open(&ctx, co);
+	if (r == EXIT_OK)
+		r = ctx_load_state(&ctx, !a.dry_run);
+	if (r != EXIT_OK)
+		goto out;
+
+	c = state_find_claim(&ctx.state, a.instance);
+	if (!c) {
+		if (a.missing_ok) {
+			log_info("instance %s holds no claim; nothing to release", a.instance);
+			r = EXIT_OK;
+		} else {
+			log_error("instance %s holds no claim", a.instance);
+			r = EXIT_CONFLICT;
+		}
+		goto out;
+	}
+	if (c->releasing_pid && c->releasing_pid != getpid() && pid_alive(c->releasing_pid)) {
+		log_error("instance %s is being released by pid %d", a.instance, c->releasing_pid);
+		r = EXIT_FAIL;
+		goto out;
+	}
+
+	n = c->n_ns;
+	items = xcalloc(n, sizeof(*items));
+	for (size_t i = 0; i < n; i++) {
+		items[i].name = xstrdup(c->ns[i].name);
+		items[i].host = host_find(&ctx.host, c->ns[i].name, NULL);
+		if (items[i].host && items[i].host->chardev)
+			items[i].devpath = xasprintf("%s/%s", ctx.set.dev_dir, items[i].host->chardev);
+	}
+	if (!a.force && !a.no_scrub && check_in_use(items, n)) {
+		log_error("instance %s keeps its claim; stop what uses it, or use --force", a.instance);
+		r = EXIT_FAIL;
+		goto out;
+	}
+	if (a.dry_run) {
+		log_info("dry run: %s would be %s", a.instance,
+			 a.no_scrub ? "freed without scrubbing" : "scrubbed and freed");
+		r = EXIT_OK;
+		goto print;
+	}
+
+	if (!a.no_scrub) {
+		/* Scrubbing can take minutes: mark the claim as being released
+		 * and let other commands run meanwhile. Killed here, the claim
+		 * stays and a new release finishes the job. */
+		c->releasing_pid = getpid();
+		if ((r = ctx_commit(&ctx)) != EXIT_OK)
+			goto out;
+		store_unlock(&ctx.store);
+		for (size_t i = 0; i < n; i++) {
+			if (scrub_item(&items[i], isatty(STDERR_FILENO) && log_get_level() >= LOG_LEVEL_INFO) < 0) {
+				items[i].quarantine = true;
+				failed++;
+				log_error("scrub of %s failed: %s; the namespace is quarantined",
+					  items[i].name, items[i].res.error);
+			} else {
+				items[i].scrubbed = true;
+			}
+		}
+		/* Take the state anew: others may have changed it meanwhile. */
+		if ((r = ctx_load_state(&ctx, true)) != EXIT_OK) {
+			log_error("the scrub ran but the claim of %s could not be removed; run the "
+				  "release again", a.instance);
+			goto out;
+		}
+	}
+	apply_release(&ctx.state, a.instance, items, n);
+	r = ctx_commit(&ctx);
+	{
+		_cleanup_free_ char *names = xstrdup("");
+
+		for (size_t i = 0; i < n; i++) {
+			char *t = xasprintf("%s%s%s%s", names, i ? "," : "", items[i].name,
+					    items[i].quarantine ? "(quarantined)" : "");
+			free(names);
+			names = t;
+		}
+		log_audit("release instance=%s namespaces=%s scrub=%s outcome=%s", a.instance,
+			  names, a.no_scrub ? "skipped" : "done",
+			  r != EXIT_OK ? "failed" : failed ? "quarantined" : "released");
+	}
+	if (r != EXIT_OK)
+		goto out;
+	if (failed)
+		r = EXIT_FAIL;
+print:
+	if (a.format == FMT_JSON) {
+		if (json_emit(json_release(a.instance, items, n)) < 0)
+			r = EXIT_FAIL;
+	} else {
+		print_release_table(a.instance, items, n);
+	}
+out:
+	for (size_t i = 0; i < n; i++) {
+		free(items[i].name);
+		free(items[i].devpath);
+	}
+	free(items);
+	ctx_close(&ctx);
+	return r;
+}

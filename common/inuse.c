@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+#include "inuse.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static bool same_target(const struct stat *a, const struct stat *b)
+{
+	/* Another node for the same character device counts as the same. */
+	if (S_ISCHR(a->st_mode) && S_ISCHR(b->st_mode))
+		return a->st_rdev == b->st_rdev;
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+static bool has_open(const char *proc, const char *pid, const struct stat *target)
+{
+	char dir[512];
+	DIR *d;
+	struct dirent *e;
+	bool found = false;
+
+	snprintf(dir, sizeof(dir), "%s/%s/fd", proc, pid);
+	d = opendir(dir);
+	if (!d)
+		return false; /* gone, or not ours to see */
+	while (!found && (e = readdir(d))) {
+		char link[800];
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		found = stat(link, &st) == 0 && same_target(&st, target);
+	}
+	closedir(d);
+	return found;
+}
+
+static bool has_mapped(const char *proc, const char *pid, const struct stat *target)
+{
+	char path[512], line[4096];
+	_cleanup_fclose_ FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s/maps", proc, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int maj, min;
+		uint64_t ino;
+		int pos = 0;
+
+		/* start-end perms offset maj:min inode [path] */
+		if (sscanf(line, "%*s %*s %*s %x:%x %" SCNu64 " %n", &maj, &min, &ino, &pos) < 3 ||
+		    ino == 0)
+			continue;
+		if (makedev(maj, min) == target->st_dev && ino == target->st_ino)
+			return true;
+		if (S_ISCHR(target->st_mode) && pos > 0 && line[pos] == '/') {
+			struct stat st;
+
+			line[strcspn(line, "\n")] = '\0';
+			if (stat(line + pos, &st) == 0 && same_target(&st, target))
+				return true;
+		}
+	}
+	return false;
+}
+
+int inuse_scan(const char *proc, const char *path, struct inuse **users)
+{
+	struct stat target;
+	DIR *d;
+	struct dirent *e;
+	size_t n = 0;
+	pid_t self = getpid();
+
+	*users = NULL;
+	if (stat(path, &target) < 0)
+		return -errno;
+	d = opendir(proc);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		char comm_path[512];
+		const char *how = NULL;
+		int pid;
+
+		if (parse_int(e->d_name, 1, INT32_MAX, &pid) < 0 || pid == self)
+			continue;
+		if (has_mapped(proc, e->d_name, &target))
+			how = "mapped";
+		else if (has_open(proc, e->d_name, &target))
+			how = "open";
+		if (!how)
+			continue;
+		*users = xreallocarray(*users, n + 1, sizeof(**users));
+		(*users)[n] = (struct inuse){ .pid = pid, .how = how };
+		snprintf(comm_path, sizeof(comm_path), "%s/%s/comm", proc, e->d_name);
+		_cleanup_fclose_ FILE *f = fopen(comm_path, "re");
+		if (!f || !fgets((*users)[n].comm, sizeof((*users)[n].comm), f))
+			strcpy((*users)[n].comm, "?");
+		(*users)[n].comm[strcspn((*users)[n].comm, "\n")] = '\0';
+		n++;
+	}
+	closedir(d);
+	return (int)n;
+}

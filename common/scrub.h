@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Zeroing a namespace in-process, through a shared mapping of its device (or
+ * of a regular file standing in for it), with non-temporal stores and a fence
+ * so that the zeroes reach the persistence domain rather than the cache. */
+#ifndef VPM_SCRUB_H
+#define VPM_SCRUB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef void (*scrub_progress_fn)(uint64_t done, uint64_t total, void *arg);
+
+struct scrub_result {
+	uint64_t bytes;       /* zeroed */
+	double seconds;
+	char error[256];      /* empty on success */
+};
+
+/* Zero the first size bytes of path (for a regular file, size 0 means the
+ * whole file). align is the mapping alignment the device needs (0: page).
+ * Returns 0 or a negative errno with result->error saying what failed. */
+int scrub_path(const char *path, uint64_t size, uint64_t align, scrub_progress_fn progress,
+	       void *arg, struct scrub_result *result);
+
+/* The zeroing loop itself: len bytes at dst (64-byte aligned, len a multiple
+ * of 64) with non-temporal stores, then a store fence. */
+void zero_nt(void *dst, size_t len);
+
+#endif

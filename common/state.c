@@ -1,0 +1,536 @@
+/* SPDX-License-Identifier: MIT */
+#include "state.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+/* 4096 claims take about 1 MiB; leave a wide margin. */
+#define STATE_MAX (256u << 20)
+
+const char *now_rfc3339(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+static int bad(char **err, char *msg)
+{
+	*err = msg;
+	return -EINVAL;
+}
+
+static int get_string(const cJSON *o, const char *key, bool required, char **out,
+		      const char *where, char **err)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	*out = NULL;
+	if (!j || cJSON_IsNull(j)) {
+		if (required)
+			return bad(err, xasprintf("%s: no \"%s\"", where, key));
+		return 0;
+	}
+	if (!cJSON_IsString(j) || (required && !j->valuestring[0]))
+		return bad(err, xasprintf("%s: \"%s\" is not a string", where, key));
+	*out = xstrdup(j->valuestring);
+	return 0;
+}
+
+static int parse_claim(const cJSON *jc, size_t idx, struct claim *c, char **err)
+{
+	char where[64];
+	const cJSON *labels, *nss, *j;
+	int r;
+
+	snprintf(where, sizeof(where), "claim %zu", idx);
+	*c = (struct claim){ 0 };
+	if (!cJSON_IsObject(jc))
+		return bad(err, xasprintf("%s: not an object", where));
+	if ((r = get_string(jc, "instance", true, &c->instance, where, err)) < 0 ||
+	    (r = get_string(jc, "created", false, &c->created, where, err)) < 0)
+		return r;
+	labels = cJSON_GetObjectItemCaseSensitive(jc, "labels");
+	nss = cJSON_GetObjectItemCaseSensitive(jc, "namespaces");
+	if (!cJSON_IsArray(labels) || !cJSON_IsArray(nss))
+		return bad(err, xasprintf("%s (%s): \"labels\" and \"namespaces\" must be arrays",
+					  where, c->instance));
+	c->n_labels = (size_t)cJSON_GetArraySize(labels);
+	c->labels = xcalloc(c->n_labels, sizeof(*c->labels));
+	for (size_t i = 0; i < c->n_labels; i++) {
+		j = cJSON_GetArrayItem(labels, (int)i);
+		if (!cJSON_IsString(j))
+			return bad(err, xasprintf("%s (%s): a label is not a string", where,
+						  c->instance));
+		c->labels[i] = xstrdup(j->valuestring);
+	}
+	c->n_ns = (size_t)cJSON_GetArraySize(nss);
+	c->ns = xcalloc(c->n_ns, sizeof(*c->ns));
+	for (size_t i = 0; i < c->n_ns; i++) {
+		j = cJSON_GetArrayItem(nss, (int)i);
+		if (!cJSON_IsObject(j))
+			return bad(err, xasprintf("%s (%s): a namespace is not an object", where,
+						  c->instance));
+		if ((r = get_string(j, "name", true, &c->ns[i].name, where, err)) < 0 ||
+		    (r = get_string(j, "uuid", false, &c->ns[i].uuid, where, err)) < 0 ||
+		    (r = get_string(j, "label", true, &c->ns[i].label, where, err)) < 0)
+			return r;
+	}
+	if (c->n_ns != c->n_labels)
+		return bad(err, xasprintf("%s (%s): %zu labels but %zu namespaces", where,
+					  c->instance, c->n_labels, c->n_ns));
+	j = cJSON_GetObjectItemCaseSensitive(jc, "releasing_pid");
+	if (j && cJSON_IsNumber(j) && j->valuedouble > 0 && j->valuedouble < INT32_MAX)
+		c->releasing_pid = (int)j->valuedouble;
+	return 0;
+}
+
+static int parse_quarantine(const cJSON *jq, size_t idx, struct quarantine *q, char **err)
+{
+	char where[64];
+	int r;
+
+	snprintf(where, sizeof(where), "quarantine entry %zu", idx);
+	*q = (struct quarantine){ 0 };
+	if (!cJSON_IsObject(jq))
+		return bad(err, xasprintf("%s: not an object", where));
+	if ((r = get_string(jq, "name", true, &q->name, where, err)) < 0 ||
+	    (r = get_string(jq, "uuid", false, &q->uuid, where, err)) < 0 ||
+	    (r = get_string(jq, "reason", false, &q->reason, where, err)) < 0 ||
+	    (r = get_string(jq, "since", false, &q->since, where, err)) < 0)
+		return r;
+	return 0;
+}
+
+int state_parse(const char *text, struct state *st, char **err)
+{
+	const cJSON *j, *item;
+	cJSON *root;
+	size_t i;
+	int r = 0;
+
+	*st = (struct state){ 0 };
+	*err = NULL;
+	root = cJSON_ParseWithOpts(text, NULL, true);
+	if (!root)
+		return bad(err, xstrdup("not valid JSON (truncated or damaged)"));
+	if (!cJSON_IsObject(root)) {
+		r = bad(err, xstrdup("not a JSON object"));
+		goto out;
+	}
+	j = cJSON_GetObjectItemCaseSensitive(root, "version");
+	if (!cJSON_IsNumber(j) || j->valuedouble < 1 || floor(j->valuedouble) != j->valuedouble) {
+		r = bad(err, xstrdup("no valid \"version\""));
+		goto out;
+	}
+	if (j->valuedouble > STATE_VERSION) {
+		*err = xasprintf("format version %.0f was written by a newer vpmemctl "
+				 "(this one reads version %d)", j->valuedouble, STATE_VERSION);
+		r = -EPROTO;
+		goto out;
+	}
+	j = cJSON_GetObjectItemCaseSensitive(root, "generation");
+	if (!cJSON_IsNumber(j) || j->valuedouble < 0 || floor(j->valuedouble) != j->valuedouble) {
+		r = bad(err, xstrdup("no valid \"generation\""));
+		goto out;
+	}
+	st->generation = (uint64_t)j->valuedouble;
+
+	j = cJSON_GetObjectItemCaseSensitive(root, "claims");
+	if (!cJSON_IsArray(j)) {
+		r = bad(err, xstrdup("\"claims\" is not an array"));
+		goto out;
+	}
+	st->claims = xcalloc((size_t)cJSON_GetArraySize(j), sizeof(*st->claims));
+	i = 0;
+	cJSON_ArrayForEach(item, j) {
+		st->n_claims = i + 1;
+		if ((r = parse_claim(item, i, &st->claims[i], err)) < 0)
+			goto out;
+		i++;
+	}
+	j = cJSON_GetObjectItemCaseSensitive(root, "quarantine");
+	if (j && !cJSON_IsArray(j)) {
+		r = bad(err, xstrdup("\"quarantine\" is not an array"));
+		goto out;
+	}
+	st->q = xcalloc((size_t)cJSON_GetArraySize(j), sizeof(*st->q));
+	i = 0;
+	cJSON_ArrayForEach(item, j) {
+		st->n_q = i + 1;
+		if ((r = parse_quarantine(item, i, &st->q[i], err)) < 0)
+			goto out;
+		i++;
+	}
+out:
+	cJSON_Delete(root);
+	if (r < 0)
+		state_free(st);
+	return r;
+}
+
+char *state_format(const struct state *st)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *claims, *q;
+	char *text;
+
+	cJSON_AddNumberToObject(root, "version", STATE_VERSION);
+	cJSON_AddNumberToObject(root, "generation", (double)st->generation);
+	claims = cJSON_AddArrayToObject(root, "claims");
+	for (size_t i = 0; i < st->n_claims; i++) {
+		const struct claim *c = &st->claims[i];
+		cJSON *jc = cJSON_CreateObject();
+		cJSON *labels = cJSON_AddArrayToObject(jc, "labels");
+		cJSON *nss;
+
+		cJSON_AddStringToObject(jc, "instance", c->instance);
+		for (size_t k = 0; k < c->n_labels; k++)
+			cJSON_AddItemToArray(labels, cJSON_CreateString(c->labels[k]));
+		nss = cJSON_AddArrayToObject(jc, "namespaces");
+		for (size_t k = 0; k < c->n_ns; k++) {
+			cJSON *jn = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(jn, "name", c->ns[k].name);
+			if (c->ns[k].uuid)
+				cJSON_AddStringToObject(jn, "uuid", c->ns[k].uuid);
+			cJSON_AddStringToObject(jn, "label", c->ns[k].label);
+			cJSON_AddItemToArray(nss, jn);
+		}
+		if (c->created)
+			cJSON_AddStringToObject(jc, "created", c->created);
+		if (c->releasing_pid)
+			cJSON_AddNumberToObject(jc, "releasing_pid", c->releasing_pid);
+		cJSON_AddItemToArray(claims, jc);
+	}
+	q = cJSON_AddArrayToObject(root, "quarantine");
+	for (size_t i = 0; i < st->n_q; i++) {
+		cJSON *jq = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(jq, "name", st->q[i].name);
+		if (st->q[i].uuid)
+			cJSON_AddStringToObject(jq, "uuid", st->q[i].uuid);
+		if (st->q[i].reason)
+			cJSON_AddStringToObject(jq, "reason", st->q[i].reason);
+		if (st->q[i].since)
+			cJSON_AddStringToObject(jq, "since", st->q[i].since);
+		cJSON_AddItemToArray(q, jq);
+	}
+	text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!text) {
+		fputs("vpmemctl: out of memory\n", stderr);
+		exit(1);
+	}
+	return text;
+}
+
+struct claim *state_find_claim(const struct state *st, const char *instance)
+{
+	for (size_t i = 0; i < st->n_claims; i++)
+		if (streq(st->claims[i].instance, instance))
+			return &st->claims[i];
+	return NULL;
+}
+
+struct quarantine *state_find_quarantine(const struct state *st, const char *name)
+{
+	for (size_t i = 0; i < st->n_q; i++)
+		if (streq(st->q[i].name, name))
+			return &st->q[i];
+	return NULL;
+}
+
+void claim_clear(struct claim *c)
+{
+	for (size_t i = 0; i < c->n_labels; i++)
+		free(c->labels[i]);
+	free(c->labels);
+	for (size_t i = 0; i < c->n_ns; i++) {
+		free(c->ns[i].name);
+		free(c->ns[i].uuid);
+		free(c->ns[i].label);
+	}
+	free(c->ns);
+	free(c->instance);
+	free(c->created);
+	*c = (struct claim){ 0 };
+}
+
+static void quarantine_clear(struct quarantine *q)
+{
+	free(q->name);
+	free(q->uuid);
+	free(q->reason);
+	free(q->since);
+	*q = (struct quarantine){ 0 };
+}
+
+void state_remove_claim(struct state *st, struct claim *c)
+{
+	size_t i = (size_t)(c - st->claims);
+
+	claim_clear(c);
+	memmove(&st->claims[i], &st->claims[i + 1], (st->n_claims - i - 1) * sizeof(*c));
+	st->n_claims--;
+}
+
+void state_remove_quarantine(struct state *st, struct quarantine *q)
+{
+	size_t i = (size_t)(q - st->q);
+
+	quarantine_clear(q);
+	memmove(&st->q[i], &st->q[i + 1], (st->n_q - i - 1) * sizeof(*q));
+	st->n_q--;
+}
+
+void state_free(struct state *st)
+{
+	for (size_t i = 0; i < st->n_claims; i++)
+		claim_clear(&st->claims[i]);
+	free(st->claims);
+	for (size_t i = 0; i < st->n_q; i++)
+		quarantine_clear(&st->q[i]);
+	free(st->q);
+	*st = (struct state){ 0 };
+}
+
+/* ---- the store -------------------------------------------------------- */
+
+static int mkdir_parents(const char *dir)
+{
+	_cleanup_free_ char *copy = xstrdup(dir);
+
+	for (char *p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+int store_open(struct store *s, const char *dir, bool create)
+{
+	struct stat st;
+	int r;
+
+	*s = (struct store){ .dir = xstrdup(dir), .dirfd = -1, .lockfd = -1 };
+	s->path = xasprintf("%s/%s", dir, STATE_FILE);
+	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->dirfd < 0 && errno == ENOENT && create) {
+		if ((r = mkdir_parents(dir)) < 0 || (mkdir(dir, 0700) < 0 && errno != EEXIST)) {
+			r = r < 0 ? r : -errno;
+			log_error("cannot create state directory %s: %s", dir, strerror(-r));
+			return r;
+		}
+		s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (s->dirfd < 0) {
+		r = -errno;
+		if (r == -ENOENT && !create)
+			return 0; /* nothing claimed yet */
+		if (r == -ELOOP || r == -ENOTDIR)
+			log_error("state directory %s is not a directory (or is a symbolic link); "
+				  "refusing to use it", dir);
+		else
+			log_error("cannot open state directory %s: %s", dir, strerror(-r));
+		return r;
+	}
+	if (fstat(s->dirfd, &st) < 0)
+		return -errno;
+	/* Fail closed: whoever can write here can hand out namespaces. */
+	if (st.st_uid != geteuid() || (st.st_mode & 0022)) {
+		log_error("state directory %s must be owned by uid %u and not writable by "
+			  "group or others (it is uid %u, mode %04o)", dir, (unsigned)geteuid(),
+			  (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+int store_lock(struct store *s, double timeout)
+{
+	struct timespec start, now;
+	long delay_us = 1000;
+
+	s->lockfd = openat(s->dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (s->lockfd < 0) {
+		int r = -errno;
+
+		log_error("cannot open lock file %s/%s: %s", s->dir, LOCK_FILE, strerror(-r));
+		return r;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (flock(s->lockfd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			int r = -errno;
+
+			log_error("cannot lock %s/%s: %s", s->dir, LOCK_FILE, strerror(-r));
+			return r;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double waited = (double)(now.tv_sec - start.tv_sec) +
+				(double)(now.tv_nsec - start.tv_nsec) / 1e9;
+		if (waited >= timeout) {
+			log_error("the state lock %s/%s is held by another vpmemctl; gave up after "
+				  "%g seconds (--lock-timeout)", s->dir, LOCK_FILE, timeout);
+			return -ETIMEDOUT;
+		}
+		usleep((useconds_t)delay_us);
+		if (delay_us < 20000)
+			delay_us *= 2;
+	}
+}
+
+void store_unlock(struct store *s)
+{
+	if (s->lockfd >= 0) {
+		close(s->lockfd); /* releases the flock */
+		s->lockfd = -1;
+	}
+}
+
+int store_load(struct store *s, struct state *st)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *err = NULL;
+	struct stat sb;
+	size_t have = 0, cap;
+	int r;
+
+	*st = (struct state){ 0 };
+	if (s->dirfd < 0)
+		return 0;
+	fd = openat(s->dirfd, STATE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+		if (r == -ENOENT)
+			return 0;
+		if (r == -ELOOP)
+			log_error("state file %s is a symbolic link; refusing to read it", s->path);
+		else
+			log_error("cannot open state file %s: %s", s->path, strerror(-r));
+		return r;
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > STATE_MAX) {
+		log_error("state file %s is not a regular file of reasonable size", s->path);
+		return -EINVAL;
+	}
+	cap = (size_t)sb.st_size + 1;
+	text = xmalloc(cap);
+	for (;;) {
+		ssize_t n = read(fd, text + have, cap - have - 1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			log_error("cannot read state file %s: %s", s->path, strerror(-r));
+			return r;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		if (have + 1 == cap) {
+			cap *= 2;
+			text = xrealloc(text, cap);
+		}
+	}
+	text[have] = '\0';
+	r = state_parse(text, st, &err);
+	if (r < 0)
+		log_error("state file %s: %s; it was left as it is, repair or move it away",
+			  s->path, err);
+	return r;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int store_commit(struct store *s, struct state *st)
+{
+	_cleanup_free_ char *text = NULL;
+	char tmp[64];
+	int fd, r;
+
+	st->generation++;
+	text = state_format(st);
+	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", STATE_FILE, (int)getpid());
+	(void)unlinkat(s->dirfd, tmp, 0); /* a leftover of a killed run of ours */
+	fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = write_all(fd, text, strlen(text));
+	if (r == 0)
+		r = write_all(fd, "\n", 1);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(s->dirfd, tmp, s->dirfd, STATE_FILE) < 0)
+		r = -errno;
+	if (r < 0) {
+		(void)unlinkat(s->dirfd, tmp, 0);
+		goto fail;
+	}
+	/* The rename is durable only once the directory is. */
+	if (fsync(s->dirfd) < 0) {
+		r = -errno;
+		log_error("state file %s was replaced but the directory could not be synced: %s",
+			  s->path, strerror(-r));
+		return r;
+	}
+	return 0;
+fail:
+	st->generation--;
+	log_error("cannot write state file %s: %s; the previous state is unchanged", s->path,
+		  strerror(-r));
+	return r;
+}
+
+void store_close(struct store *s)
+{
+	store_unlock(s);
+	if (s->dirfd >= 0)
+		close(s->dirfd);
+	free(s->dir);
+	free(s->path);
+	*s = (struct store){ .dirfd = -1, .lockfd = -1 };
+}
