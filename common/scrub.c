@@ -108,7 +108,7 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, scrub_progress_f
 	struct sigaction sa = { .sa_handler = on_sigbus }, old;
 	struct timespec t0;
 	struct stat st;
-	uint64_t chunk, off = 0;
+	uint64_t chunk, off = 0, tail = 0;
 	bool is_file;
 	int r = 0;
 
@@ -128,8 +128,13 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, scrub_progress_f
 	}
 	if (is_file && (size == 0 || size > (uint64_t)st.st_size))
 		size = (uint64_t)st.st_size; /* a stand-in may be smaller than the namespace */
-	if (align < (uint64_t)sysconf(_SC_PAGESIZE))
+	/* A file maps at page granularity; a device-dax at its region's. */
+	if (is_file || align < (uint64_t)sysconf(_SC_PAGESIZE))
 		align = (uint64_t)sysconf(_SC_PAGESIZE);
+	if (is_file && size % align) {
+		tail = size % align; /* past the last whole page: zeroed with pwrite */
+		size -= tail;
+	}
 	if (size % align) {
 		snprintf(res->error, sizeof(res->error), "%s: size %llu is not a multiple of the "
 			 "alignment %llu", path, (unsigned long long)size, (unsigned long long)align);
@@ -174,6 +179,17 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, scrub_progress_f
 			progress(off, size, arg);
 	}
 	sigaction(SIGBUS, &old, NULL);
+	if (r == 0 && tail) {
+		static const char zeros[4096];
+
+		if (pwrite(fd, zeros, (size_t)tail, (off_t)size) != (ssize_t)tail) {
+			r = errno ? -errno : -EIO;
+			snprintf(res->error, sizeof(res->error), "cannot write %s: %s", path,
+				 strerror(-r));
+		} else {
+			res->bytes += tail;
+		}
+	}
 	if (r == 0 && is_file && fsync(fd) < 0) {
 		r = -errno;
 		snprintf(res->error, sizeof(res->error), "cannot sync %s: %s", path, strerror(-r));

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "tap.h"
+
+static struct host host;
+static struct pmem_conf conf;
+static struct pool pool;
+
+static void setup(const char *spec)
+{
+	struct strv p = { 0 };
+
+	host = (struct host){ .origin = xstrdup("t") };
+	host.ns = xcalloc(6, sizeof(*host.ns));
+	for (int i = 0; i < 6; i++) {
+		host.ns[i] = (struct host_ns){
+			.name = xasprintf("ns%d", i), .dev = xasprintf("namespace0.%d", i),
+			.mode = xstrdup("devdax"), .chardev = xasprintf("dax0.%d", i),
+			.size = 1 << 30, .align = 2 << 20, .numa_node = i >= 3, .enabled = true,
+		};
+	}
+	host.n = 6;
+	pmem_conf_parse(spec, &conf, &p);
+	pool_build(&conf, &host, "/dev", &pool, &p);
+	ok(p.n == 0, "set-up '%s' is valid", spec);
+	strv_clear(&p);
+}
+
+static void teardown(void)
+{
+	pool_free(&pool);
+	pmem_conf_free(&conf);
+	host_free(&host);
+}
+
+static void test_names_and_labels(void)
+{
+	struct strv l = { 0 };
+	char big[300];
+
+	ok(instance_valid("4b7c1e4e-2f0a-4f7e-9a55-1d2b3c4d5e6f"), "a UUID is a valid instance");
+	ok(instance_valid("web-01.example:prod_2"), "a libvirt domain name is valid");
+	ok(!instance_valid(""), "empty is not");
+	ok(!instance_valid("a b"), "blanks are not");
+	ok(!instance_valid("../etc"), "slashes are not");
+	memset(big, 'a', 255);
+	big[255] = '\0';
+	ok(instance_valid(big), "255 characters are valid");
+	big[255] = 'a';
+	big[256] = '\0';
+	ok(!instance_valid(big), "256 are not");
+
+	is_u64(labels_parse(" 6GB , LARGE,,6GB ", &l), 3, "blanks and empty entries ignored");
+	is_str(l.v[0], "6GB", "first label");
+	is_str(l.v[2], "6GB", "repeated labels kept");
+	strv_clear(&l);
+	is_u64(labels_parse(" , ", &l), 0, "nothing but separators gives no labels");
+	strv_clear(&l);
+}
+
+static void test_alloc(void)
+{
+	struct pool_ns *picked[4];
+	struct alloc_shortage s;
+	char *req[] = { "A", "B", "A" };
+
+	setup("A:ns0|ns1|ns3,B:ns2|ns4");
+	ok(claim_alloc(&pool, req, 3, -1, picked, &s) == 0, "A,B,A can be had");
+	ok(streq(picked[0]->name, "ns0") && streq(picked[1]->name, "ns2") &&
+	   streq(picked[2]->name, "ns1"), "first free in configuration order, per label, in order");
+
+	pool.ns[0].state = NS_CLAIMED;
+	pool.ns[1].state = NS_QUARANTINED;
+	pool_count(&pool);
+	ok(claim_alloc(&pool, req, 1, -1, picked, &s) == 0 && streq(picked[0]->name, "ns3"),
+	   "claimed and quarantined namespaces are skipped");
+	ok(claim_alloc(&pool, req, 3, -1, picked, &s) == -ENOSPC, "A twice cannot be had now");
+	ok(streq(s.label, "A") && s.wanted == 2 && s.total == 3 && s.free == 1,
+	   "the shortage names the label, asked 2, has 3, 1 free");
+	teardown();
+
+	setup("A:ns0|ns1|ns3|ns4");
+	ok(claim_alloc(&pool, req, 1, 1, picked, &s) == 0 && streq(picked[0]->name, "ns3"),
+	   "--numa-node takes only namespaces on that node");
+	char *two[] = { "A", "A", "A" };
+	ok(claim_alloc(&pool, two, 3, 1, picked, &s) == -ENOSPC && s.free == 2 && s.wanted == 3,
+	   "and counts only that node's free ones");
+	teardown();
+}
+
+int main(void)
+{
+	test_names_and_labels();
+	test_alloc();
+	return tap_done();
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+#include "tap.h"
+
+static const char *doc =
+	"{\"version\":1,\"generation\":7,\"claims\":[{\"instance\":\"vm1\","
+	"\"labels\":[\"6GB\",\"LARGE\"],\"namespaces\":[{\"name\":\"ns0\",\"uuid\":\"u0\","
+	"\"label\":\"6GB\"},{\"name\":\"ns3\",\"label\":\"LARGE\"}],\"created\":\"2026-01-01T00:00:00Z\"}],"
+	"\"quarantine\":[{\"name\":\"ns1\",\"reason\":\"media error\"}]}";
+
+static void test_roundtrip(void)
+{
+	struct state st, again;
+	char *err = NULL, *text;
+
+	ok(state_parse(doc, &st, &err) == 0, "a valid state parses");
+	is_u64(st.generation, 7, "generation");
+	is_u64(st.n_claims, 1, "one claim");
+	is_str(st.claims[0].labels[1], "LARGE", "labels kept in order");
+	is_str(st.claims[0].ns[0].uuid, "u0", "namespace uuid remembered");
+	ok(st.claims[0].ns[1].uuid == NULL, "missing uuid is NULL");
+	is_u64(st.n_q, 1, "one quarantined namespace");
+	ok(state_find_claim(&st, "vm1") == &st.claims[0], "claims found by instance");
+	ok(state_find_claim(&st, "vm2") == NULL, "and only those");
+	text = state_format(&st);
+	ok(state_parse(text, &again, &err) == 0, "formatted state parses again");
+	is_str(again.claims[0].ns[1].name, "ns3", "and keeps the namespaces");
+	is_str(again.q[0].reason, "media error", "and the quarantine reason");
+	free(text);
+	state_remove_claim(&again, &again.claims[0]);
+	is_u64(again.n_claims, 0, "a claim can be removed");
+	state_free(&again);
+	state_free(&st);
+}
+
+static void expect(const char *text, int want, const char *needle, const char *name)
+{
+	struct state st;
+	char *err = NULL;
+	int r = state_parse(text, &st, &err);
+
+	ok(r == want && err && strstr(err, needle), "%s", name);
+	if (r != want || !err || !strstr(err, needle))
+		printf("#   r=%d err=%s\n", r, err ? err : "(none)");
+	free(err);
+}
+
+static void test_refused(void)
+{
+	char truncated[64];
+
+	snprintf(truncated, sizeof(truncated), "%.40s", doc);
+	expect(truncated, -EINVAL, "not valid JSON", "a truncated state is refused");
+	expect("", -EINVAL, "not valid JSON", "an empty file is refused");
+	expect("{\"version\":2,\"generation\":1,\"claims\":[]}", -EPROTO, "newer vpmemctl",
+	       "a state from a newer version is refused");
+	expect("{\"generation\":1,\"claims\":[]}", -EINVAL, "version", "no version");
+	expect("{\"version\":1,\"claims\":[]}", -EINVAL, "generation", "no generation");
+	expect("{\"version\":1,\"generation\":1,\"claims\":{}}", -EINVAL, "claims",
+	       "claims not an array");
+	expect("{\"version\":1,\"generation\":1,\"claims\":[{\"instance\":\"a\",\"labels\":[\"x\"],"
+	       "\"namespaces\":[]}]}", -EINVAL, "1 labels but 0 namespaces",
+	       "a claim whose labels and namespaces disagree");
+	expect("{\"version\":1,\"generation\":1,\"claims\":[{\"labels\":[],\"namespaces\":[]}]}",
+	       -EINVAL, "no \"instance\"", "a claim without instance");
+}
+
+int main(void)
+{
+	test_roundtrip();
+	test_refused();
+	return tap_done();
+}
