@@ -31,3 +31,43 @@ json_get() {
 	python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(json.dumps(eval(sys.argv[1])))' \
 		"$1" <<<"$output"
 }
+
+# standins: regular files standing in for the example host's devices, each
+# filled with a non-zero pattern; exports VPMEMCTL_DEV_DIR.
+standins() {
+	export VPMEMCTL_DEV_DIR="$SCRATCH/dev"
+	mkdir -p "$VPMEMCTL_DEV_DIR"
+	local d
+	for d in dax0.0 dax0.1 dax0.2 dax1.0; do
+		python3 -c 'import sys; open(sys.argv[1], "wb").write(b"\xa5" * (1 << 20))' \
+			"$VPMEMCTL_DEV_DIR/$d"
+	done
+}
+
+# is_zero FILE: every byte of FILE is zero (and it is not empty).
+is_zero() {
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(0 if d and d.count(0) == len(d) else 1)' "$1"
+}
+
+# gen_host N: a snapshot of N devdax namespaces p0..p(N-1) with 64 KiB
+# stand-ins; exports VPMEMCTL_HOST_SNAPSHOT, VPMEMCTL_DEV_DIR and prints the
+# pmem_namespaces value putting them all under label P.
+gen_host() {
+	export VPMEMCTL_DEV_DIR="$SCRATCH/dev"
+	export VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/host-$1.json"
+	mkdir -p "$VPMEMCTL_DEV_DIR"
+	python3 - "$1" "$VPMEMCTL_HOST_SNAPSHOT" "$VPMEMCTL_DEV_DIR" <<-'PY'
+	import json, sys, uuid
+	n, out, dev = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+	nss = []
+	for i in range(n):
+	    cd = "dax%d.%d" % (i // 256, i % 256)
+	    open("%s/%s" % (dev, cd), "wb").write(b"\x5a" * 65536)
+	    nss.append({"dev": "namespace%d.%d" % (i // 256, i % 256), "mode": "devdax",
+	                "size": 65536, "uuid": str(uuid.UUID(int=i + 1)), "name": "p%d" % i,
+	                "numa_node": i % 2,
+	                "daxregion": {"id": i // 256, "align": 4096, "devices": [{"chardev": cd}]}})
+	json.dump(nss, open(out, "w"))
+	PY
+	printf 'P:%s' "$(seq -s '|' -f 'p%.0f' 0 $(($1 - 1)))"
+}

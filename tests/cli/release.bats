@@ -1,0 +1,138 @@
+#!/usr/bin/env bats
+bats_require_minimum_version 1.5.0
+# vpmemctl release: zero, then free; never under a process using the device.
+
+load helpers
+
+setup() { common_setup; standins; }
+
+teardown() {
+	[ -z "${HOLDER:-}" ] || kill "$HOLDER" 2>/dev/null || true
+}
+
+@test "release zeroes every namespace of the claim and frees it" {
+	vpm claim vm1 '6GB,LARGE' >/dev/null
+	run vpm release vm1 -f json
+	assert_success
+	run json_get '[(n["name"], n["scrubbed"], n["bytes"], n["state"]) for n in d["namespaces"]]'
+	assert_output '[["ns0", true, 1048576, "free"], ["ns3", true, 1048576, "free"]]'
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.1"
+	assert_failure
+	run vpm inventory -f json
+	run json_get '[c["used"] for c in d["resource_classes"]]'
+	assert_output '[0, 0]'
+}
+
+@test "--no-scrub frees without zeroing" {
+	vpm claim vm1 6GB >/dev/null
+	run vpm release vm1 --no-scrub -f json
+	assert_success
+	run json_get 'd["namespaces"][0]["scrubbed"]'
+	assert_output 'false'
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+}
+
+@test "releasing an instance without a claim is exit 3" {
+	run vpm release nobody
+	assert_failure 3
+	assert_output --partial "instance nobody holds no claim"
+}
+
+@test "--missing-ok makes a missing claim a success" {
+	run vpm release nobody --missing-ok
+	assert_success
+}
+
+@test "--dry-run scrubs nothing and keeps the claim" {
+	vpm claim vm1 6GB >/dev/null
+	run vpm release vm1 --dry-run
+	assert_success
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+	run vpm inventory -f json
+	run json_get 'd["resource_classes"][0]["used"]'
+	assert_output '1'
+}
+
+@test "a namespace held open by a process is refused, naming pid and program, claim kept" {
+	vpm claim vm1 6GB >/dev/null
+	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
+	HOLDER=$!
+	sleep 0.2
+	run vpm release vm1
+	assert_failure 1
+	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (sleep)"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+	run vpm inventory -f json
+	run json_get 'd["namespaces"][0]["instance"]'
+	assert_output '"vm1"'
+}
+
+@test "a namespace mapped by a process is refused, claim kept" {
+	vpm claim vm1 6GB >/dev/null
+	python3 -c 'import mmap,sys,time,os; f=open(sys.argv[1],"r+b"); m=mmap.mmap(f.fileno(),0); f.close(); os.write(1,b"x"); time.sleep(60)' \
+		"$VPMEMCTL_DEV_DIR/dax0.0" >"$SCRATCH/ready" &
+	HOLDER=$!
+	for _ in $(seq 50); do [ -s "$SCRATCH/ready" ] && break; sleep 0.1; done
+	run vpm release vm1
+	assert_failure 1
+	assert_output --partial "is mapped by pid $HOLDER (python3)"
+	run vpm inventory -f json
+	run json_get 'd["namespaces"][0]["state"]'
+	assert_output '"claimed"'
+}
+
+@test "--force scrubs a namespace in use" {
+	vpm claim vm1 6GB >/dev/null
+	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
+	HOLDER=$!
+	sleep 0.2
+	run vpm release vm1 --force
+	assert_success
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+}
+
+@test "a failed scrub quarantines the namespace: reserved, not claimable" {
+	vpm claim vm1 6GB >/dev/null
+	rm "$VPMEMCTL_DEV_DIR/dax0.0"
+	run --separate-stderr vpm release vm1 -f json
+	assert_failure 1
+	[[ "$stderr" == *"scrub of ns0 failed: cannot open $VPMEMCTL_DEV_DIR/dax0.0: No such file or directory; the namespace is quarantined"* ]]
+	run json_get '[(n["name"], n["scrubbed"], n["state"]) for n in d["namespaces"]]'
+	assert_output '[["ns0", false, "quarantined"]]'
+	run vpm inventory -f json
+	run json_get '(d["resource_classes"][0]["reserved"], d["resource_classes"][0]["free"], d["namespaces"][0]["state"])'
+	assert_output '[1, 2, "quarantined"]'
+	run vpm claim vm2 '6GB,6GB,6GB'
+	assert_failure 4
+	assert_output --partial "2 free"
+	run vpm inventory -f placement
+	run json_get 'd["inventories"]["CUSTOM_PMEM_NAMESPACE_6GB"]["reserved"]'
+	assert_output '1'
+}
+
+@test "a claim interrupted mid-release is finished by a new release" {
+	vpm claim vm1 6GB >/dev/null
+	# What a release killed during its scrub leaves: the claim marked with a
+	# pid that no longer runs.
+	python3 - "$VPMEMCTL_STATE_DIR/state.json" <<-'PY'
+	import json, sys
+	s = json.load(open(sys.argv[1])); s["claims"][0]["releasing_pid"] = 999999999
+	json.dump(s, open(sys.argv[1], "w"))
+	PY
+	run vpm release vm1
+	assert_success
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+}
+
+@test "vpmemctl-release behaves as vpmemctl release" {
+	vpm claim vm1 6GB >/dev/null
+	ln -s "$VPMEMCTL_BIN" "$SCRATCH/vpmemctl-release"
+	run "$SCRATCH/vpmemctl-release" -N "$NOVA_SPEC" vm1
+	assert_success
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+}
