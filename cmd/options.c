@@ -25,7 +25,8 @@ static const struct argp_option options[] = {
 	  "(env VPMEMCTL_HOST_SNAPSHOT)", 0 },
 	{ "dev-dir", OPT_DEV_DIR, "DIR", 0,
 	  "Where the character devices are (default " DEFAULT_DEV_DIR "; env VPMEMCTL_DEV_DIR)", 0 },
-	{ "format", 'f', "FORMAT", 0, "Output format: table (default) or json", 0 },
+	{ "format", 'f', "FORMAT", 0,
+	  "Output format: table (default), json, or what the command adds (inventory: placement)", 0 },
 	{ "lock-timeout", OPT_LOCK_TIMEOUT, "SECONDS", 0,
 	  "How long to wait for the state lock (default 10)", 0 },
 	{ "quiet", 'q', NULL, 0, "Print only errors", 0 },
@@ -72,6 +73,7 @@ enum out_format common_check(struct argp_state *state, const struct common_opts 
 	if (!f)
 		argp_error(state, "--format: '%s' is not one of: table, json%s", co->format,
 			   allowed & FMT_PLACEMENT ? ", placement" : "");
-	log_set_level(LOG_LEVEL_INFO + co->verbosity);
+	/* -q: errors only; -v: more; -vv: debugging. */
+	log_set_level(co->verbosity < 0 ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO + co->verbosity);
 	return f;
 }

@@ -26,7 +26,7 @@ int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co)
 	for (size_t i = 0; i < problems.n; i++)
 		log_error("pmem_namespaces (%s): %s", ctx->set.namespaces_from, problems.v[i]);
 	if (problems.n)
-		log_error("%zu problem%s in pmem_namespaces; nothing was changed", problems.n,
+		log_error("%zu problem%s in pmem_namespaces", problems.n,
 			  problems.n == 1 ? "" : "s");
 	r = r < 0 || problems.n ? EXIT_FAIL : EXIT_OK;
 	strv_clear(&problems);

@@ -4,13 +4,15 @@
 #include <ctype.h>
 #include <string.h>
 
+/* As Nova does it: the whole "PMEM_NAMESPACE_<label>" is normalised, so a
+ * label's leading or trailing separators merge into the neighbouring '_'. */
 char *ns_resource_class(const char *label)
 {
-	static const char prefix[] = "CUSTOM_PMEM_NAMESPACE_";
-	char *rc = xmalloc(sizeof(prefix) + strlen(label));
-	char *o = stpcpy(rc, prefix);
+	_cleanup_free_ char *name = xasprintf("PMEM_NAMESPACE_%s", label);
+	char *rc = xmalloc(sizeof("CUSTOM_") + strlen(name));
+	char *o = stpcpy(rc, "CUSTOM_");
 
-	for (const unsigned char *p = (const unsigned char *)label; *p;) {
+	for (const unsigned char *p = (const unsigned char *)name; *p;) {
 		if (isalnum(*p) && *p < 0x80) {
 			*o++ = (char)toupper(*p++);
 			continue;

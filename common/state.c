@@ -2,6 +2,7 @@
 #include "state.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -482,6 +483,30 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* Temporary files of commits that were killed before their rename. Called
+ * under the lock, when no other commit can be under way. */
+static void remove_stale_temporaries(int dirfd)
+{
+	int fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	size_t plen = strlen(STATE_FILE) + 2;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' && strncmp(e->d_name + 1, STATE_FILE, plen - 2) == 0 &&
+		    len > plen + 4 && strcmp(e->d_name + len - 4, ".tmp") == 0)
+			(void)unlinkat(dirfd, e->d_name, 0);
+	}
+	closedir(d);
+}
+
 int store_commit(struct store *s, struct state *st)
 {
 	_cleanup_free_ char *text = NULL;
@@ -491,7 +516,7 @@ int store_commit(struct store *s, struct state *st)
 	st->generation++;
 	text = state_format(st);
 	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", STATE_FILE, (int)getpid());
-	(void)unlinkat(s->dirfd, tmp, 0); /* a leftover of a killed run of ours */
+	remove_stale_temporaries(s->dirfd);
 	fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		r = -errno;

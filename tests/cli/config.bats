@@ -151,7 +151,7 @@ invalid() {
 	assert_line --partial "namespace 'nosuch'"
 	assert_line --partial "namespace 'fsns'"
 	assert_line --partial "namespace 'good0': listed twice"
-	assert_line "vpmemctl: 4 problems in pmem_namespaces; nothing was changed"
+	assert_line "vpmemctl: 4 problems in pmem_namespaces"
 }
 
 @test "a malformed host snapshot is an error naming the file and the place" {

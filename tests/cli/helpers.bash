@@ -50,8 +50,8 @@ is_zero() {
 }
 
 # gen_host N: a snapshot of N devdax namespaces p0..p(N-1) with 64 KiB
-# stand-ins; exports VPMEMCTL_HOST_SNAPSHOT, VPMEMCTL_DEV_DIR and prints the
-# pmem_namespaces value putting them all under label P.
+# stand-ins; exports VPMEMCTL_HOST_SNAPSHOT, VPMEMCTL_DEV_DIR, and
+# VPMEMCTL_NAMESPACES putting them all under label P.
 gen_host() {
 	export VPMEMCTL_DEV_DIR="$SCRATCH/dev"
 	export VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/host-$1.json"
@@ -69,5 +69,5 @@ gen_host() {
 	                "daxregion": {"id": i // 256, "align": 4096, "devices": [{"chardev": cd}]}})
 	json.dump(nss, open(out, "w"))
 	PY
-	printf 'P:%s' "$(seq -s '|' -f 'p%.0f' 0 $(($1 - 1)))"
+	export VPMEMCTL_NAMESPACES="P:$(seq -s '|' -f 'p%.0f' 0 $(($1 - 1)))"
 }

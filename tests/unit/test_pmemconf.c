@@ -31,6 +31,9 @@ static void test_resource_class(void)
 	rc = ns_resource_class("a-b..c d");
 	is_str(rc, "CUSTOM_PMEM_NAMESPACE_A_B_C_D", "each run of other characters becomes one _");
 	free(rc);
+	rc = ns_resource_class("-gold-");
+	is_str(rc, "CUSTOM_PMEM_NAMESPACE_GOLD_", "leading separators merge into the prefix's _, as in Nova");
+	free(rc);
 	rc = ns_resource_class("x\xc3\xa9y");
 	is_str(rc, "CUSTOM_PMEM_NAMESPACE_X_Y", "a multi-byte character is one run");
 	free(rc);

@@ -1,0 +1,166 @@
+#!/usr/bin/env bats
+# The state's promises: a namespace never goes to two instances, a committed
+# claim is never lost, a damaged or unsafe state is never overwritten.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() { common_setup; }
+
+teardown() {
+	if [ -n "${MNT:-}" ]; then umount "$MNT" 2>/dev/null || true; fi
+}
+
+state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
+
+@test "64 processes claiming at once against 32 namespaces: 32 grants, 32 exit 4, each namespace once" {
+	gen_host 32
+	for i in $(seq 64); do
+		# (bats runs with errexit: a plain "cmd; echo $?" would not echo)
+		( rc=0; "$VPMEMCTL_BIN" --lock-timeout 120 claim "vm$i" P -f json \
+			>"$SCRATCH/out.$i" 2>"$SCRATCH/err.$i" || rc=$?; echo "$rc" >"$SCRATCH/rc.$i" ) &
+	done
+	wait
+	[ "$(cat "$SCRATCH"/rc.* | grep -c '^0$')" -eq 32 ]
+	[ "$(cat "$SCRATCH"/rc.* | grep -c '^4$')" -eq 32 ]
+	run python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); names=[n["name"] for c in s["claims"] for n in c["namespaces"]]; print(len(s["claims"]), len(names), len(set(names)))' "$VPMEMCTL_STATE_DIR/state.json"
+	assert_output '32 32 32'
+	run "$VPMEMCTL_BIN" inventory -f json
+	run json_get '(d["resource_classes"][0]["used"], d["resource_classes"][0]["free"])'
+	assert_output '[32, 0]'
+}
+
+@test "claims and releases killed at random hundreds of times never corrupt, duplicate or lose" {
+	gen_host 8
+	run python3 "$BATS_TEST_DIRNAME/crash.py" "$VPMEMCTL_BIN" 300 "${CRASH_SEED:-$RANDOM}"
+	echo "$output"
+	assert_success
+	assert_output --partial "iterations 300"
+	refute_output --partial "PROBLEM"
+}
+
+@test "a truncated state file is an error naming it, and it is left as it was" {
+	standins
+	vpm claim vm1 6GB >/dev/null
+	head -c 40 "$VPMEMCTL_STATE_DIR/state.json" >"$SCRATCH/t" && cat "$SCRATCH/t" >"$VPMEMCTL_STATE_DIR/state.json"
+	before=$(state_sum)
+	run vpm claim vm2 6GB
+	assert_failure 1
+	assert_output --partial "state file $VPMEMCTL_STATE_DIR/state.json: not valid JSON"
+	[ "$(state_sum)" = "$before" ]
+	run vpm release vm1
+	assert_failure 1
+	[ "$(state_sum)" = "$before" ]
+	run vpm inventory
+	assert_failure 1
+}
+
+@test "a corrupt state file (not a state) is an error, and it is left as it was" {
+	standins
+	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
+	echo '{"version": 1, "generation": 3, "claims": "nope"}' >"$VPMEMCTL_STATE_DIR/state.json"
+	before=$(state_sum)
+	run vpm claim vm1 6GB
+	assert_failure 1
+	assert_output --partial "\"claims\" is not an array"
+	[ "$(state_sum)" = "$before" ]
+}
+
+@test "a state written by a newer vpmemctl is refused and left as it was" {
+	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
+	echo '{"version": 99, "generation": 3, "claims": []}' >"$VPMEMCTL_STATE_DIR/state.json"
+	before=$(state_sum)
+	run vpm claim vm1 6GB
+	assert_failure 1
+	assert_output --partial "written by a newer vpmemctl"
+	[ "$(state_sum)" = "$before" ]
+}
+
+@test "a state file replaced by a symlink is refused and its target untouched" {
+	standins
+	vpm claim vm1 6GB >/dev/null
+	echo precious >"$SCRATCH/target"
+	rm "$VPMEMCTL_STATE_DIR/state.json"
+	ln -s "$SCRATCH/target" "$VPMEMCTL_STATE_DIR/state.json"
+	run vpm claim vm2 6GB
+	assert_failure 1
+	assert_output --partial "state file $VPMEMCTL_STATE_DIR/state.json is a symbolic link"
+	[ "$(cat "$SCRATCH/target")" = precious ]
+	[ -L "$VPMEMCTL_STATE_DIR/state.json" ]
+}
+
+@test "a state directory writable by others is refused" {
+	mkdir -m 0777 "$VPMEMCTL_STATE_DIR"
+	run vpm claim vm1 6GB
+	assert_failure 1
+	assert_output --partial "must be owned by uid 0 and not writable by group or others"
+	[ ! -e "$VPMEMCTL_STATE_DIR/state.json" ]
+}
+
+@test "a state directory that is a symlink is refused" {
+	mkdir -m 0700 "$SCRATCH/real"
+	ln -s "$SCRATCH/real" "$VPMEMCTL_STATE_DIR"
+	run vpm claim vm1 6GB
+	assert_failure 1
+	assert_output --partial "is not a directory (or is a symbolic link)"
+}
+
+@test "a full disk fails the claim cleanly and keeps the old state" {
+	standins
+	MNT="$SCRATCH/small"
+	mkdir -p "$MNT"
+	mount -t tmpfs -o size=64k,mode=0700 tmpfs "$MNT"
+	export VPMEMCTL_STATE_DIR="$MNT"
+	vpm claim vm1 6GB >/dev/null
+	before=$(state_sum)
+	dd if=/dev/zero of="$MNT/filler" bs=4k 2>/dev/null || true
+	run vpm claim vm2 6GB
+	assert_failure 1
+	assert_output --partial "cannot write state file $MNT/state.json: No space left on device; the previous state is unchanged"
+	[ "$(state_sum)" = "$before" ]
+	[ -z "$(find "$MNT" -name '*.tmp')" ]
+	rm "$MNT/filler"
+	run vpm claim vm2 6GB
+	assert_success
+}
+
+@test "a read-only state directory fails the claim cleanly and keeps the old state" {
+	standins
+	MNT="$SCRATCH/ro"
+	mkdir -p "$MNT"
+	mount -t tmpfs -o size=1m,mode=0700 tmpfs "$MNT"
+	export VPMEMCTL_STATE_DIR="$MNT"
+	vpm claim vm1 6GB >/dev/null
+	before=$(state_sum)
+	mount -o remount,ro "$MNT"
+	run vpm claim vm2 6GB
+	assert_failure 1
+	assert_output --partial "Read-only file system"
+	[ "$(state_sum)" = "$before" ]
+	run vpm inventory -f json
+	assert_success
+}
+
+@test "a held lock makes a change wait, then give up with exit 5" {
+	standins
+	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
+	flock "$VPMEMCTL_STATE_DIR/lock" sleep 5 &
+	HOLD=$!
+	sleep 0.3
+	run vpm claim vm1 6GB --lock-timeout 0.5
+	kill "$HOLD" 2>/dev/null || true
+	assert_failure 5
+	assert_output --partial "gave up after 0.5 seconds"
+	[ ! -e "$VPMEMCTL_STATE_DIR/state.json" ]
+}
+
+@test "inventory reads the state without the lock" {
+	standins
+	vpm claim vm1 6GB >/dev/null
+	flock "$VPMEMCTL_STATE_DIR/lock" sleep 5 &
+	HOLD=$!
+	sleep 0.3
+	run vpm inventory -f json --lock-timeout 0
+	kill "$HOLD" 2>/dev/null || true
+	assert_success
+}
