@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "jsonparse.h"
 #include "util.h"
 
 /* Sizes travel as JSON numbers (doubles); beyond 2^53 they are no longer exact. */
@@ -182,20 +183,21 @@ static void where_in_text(const char *text, const char *at, int *line, int *col)
 
 int host_parse_snapshot(const char *text, struct host *h, char **err)
 {
-	const char *end = NULL;
-	cJSON *root;
-	const cJSON *j;
+	struct json_doc doc;
+	const cJSON *root, *j;
 	int r;
 
 	*h = (struct host){ 0 };
 	*err = NULL;
 	if (str_is_blank(text))
 		return 0; /* ndctl prints nothing at all when it finds nothing */
-	root = cJSON_ParseWithOpts(text, &end, true);
+	json_doc_parse(&doc, text);
+	root = doc.root;
 	if (!root) {
 		int line, col;
 
-		where_in_text(text, end ? end : text, &line, &col);
+		where_in_text(text, doc.error_at ? doc.error_at : text, &line, &col);
+		json_doc_free(&doc);
 		return fail(err, xasprintf("not valid JSON (line %d, column %d)", line, col));
 	}
 	if (cJSON_IsArray(root)) {
@@ -221,7 +223,7 @@ int host_parse_snapshot(const char *text, struct host *h, char **err)
 	} else {
 		r = fail(err, xstrdup("object has neither \"dev\", \"namespaces\" nor \"regions\""));
 	}
-	cJSON_Delete(root);
+	json_doc_free(&doc);
 	if (r < 0)
 		host_free(h);
 	return r;

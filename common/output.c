@@ -111,11 +111,17 @@ cJSON *json_str_or_null(const char *s)
  * indent, or one space after a colon. */
 static void write_layout(const char *text, FILE *f)
 {
-	for (const char *p = text; *p; p++) {
-		if (*p != '\t')
-			fputc(*p, f);
-		else
-			fputs(p > text && p[-1] == ':' ? " " : "  ", f);
+	const char *p = text;
+
+	for (;;) {
+		size_t run = strcspn(p, "\t");
+
+		fwrite(p, 1, run, f);
+		p += run;
+		if (!*p)
+			break;
+		fputs(p > text && p[-1] == ':' ? " " : "  ", f);
+		p++;
 	}
 	fputc('\n', f);
 }

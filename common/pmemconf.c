@@ -64,15 +64,6 @@ static struct pmem_label *label_get(struct pmem_conf *conf, const char *label,
 	return l;
 }
 
-static const char *owner_of(const struct pmem_conf *conf, const char *name)
-{
-	for (size_t i = 0; i < conf->n_labels; i++)
-		for (size_t j = 0; j < conf->labels[i].n_names; j++)
-			if (streq(conf->labels[i].names[j], name))
-				return conf->labels[i].label;
-	return NULL;
-}
-
 static void parse_entry(char *entry, struct pmem_conf *conf, struct strv *problems,
 			size_t *nprob)
 {
@@ -100,22 +91,12 @@ static void parse_entry(char *entry, struct pmem_conf *conf, struct strv *proble
 
 	/* strtok would merge "ns0||ns1"; an empty name is a mistake to report. */
 	for (name = names;; name = save + 1) {
-		const char *owner;
-
 		save = strchr(name, '|');
 		if (save)
 			*save = '\0';
 		name = strtrim(name);
 		if (!*name) {
 			strv_pushf(problems, "label '%s': empty namespace name", label);
-			(*nprob)++;
-		} else if ((owner = owner_of(conf, name))) {
-			if (streq(owner, label))
-				strv_pushf(problems, "label '%s', namespace '%s': listed twice",
-					   label, name);
-			else
-				strv_pushf(problems, "label '%s', namespace '%s': already listed "
-					   "under label '%s'", label, name, owner);
 			(*nprob)++;
 		} else {
 			l->names = xreallocarray(l->names, l->n_names + 1, sizeof(*l->names));
@@ -124,6 +105,72 @@ static void parse_entry(char *entry, struct pmem_conf *conf, struct strv *proble
 		if (!save)
 			break;
 	}
+}
+
+struct name_ref {
+	const char *name;
+	size_t label, pos;      /* where it was written */
+};
+
+static int cmp_name_ref(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	/* equal names: in the order written */
+	if (x->label != y->label)
+		return x->label < y->label ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* A namespace may be listed once: report every later listing and drop it.
+ * Sorting finds them in n log n, however many namespaces there are. */
+static size_t drop_duplicates(struct pmem_conf *conf, struct strv *problems)
+{
+	struct name_ref *refs;
+	size_t n = 0, nprob = 0;
+
+	for (size_t i = 0; i < conf->n_labels; i++)
+		n += conf->labels[i].n_names;
+	refs = xcalloc(n, sizeof(*refs));
+	n = 0;
+	for (size_t i = 0; i < conf->n_labels; i++)
+		for (size_t j = 0; j < conf->labels[i].n_names; j++)
+			refs[n++] = (struct name_ref){ conf->labels[i].names[j], i, j };
+	qsort(refs, n, sizeof(*refs), cmp_name_ref);
+	for (size_t k = 1; k < n; k++) {
+		size_t first = k - 1;
+		struct pmem_label *l;
+
+		if (strcmp(refs[k].name, refs[first].name) != 0)
+			continue;
+		while (first > 0 && strcmp(refs[first - 1].name, refs[k].name) == 0)
+			first--;
+		l = &conf->labels[refs[k].label];
+		if (refs[k].label == refs[first].label)
+			strv_pushf(problems, "label '%s', namespace '%s': listed twice", l->label,
+				   refs[k].name);
+		else
+			strv_pushf(problems, "label '%s', namespace '%s': already listed under "
+				   "label '%s'", l->label, refs[k].name,
+				   conf->labels[refs[first].label].label);
+		nprob++;
+		free(l->names[refs[k].pos]);
+		l->names[refs[k].pos] = NULL;
+	}
+	free(refs);
+	for (size_t i = 0; i < conf->n_labels; i++) {
+		struct pmem_label *l = &conf->labels[i];
+		size_t kept = 0;
+
+		for (size_t j = 0; j < l->n_names; j++)
+			if (l->names[j])
+				l->names[kept++] = l->names[j];
+		l->n_names = kept;
+	}
+	return nprob;
 }
 
 size_t pmem_conf_parse(const char *spec, struct pmem_conf *conf, struct strv *problems)
@@ -142,7 +189,7 @@ size_t pmem_conf_parse(const char *spec, struct pmem_conf *conf, struct strv *pr
 			continue; /* "a:x, ,b:y" and a trailing comma, as oslo's lists */
 		parse_entry(entry, conf, problems, &nprob);
 	}
-	return nprob;
+	return nprob + drop_duplicates(conf, problems);
 }
 
 void pmem_conf_free(struct pmem_conf *conf)

@@ -148,7 +148,7 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, scrub_progress_f
 	sigaction(SIGBUS, &sa, &old);
 	while (off < size) {
 		uint64_t len = size - off < chunk ? size - off : chunk;
-		void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
 					  (off_t)off);
 
 		if (map == MAP_FAILED) {

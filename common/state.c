@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jsonparse.h"
 #include "log.h"
 #include "util.h"
 
@@ -120,16 +121,19 @@ static int parse_quarantine(const cJSON *jq, size_t idx, struct quarantine *q, c
 
 int state_parse(const char *text, struct state *st, char **err)
 {
-	const cJSON *j, *item;
-	cJSON *root;
+	const cJSON *j, *item, *root;
+	struct json_doc doc;
 	size_t i;
 	int r = 0;
 
 	*st = (struct state){ 0 };
 	*err = NULL;
-	root = cJSON_ParseWithOpts(text, NULL, true);
-	if (!root)
+	json_doc_parse(&doc, text);
+	root = doc.root;
+	if (!root) {
+		json_doc_free(&doc);
 		return bad(err, xstrdup("not valid JSON (truncated or damaged)"));
+	}
 	if (!cJSON_IsObject(root)) {
 		r = bad(err, xstrdup("not a JSON object"));
 		goto out;
@@ -179,7 +183,7 @@ int state_parse(const char *text, struct state *st, char **err)
 		i++;
 	}
 out:
-	cJSON_Delete(root);
+	json_doc_free(&doc);
 	if (r < 0)
 		state_free(st);
 	return r;

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+#include "jsonparse.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+#define CHUNK_BYTES (1u << 20)
+
+/* cJSON's hooks are global and take no context: the arena being filled is
+ * this one, set only for the duration of one parse. */
+static struct json_doc *filling;
+
+static void *arena_alloc(size_t n)
+{
+	struct arena_chunk *c = filling->chunks;
+
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (!c || c->size - c->used < n) {
+		size_t size = n > CHUNK_BYTES ? n : CHUNK_BYTES;
+
+		c = xmalloc(sizeof(*c) + size);
+		c->size = size;
+		c->used = 0;
+		c->next = filling->chunks;
+		filling->chunks = c;
+	}
+	c->used += n;
+	return (char *)c->data + c->used - n;
+}
+
+static void arena_free(void *p)
+{
+	(void)p; /* released with the whole arena */
+}
+
+void json_doc_parse(struct json_doc *doc, const char *text)
+{
+	cJSON_Hooks hooks = { .malloc_fn = arena_alloc, .free_fn = arena_free };
+
+	*doc = (struct json_doc){ 0 };
+	filling = doc;
+	cJSON_InitHooks(&hooks);
+	doc->root = cJSON_ParseWithOpts(text, &doc->error_at, 1);
+	cJSON_InitHooks(NULL);
+	filling = NULL;
+}
+
+void json_doc_free(struct json_doc *doc)
+{
+	while (doc->chunks) {
+		struct arena_chunk *next = doc->chunks->next;
+
+		free(doc->chunks);
+		doc->chunks = next;
+	}
+	doc->root = NULL;
+}
