@@ -226,11 +226,9 @@ int cmd_claim(int argc, char **argv, struct common_opts *co)
 		log_error("no labels in '%s'", a.labels_arg);
 		return EXIT_USAGE;
 	}
-	r = ctx_open(&ctx, co);
+	r = ctx_open(&ctx, co, a.dry_run ? CTX_READ : CTX_CHANGE);
 	if (r == EXIT_OK)
 		r = check_labels(&ctx, &labels);
-	if (r == EXIT_OK)
-		r = ctx_load_state(&ctx, !a.dry_run);
 	if (r != EXIT_OK)
 		goto out;
 

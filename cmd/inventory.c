@@ -180,9 +180,7 @@ int cmd_inventory(int argc, char **argv, struct common_opts *co)
 	int r;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	r = ctx_open(&ctx, co);
-	if (r == EXIT_OK)
-		r = ctx_load_state(&ctx, false);
+	r = ctx_open(&ctx, co, CTX_READ);
 	if (r != EXIT_OK)
 		goto out;
 	switch (a.format) {

@@ -235,9 +235,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 	int r;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	r = ctx_open(&ctx, co);
-	if (r == EXIT_OK)
-		r = ctx_load_state(&ctx, !a.dry_run);
+	r = ctx_open(&ctx, co, a.dry_run ? CTX_READ : CTX_CHANGE);
 	if (r != EXIT_OK)
 		goto out;
 
@@ -264,7 +262,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 		items[i].name = xstrdup(c->ns[i].name);
 		items[i].host = host_find(&ctx.host, c->ns[i].name, NULL);
 		if (items[i].host && items[i].host->chardev)
-			items[i].devpath = xasprintf("%s/%s", ctx.set.dev_dir, items[i].host->chardev);
+			items[i].devpath = path_join(ctx.set.dev_dir, items[i].host->chardev);
 	}
 	if (!a.force && !a.no_scrub && check_in_use(items, n)) {
 		log_error("instance %s keeps its claim; stop what uses it, or use --force", a.instance);
@@ -297,7 +295,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 			}
 		}
 		/* Take the state anew: others may have changed it meanwhile. */
-		if ((r = ctx_load_state(&ctx, true)) != EXIT_OK) {
+		if ((r = ctx_reload_state(&ctx)) != EXIT_OK) {
 			log_error("the scrub ran but the claim of %s could not be removed; run the "
 				  "release again", a.instance);
 			goto out;

@@ -2,38 +2,25 @@
 #include "context.h"
 
 #include <errno.h>
+#include <pthread.h>
 
 #include "log.h"
 
-int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co)
-{
-	struct strv problems = { 0 };
+struct host_job {
+	const char *snapshot;
+	struct host *host;
 	int r;
+};
 
-	*ctx = (struct vpm_ctx){ .store = { .dirfd = -1, .lockfd = -1 } };
-	if (settings_load(co, &ctx->set) < 0)
-		return EXIT_FAIL;
-	if (!ctx->set.namespaces) {
-		log_error("pmem_namespaces is not set: put it in the [libvirt] section of %s, "
-			  "or use --namespaces or VPMEMCTL_NAMESPACES",
-			  ctx->set.config_path ? ctx->set.config_path : DEFAULT_CONFIG);
-		return EXIT_FAIL;
-	}
-	pmem_conf_parse(ctx->set.namespaces, &ctx->conf, &problems);
-	r = host_load(ctx->set.host_snapshot, &ctx->host);
-	if (r == 0)
-		pool_build(&ctx->conf, &ctx->host, ctx->set.dev_dir, &ctx->pool, &problems);
-	for (size_t i = 0; i < problems.n; i++)
-		log_error("pmem_namespaces (%s): %s", ctx->set.namespaces_from, problems.v[i]);
-	if (problems.n)
-		log_error("%zu problem%s in pmem_namespaces", problems.n,
-			  problems.n == 1 ? "" : "s");
-	r = r < 0 || problems.n ? EXIT_FAIL : EXIT_OK;
-	strv_clear(&problems);
-	return r;
+static void *host_thread(void *arg)
+{
+	struct host_job *job = arg;
+
+	job->r = host_load(job->snapshot, job->host);
+	return NULL;
 }
 
-int ctx_load_state(struct vpm_ctx *ctx, bool for_change)
+static int read_state(struct vpm_ctx *ctx, bool for_change)
 {
 	int r;
 
@@ -46,8 +33,60 @@ int ctx_load_state(struct vpm_ctx *ctx, bool for_change)
 		r = store_load(&ctx->store, &ctx->state);
 	if (r < 0)
 		return r == -ETIMEDOUT ? EXIT_LOCKED : EXIT_FAIL;
-	pool_apply_state(&ctx->pool, &ctx->state);
 	return EXIT_OK;
+}
+
+int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode)
+{
+	struct strv problems = { 0 };
+	struct host_job job;
+	pthread_t thread;
+	bool threaded;
+	int r, rs = EXIT_OK;
+
+	*ctx = (struct vpm_ctx){ .store = { .dirfd = -1, .lockfd = -1 } };
+	if (settings_load(co, &ctx->set) < 0)
+		return EXIT_FAIL;
+	if (!ctx->set.namespaces) {
+		log_error("pmem_namespaces is not set: put it in the [libvirt] section of %s, "
+			  "or use --namespaces or VPMEMCTL_NAMESPACES",
+			  ctx->set.config_path ? ctx->set.config_path : DEFAULT_CONFIG);
+		return EXIT_FAIL;
+	}
+	/* Reading the host (sysfs, or a large snapshot) and taking the lock and
+	 * reading the state do not depend on each other: on a large host they
+	 * overlap on two cores. */
+	job = (struct host_job){ .snapshot = ctx->set.host_snapshot, .host = &ctx->host };
+	threaded = pthread_create(&thread, NULL, host_thread, &job) == 0;
+	if (!threaded)
+		host_thread(&job);
+	pmem_conf_parse(ctx->set.namespaces, &ctx->conf, &problems);
+	if (mode != CTX_NO_STATE)
+		rs = read_state(ctx, mode == CTX_CHANGE);
+	if (threaded)
+		pthread_join(thread, NULL);
+	r = job.r;
+	if (r == 0)
+		pool_build(&ctx->conf, &ctx->host, ctx->set.dev_dir, &ctx->pool, &problems);
+	for (size_t i = 0; i < problems.n; i++)
+		log_error("pmem_namespaces (%s): %s", ctx->set.namespaces_from, problems.v[i]);
+	if (problems.n)
+		log_error("%zu problem%s in pmem_namespaces", problems.n,
+			  problems.n == 1 ? "" : "s");
+	r = r < 0 || problems.n ? EXIT_FAIL : rs;
+	strv_clear(&problems);
+	if (r == EXIT_OK)
+		pool_apply_state(&ctx->pool, &ctx->state);
+	return r;
+}
+
+int ctx_reload_state(struct vpm_ctx *ctx)
+{
+	int r = read_state(ctx, true);
+
+	if (r == EXIT_OK)
+		pool_apply_state(&ctx->pool, &ctx->state);
+	return r;
 }
 
 int ctx_commit(struct vpm_ctx *ctx)

@@ -29,13 +29,18 @@ struct vpm_ctx {
 	struct state state;
 };
 
-/* Load settings, configuration and host and resolve the pool. Every problem
- * is logged, each on its own line. Returns EXIT_OK or EXIT_FAIL. */
-int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co);
-/* Read the state and apply it to the pool. For a change, the state directory
- * is created when missing and the exclusive lock taken first. Returns EXIT_OK,
- * EXIT_LOCKED or EXIT_FAIL (logged). */
-int ctx_load_state(struct vpm_ctx *ctx, bool for_change);
+enum ctx_mode {
+	CTX_NO_STATE,   /* configuration and host only */
+	CTX_READ,       /* and the state as it is, without the lock */
+	CTX_CHANGE,     /* and the state under the exclusive lock (directory created) */
+};
+
+/* Load settings, configuration, host and (per mode) the state, and resolve
+ * the pool with each namespace's state. Every problem is logged, each on its
+ * own line. Returns EXIT_OK, EXIT_FAIL or EXIT_LOCKED. */
+int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode);
+/* Take the lock again and read the state anew (after work done unlocked). */
+int ctx_reload_state(struct vpm_ctx *ctx);
 
 /* Commit ctx->state. Returns EXIT_OK or EXIT_FAIL (logged). */
 int ctx_commit(struct vpm_ctx *ctx);

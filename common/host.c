@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "jsonparse.h"
 #include "log.h"
 #include "util.h"
 
@@ -67,8 +68,13 @@ void host_ns_clear(struct host_ns *ns)
 
 void host_free(struct host *h)
 {
-	for (size_t i = 0; i < h->n; i++)
-		host_ns_clear(&h->ns[i]);
+	if (h->doc) {
+		json_doc_free(h->doc);
+		free(h->doc);
+	} else {
+		for (size_t i = 0; i < h->n; i++)
+			host_ns_clear(&h->ns[i]);
+	}
 	free(h->ns);
 	free(h->origin);
 	*h = (struct host){ 0 };

@@ -20,10 +20,14 @@ struct host_ns {
 	bool enabled;
 };
 
+struct json_doc;
+
 struct host {
 	struct host_ns *ns;
 	size_t n;
 	char *origin;    /* "libndctl" or the snapshot's path, for messages */
+	/* A snapshot's strings stay in its parsed document, freed as one. */
+	struct json_doc *doc;
 };
 
 /* Read the host from the snapshot when path is set, else through libndctl.

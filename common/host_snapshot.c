@@ -20,80 +20,87 @@ static int fail(char **err, char *msg)
 	return -EINVAL;
 }
 
-static const char *ns_label(const cJSON *jns, size_t idx, char *buf, size_t len)
+/* Which entry a message is about; formatted only when there is a message. */
+struct entry {
+	const cJSON *jns;
+	size_t idx;
+	char buf[128];
+};
+
+static const char *where(struct entry *e)
 {
-	const cJSON *dev = cJSON_GetObjectItemCaseSensitive(jns, "dev");
+	const cJSON *dev = cJSON_GetObjectItemCaseSensitive(e->jns, "dev");
 
 	if (cJSON_IsString(dev))
-		snprintf(buf, len, "namespace entry %zu (%s)", idx, dev->valuestring);
+		snprintf(e->buf, sizeof(e->buf), "namespace entry %zu (%s)", e->idx,
+			 dev->valuestring);
 	else
-		snprintf(buf, len, "namespace entry %zu", idx);
-	return buf;
+		snprintf(e->buf, sizeof(e->buf), "namespace entry %zu", e->idx);
+	return e->buf;
 }
 
 static int get_u64(const cJSON *obj, const char *key, bool required, uint64_t *out,
-		   const char *where, char **err)
+		   struct entry *e, char **err)
 {
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	if (!j) {
 		if (required)
-			return fail(err, xasprintf("%s: no \"%s\"", where, key));
+			return fail(err, xasprintf("%s: no \"%s\"", where(e), key));
 		return 0;
 	}
 	if (cJSON_IsString(j))
 		return fail(err, xasprintf("%s: \"%s\" is the string \"%s\", not a number of bytes "
-					   "(save the snapshot without -u)", where, key, j->valuestring));
+					   "(save the snapshot without -u)", where(e), key, j->valuestring));
 	if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > JSON_EXACT_MAX ||
 	    floor(j->valuedouble) != j->valuedouble)
-		return fail(err, xasprintf("%s: \"%s\" is not a whole number of bytes", where, key));
+		return fail(err, xasprintf("%s: \"%s\" is not a whole number of bytes", where(e), key));
 	*out = (uint64_t)j->valuedouble;
 	return 0;
 }
 
-static int get_str(const cJSON *obj, const char *key, char **out, const char *where, char **err)
+static int get_str(const cJSON *obj, const char *key, char **out, struct entry *e, char **err)
 {
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	if (!j || cJSON_IsNull(j))
 		return 0;
 	if (!cJSON_IsString(j))
-		return fail(err, xasprintf("%s: \"%s\" is not a string", where, key));
+		return fail(err, xasprintf("%s: \"%s\" is not a string", where(e), key));
 	if (j->valuestring[0])
-		*out = xstrdup(j->valuestring);
+		*out = j->valuestring; /* lives in the document, as long as the host */
 	return 0;
 }
 
 static int parse_ns(const cJSON *jns, size_t idx, struct host_ns *ns, char **err)
 {
-	char where[128];
+	struct entry e = { .jns = jns, .idx = idx };
 	const cJSON *j, *region;
 	int r;
 
-	ns_label(jns, idx, where, sizeof(where));
 	*ns = (struct host_ns){ .numa_node = -1, .enabled = true };
 	if (!cJSON_IsObject(jns))
-		return fail(err, xasprintf("%s: not a JSON object", where));
+		return fail(err, xasprintf("%s: not a JSON object", where(&e)));
 	j = cJSON_GetObjectItemCaseSensitive(jns, "dev");
 	if (!cJSON_IsString(j) || !j->valuestring[0])
-		return fail(err, xasprintf("%s: no \"dev\" string", where));
-	ns->dev = xstrdup(j->valuestring);
+		return fail(err, xasprintf("%s: no \"dev\" string", where(&e)));
+	ns->dev = j->valuestring;
 
-	if ((r = get_str(jns, "name", &ns->name, where, err)) < 0 ||
-	    (r = get_str(jns, "mode", &ns->mode, where, err)) < 0 ||
-	    (r = get_str(jns, "uuid", &ns->uuid, where, err)) < 0 ||
-	    (r = get_str(jns, "chardev", &ns->chardev, where, err)) < 0 ||
-	    (r = get_u64(jns, "size", true, &ns->size, where, err)) < 0 ||
-	    (r = get_u64(jns, "align", false, &ns->align, where, err)) < 0)
+	if ((r = get_str(jns, "name", &ns->name, &e, err)) < 0 ||
+	    (r = get_str(jns, "mode", &ns->mode, &e, err)) < 0 ||
+	    (r = get_str(jns, "uuid", &ns->uuid, &e, err)) < 0 ||
+	    (r = get_str(jns, "chardev", &ns->chardev, &e, err)) < 0 ||
+	    (r = get_u64(jns, "size", true, &ns->size, &e, err)) < 0 ||
+	    (r = get_u64(jns, "align", false, &ns->align, &e, err)) < 0)
 		return r;
 	if (!ns->mode)
-		ns->mode = xstrdup("unknown");
+		ns->mode = (char *)"unknown";
 
 	j = cJSON_GetObjectItemCaseSensitive(jns, "numa_node");
 	if (j) {
 		if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > 65535 ||
 		    floor(j->valuedouble) != j->valuedouble)
-			return fail(err, xasprintf("%s: \"numa_node\" is not a node number", where));
+			return fail(err, xasprintf("%s: \"numa_node\" is not a node number", where(&e)));
 		ns->numa_node = (int)j->valuedouble;
 	}
 
@@ -108,17 +115,16 @@ static int parse_ns(const cJSON *jns, size_t idx, struct host_ns *ns, char **err
 		const cJSON *devs, *dev0;
 
 		if (!cJSON_IsObject(region))
-			return fail(err, xasprintf("%s: \"daxregion\" is not an object", where));
-		if ((r = get_u64(region, "align", false, &ns->align, where, err)) < 0)
+			return fail(err, xasprintf("%s: \"daxregion\" is not an object", where(&e)));
+		if ((r = get_u64(region, "align", false, &ns->align, &e, err)) < 0)
 			return r;
 		devs = cJSON_GetObjectItemCaseSensitive(region, "devices");
 		if (devs && !cJSON_IsArray(devs))
-			return fail(err, xasprintf("%s: \"daxregion.devices\" is not an array", where));
+			return fail(err, xasprintf("%s: \"daxregion.devices\" is not an array", where(&e)));
 		dev0 = cJSON_GetArrayItem(devs, 0);
 		if (dev0) {
-			free(ns->chardev);
 			ns->chardev = NULL;
-			if ((r = get_str(dev0, "chardev", &ns->chardev, where, err)) < 0)
+			if ((r = get_str(dev0, "chardev", &ns->chardev, &e, err)) < 0)
 				return r;
 			j = cJSON_GetObjectItemCaseSensitive(dev0, "state");
 			if (cJSON_IsString(j) && streq(j->valuestring, "disabled"))
@@ -126,7 +132,7 @@ static int parse_ns(const cJSON *jns, size_t idx, struct host_ns *ns, char **err
 		}
 	}
 	if (ns->chardev && (strchr(ns->chardev, '/') || streq(ns->chardev, "..")))
-		return fail(err, xasprintf("%s: \"chardev\" \"%s\" is not a device name", where,
+		return fail(err, xasprintf("%s: \"chardev\" \"%s\" is not a device name", where(&e),
 					   ns->chardev));
 	return 0;
 }
@@ -139,10 +145,8 @@ static int add_list(const cJSON *list, struct host *h, char **err)
 		struct host_ns ns;
 		int r = parse_ns(jns, h->n, &ns, err);
 
-		if (r < 0) {
-			host_ns_clear(&ns);
+		if (r < 0)
 			return r;
-		}
 		h->ns = xreallocarray(h->ns, h->n + 1, sizeof(*h->ns));
 		h->ns[h->n++] = ns;
 	}
@@ -208,9 +212,7 @@ int host_parse_snapshot(const char *text, struct host *h, char **err)
 		struct host_ns ns;
 
 		r = parse_ns(root, 0, &ns, err);
-		if (r < 0) {
-			host_ns_clear(&ns);
-		} else {
+		if (r == 0) {
 			h->ns = xmalloc(sizeof(*h->ns));
 			h->ns[h->n++] = ns;
 		}
@@ -223,7 +225,8 @@ int host_parse_snapshot(const char *text, struct host *h, char **err)
 	} else {
 		r = fail(err, xstrdup("object has neither \"dev\", \"namespaces\" nor \"regions\""));
 	}
-	json_doc_free(&doc);
+	h->doc = xmalloc(sizeof(*h->doc));
+	*h->doc = doc;
 	if (r < 0)
 		host_free(h);
 	return r;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "jsonparse.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,13 +15,18 @@ struct arena_chunk {
 
 #define CHUNK_BYTES (1u << 20)
 
-/* cJSON's hooks are global and take no context: the arena being filled is
- * this one, set only for the duration of one parse. */
-static struct json_doc *filling;
+/* cJSON's hooks are global and take no context. They are installed once;
+ * inside json_doc_parse() the thread's arena takes the allocations, anywhere
+ * else (documents built for output) malloc and free do. */
+static _Thread_local struct json_doc *filling;
 
 static void *arena_alloc(size_t n)
 {
-	struct arena_chunk *c = filling->chunks;
+	struct arena_chunk *c;
+
+	if (!filling)
+		return malloc(n);
+	c = filling->chunks;
 
 	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 	if (!c || c->size - c->used < n) {
@@ -38,19 +44,37 @@ static void *arena_alloc(size_t n)
 
 static void arena_free(void *p)
 {
-	(void)p; /* released with the whole arena */
+	if (!filling)
+		free(p);
+	/* else: released with the whole arena */
+}
+
+static void install_hooks(void)
+{
+	cJSON_Hooks hooks = { .malloc_fn = arena_alloc, .free_fn = arena_free };
+
+	cJSON_InitHooks(&hooks);
+}
+
+void json_doc_begin(struct json_doc *doc)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, install_hooks);
+	*doc = (struct json_doc){ 0 };
+	filling = doc;
+}
+
+void json_doc_end(void)
+{
+	filling = NULL;
 }
 
 void json_doc_parse(struct json_doc *doc, const char *text)
 {
-	cJSON_Hooks hooks = { .malloc_fn = arena_alloc, .free_fn = arena_free };
-
-	*doc = (struct json_doc){ 0 };
-	filling = doc;
-	cJSON_InitHooks(&hooks);
+	json_doc_begin(doc);
 	doc->root = cJSON_ParseWithOpts(text, &doc->error_at, 1);
-	cJSON_InitHooks(NULL);
-	filling = NULL;
+	json_doc_end();
 }
 
 void json_doc_free(struct json_doc *doc)

@@ -13,6 +13,11 @@ struct json_doc {
 	struct arena_chunk *chunks;
 };
 
+/* Between begin and end, every cJSON allocation of this thread comes from
+ * doc's arena: for building a large document only to print it. */
+void json_doc_begin(struct json_doc *doc);
+void json_doc_end(void);
+
 /* Parse text (NUL-terminated, nothing but whitespace after the value). */
 void json_doc_parse(struct json_doc *doc, const char *text);
 

@@ -112,6 +112,10 @@ struct pool_ns *pool_find(const struct pool *pool, const char *name)
 
 void pool_apply_state(struct pool *pool, const struct state *st)
 {
+	for (size_t i = 0; i < pool->n; i++) {
+		pool->ns[i].state = NS_FREE;
+		pool->ns[i].instance = NULL;
+	}
 	for (size_t i = 0; i < st->n_claims; i++) {
 		const struct claim *c = &st->claims[i];
 
@@ -158,7 +162,7 @@ size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 			p->label = l;
 			p->host = resolve(l, l->names[j], host, &idx, problems);
 			if (p->host)
-				p->devpath = xasprintf("%s/%s", dev_dir, p->host->chardev);
+				p->devpath = path_join(dev_dir, p->host->chardev);
 		}
 	}
 	free(idx.by_name);

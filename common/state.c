@@ -37,65 +37,70 @@ static int bad(char **err, char *msg)
 	return -EINVAL;
 }
 
+/* Where a message points: "claim 3", formatted only for a message. */
+struct where {
+	const char *kind;
+	size_t idx;
+	char buf[64];
+};
+
+static const char *at(struct where *w)
+{
+	snprintf(w->buf, sizeof(w->buf), "%s %zu", w->kind, w->idx);
+	return w->buf;
+}
+
 static int get_string(const cJSON *o, const char *key, bool required, char **out,
-		      const char *where, char **err)
+		      struct where *w, char **err)
 {
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	*out = NULL;
 	if (!j || cJSON_IsNull(j)) {
 		if (required)
-			return bad(err, xasprintf("%s: no \"%s\"", where, key));
+			return bad(err, xasprintf("%s: no \"%s\"", at(w), key));
 		return 0;
 	}
 	if (!cJSON_IsString(j) || (required && !j->valuestring[0]))
-		return bad(err, xasprintf("%s: \"%s\" is not a string", where, key));
+		return bad(err, xasprintf("%s: \"%s\" is not a string", at(w), key));
 	*out = xstrdup(j->valuestring);
 	return 0;
 }
 
 static int parse_claim(const cJSON *jc, size_t idx, struct claim *c, char **err)
 {
-	char where[64];
-	const cJSON *labels, *nss, *j;
+	struct where w = { "claim", idx, "" };
+	const cJSON *nss, *j;
 	int r;
 
-	snprintf(where, sizeof(where), "claim %zu", idx);
 	*c = (struct claim){ 0 };
 	if (!cJSON_IsObject(jc))
-		return bad(err, xasprintf("%s: not an object", where));
-	if ((r = get_string(jc, "instance", true, &c->instance, where, err)) < 0 ||
-	    (r = get_string(jc, "created", false, &c->created, where, err)) < 0)
+		return bad(err, xasprintf("%s: not an object", at(&w)));
+	if ((r = get_string(jc, "instance", true, &c->instance, &w, err)) < 0 ||
+	    (r = get_string(jc, "created", false, &c->created, &w, err)) < 0)
 		return r;
-	labels = cJSON_GetObjectItemCaseSensitive(jc, "labels");
+	/* The labels asked for are the namespaces' labels, in order: one
+	 * namespace per label, so they are not stored twice. */
 	nss = cJSON_GetObjectItemCaseSensitive(jc, "namespaces");
-	if (!cJSON_IsArray(labels) || !cJSON_IsArray(nss))
-		return bad(err, xasprintf("%s (%s): \"labels\" and \"namespaces\" must be arrays",
-					  where, c->instance));
-	c->n_labels = (size_t)cJSON_GetArraySize(labels);
-	c->labels = xcalloc(c->n_labels, sizeof(*c->labels));
-	for (size_t i = 0; i < c->n_labels; i++) {
-		j = cJSON_GetArrayItem(labels, (int)i);
-		if (!cJSON_IsString(j))
-			return bad(err, xasprintf("%s (%s): a label is not a string", where,
-						  c->instance));
-		c->labels[i] = xstrdup(j->valuestring);
-	}
+	if (!cJSON_IsArray(nss) || !nss->child)
+		return bad(err, xasprintf("%s (%s): \"namespaces\" must be a non-empty array",
+					  at(&w), c->instance));
 	c->n_ns = (size_t)cJSON_GetArraySize(nss);
 	c->ns = xcalloc(c->n_ns, sizeof(*c->ns));
-	for (size_t i = 0; i < c->n_ns; i++) {
-		j = cJSON_GetArrayItem(nss, (int)i);
+	c->labels = xcalloc(c->n_ns, sizeof(*c->labels));
+	c->n_labels = c->n_ns;
+	size_t i = 0;
+	cJSON_ArrayForEach(j, nss) {
 		if (!cJSON_IsObject(j))
-			return bad(err, xasprintf("%s (%s): a namespace is not an object", where,
+			return bad(err, xasprintf("%s (%s): a namespace is not an object", at(&w),
 						  c->instance));
-		if ((r = get_string(j, "name", true, &c->ns[i].name, where, err)) < 0 ||
-		    (r = get_string(j, "uuid", false, &c->ns[i].uuid, where, err)) < 0 ||
-		    (r = get_string(j, "label", true, &c->ns[i].label, where, err)) < 0)
+		if ((r = get_string(j, "name", true, &c->ns[i].name, &w, err)) < 0 ||
+		    (r = get_string(j, "uuid", false, &c->ns[i].uuid, &w, err)) < 0 ||
+		    (r = get_string(j, "label", true, &c->ns[i].label, &w, err)) < 0)
 			return r;
+		c->labels[i] = xstrdup(c->ns[i].label);
+		i++;
 	}
-	if (c->n_ns != c->n_labels)
-		return bad(err, xasprintf("%s (%s): %zu labels but %zu namespaces", where,
-					  c->instance, c->n_labels, c->n_ns));
 	j = cJSON_GetObjectItemCaseSensitive(jc, "releasing_pid");
 	if (j && cJSON_IsNumber(j) && j->valuedouble > 0 && j->valuedouble < INT32_MAX)
 		c->releasing_pid = (int)j->valuedouble;
@@ -104,17 +109,16 @@ static int parse_claim(const cJSON *jc, size_t idx, struct claim *c, char **err)
 
 static int parse_quarantine(const cJSON *jq, size_t idx, struct quarantine *q, char **err)
 {
-	char where[64];
+	struct where w = { "quarantine entry", idx, "" };
 	int r;
 
-	snprintf(where, sizeof(where), "quarantine entry %zu", idx);
 	*q = (struct quarantine){ 0 };
 	if (!cJSON_IsObject(jq))
-		return bad(err, xasprintf("%s: not an object", where));
-	if ((r = get_string(jq, "name", true, &q->name, where, err)) < 0 ||
-	    (r = get_string(jq, "uuid", false, &q->uuid, where, err)) < 0 ||
-	    (r = get_string(jq, "reason", false, &q->reason, where, err)) < 0 ||
-	    (r = get_string(jq, "since", false, &q->since, where, err)) < 0)
+		return bad(err, xasprintf("%s: not an object", at(&w)));
+	if ((r = get_string(jq, "name", true, &q->name, &w, err)) < 0 ||
+	    (r = get_string(jq, "uuid", false, &q->uuid, &w, err)) < 0 ||
+	    (r = get_string(jq, "reason", false, &q->reason, &w, err)) < 0 ||
+	    (r = get_string(jq, "since", false, &q->since, &w, err)) < 0)
 		return r;
 	return 0;
 }
@@ -189,55 +193,66 @@ out:
 	return r;
 }
 
+/* Built in an arena and printed compact: committing 4,096 claims is then
+ * mostly the printing. Keys are constants (the CS calls copy nothing). */
+static void add_str(cJSON *o, const char *key, const char *value)
+{
+	cJSON_AddItemToObjectCS(o, key, cJSON_CreateString(value));
+}
+
 char *state_format(const struct state *st)
 {
-	cJSON *root = cJSON_CreateObject();
-	cJSON *claims, *q;
-	char *text;
+	struct json_doc doc;
+	cJSON *root, *claims, *q;
+	char *printed, *text;
 
-	cJSON_AddNumberToObject(root, "version", STATE_VERSION);
-	cJSON_AddNumberToObject(root, "generation", (double)st->generation);
-	claims = cJSON_AddArrayToObject(root, "claims");
+	json_doc_begin(&doc);
+	root = cJSON_CreateObject();
+	cJSON_AddItemToObjectCS(root, "version", cJSON_CreateNumber(STATE_VERSION));
+	cJSON_AddItemToObjectCS(root, "generation", cJSON_CreateNumber((double)st->generation));
+	claims = cJSON_CreateArray();
+	cJSON_AddItemToObjectCS(root, "claims", claims);
 	for (size_t i = 0; i < st->n_claims; i++) {
 		const struct claim *c = &st->claims[i];
 		cJSON *jc = cJSON_CreateObject();
-		cJSON *labels = cJSON_AddArrayToObject(jc, "labels");
-		cJSON *nss;
+		cJSON *nss = cJSON_CreateArray();
 
-		cJSON_AddStringToObject(jc, "instance", c->instance);
-		for (size_t k = 0; k < c->n_labels; k++)
-			cJSON_AddItemToArray(labels, cJSON_CreateString(c->labels[k]));
-		nss = cJSON_AddArrayToObject(jc, "namespaces");
+		add_str(jc, "instance", c->instance);
+		cJSON_AddItemToObjectCS(jc, "namespaces", nss);
 		for (size_t k = 0; k < c->n_ns; k++) {
 			cJSON *jn = cJSON_CreateObject();
 
-			cJSON_AddStringToObject(jn, "name", c->ns[k].name);
+			add_str(jn, "name", c->ns[k].name);
 			if (c->ns[k].uuid)
-				cJSON_AddStringToObject(jn, "uuid", c->ns[k].uuid);
-			cJSON_AddStringToObject(jn, "label", c->ns[k].label);
+				add_str(jn, "uuid", c->ns[k].uuid);
+			add_str(jn, "label", c->ns[k].label);
 			cJSON_AddItemToArray(nss, jn);
 		}
 		if (c->created)
-			cJSON_AddStringToObject(jc, "created", c->created);
+			add_str(jc, "created", c->created);
 		if (c->releasing_pid)
-			cJSON_AddNumberToObject(jc, "releasing_pid", c->releasing_pid);
+			cJSON_AddItemToObjectCS(jc, "releasing_pid",
+						cJSON_CreateNumber(c->releasing_pid));
 		cJSON_AddItemToArray(claims, jc);
 	}
-	q = cJSON_AddArrayToObject(root, "quarantine");
+	q = cJSON_CreateArray();
+	cJSON_AddItemToObjectCS(root, "quarantine", q);
 	for (size_t i = 0; i < st->n_q; i++) {
 		cJSON *jq = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(jq, "name", st->q[i].name);
+		add_str(jq, "name", st->q[i].name);
 		if (st->q[i].uuid)
-			cJSON_AddStringToObject(jq, "uuid", st->q[i].uuid);
+			add_str(jq, "uuid", st->q[i].uuid);
 		if (st->q[i].reason)
-			cJSON_AddStringToObject(jq, "reason", st->q[i].reason);
+			add_str(jq, "reason", st->q[i].reason);
 		if (st->q[i].since)
-			cJSON_AddStringToObject(jq, "since", st->q[i].since);
+			add_str(jq, "since", st->q[i].since);
 		cJSON_AddItemToArray(q, jq);
 	}
-	text = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
+	printed = cJSON_PrintUnformatted(root);
+	json_doc_end();
+	text = printed ? xstrdup(printed) : NULL;
+	json_doc_free(&doc);
 	if (!text) {
 		fputs("vpmemctl: out of memory\n", stderr);
 		exit(1);

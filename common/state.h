@@ -20,7 +20,7 @@ struct claim_ns {
 
 struct claim {
 	char *instance;
-	char **labels;          /* as asked, in order */
+	char **labels;          /* as asked, in order: the namespaces' labels */
 	size_t n_labels;
 	struct claim_ns *ns;    /* one per label, same order */
 	size_t n_ns;

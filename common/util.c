@@ -74,6 +74,17 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
+char *path_join(const char *dir, const char *name)
+{
+	size_t a = strlen(dir), b = strlen(name);
+	char *p = xmalloc(a + b + 2);
+
+	memcpy(p, dir, a);
+	p[a] = '/';
+	memcpy(p + a + 1, name, b + 1);
+	return p;
+}
+
 void strv_push(struct strv *sv, char *s)
 {
 	if (sv->n + 1 >= sv->cap) {

@@ -9,7 +9,7 @@
 
 static const char *doc =
 	"{\"version\":1,\"generation\":7,\"claims\":[{\"instance\":\"vm1\","
-	"\"labels\":[\"6GB\",\"LARGE\"],\"namespaces\":[{\"name\":\"ns0\",\"uuid\":\"u0\","
+	"\"namespaces\":[{\"name\":\"ns0\",\"uuid\":\"u0\","
 	"\"label\":\"6GB\"},{\"name\":\"ns3\",\"label\":\"LARGE\"}],\"created\":\"2026-01-01T00:00:00Z\"}],"
 	"\"quarantine\":[{\"name\":\"ns1\",\"reason\":\"media error\"}]}";
 
@@ -63,11 +63,13 @@ static void test_refused(void)
 	expect("{\"version\":1,\"claims\":[]}", -EINVAL, "generation", "no generation");
 	expect("{\"version\":1,\"generation\":1,\"claims\":{}}", -EINVAL, "claims",
 	       "claims not an array");
-	expect("{\"version\":1,\"generation\":1,\"claims\":[{\"instance\":\"a\",\"labels\":[\"x\"],"
-	       "\"namespaces\":[]}]}", -EINVAL, "1 labels but 0 namespaces",
-	       "a claim whose labels and namespaces disagree");
-	expect("{\"version\":1,\"generation\":1,\"claims\":[{\"labels\":[],\"namespaces\":[]}]}",
+	expect("{\"version\":1,\"generation\":1,\"claims\":[{\"instance\":\"a\","
+	       "\"namespaces\":[]}]}", -EINVAL, "non-empty array", "a claim of no namespaces");
+	expect("{\"version\":1,\"generation\":1,\"claims\":[{\"namespaces\":[]}]}",
 	       -EINVAL, "no \"instance\"", "a claim without instance");
+	expect("{\"version\":1,\"generation\":1,\"claims\":[{\"instance\":\"a\","
+	       "\"namespaces\":[{\"name\":\"ns0\"}]}]}", -EINVAL, "no \"label\"",
+	       "a claimed namespace without its label");
 }
 
 int main(void)
