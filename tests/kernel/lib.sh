@@ -25,6 +25,8 @@
 #                                    "KEY2":VALUE2
 #   json_get FILE KEY                first value of KEY anywhere, strings unquoted
 #   json_count FILE KEY              how many times "KEY": occurs
+#   json_values FILE KEY             every value of KEY, in document order, on
+#                                    one line separated by blanks
 
 T_OUT=/tmp/t.out
 T_ERR=/tmp/t.err
@@ -194,6 +196,16 @@ json_get() {
 	}'
 }
 
+json_values() {
+	json_flat "$1" | tr ',' '\n' | awk -v key="\"$2\":" '
+		index($0, key) == 1 {
+			v = substr($0, length(key) + 1)
+			gsub(/"/, "", v)
+			out = out (out == "" ? "" : " ") v
+		}
+		END { print out }'
+}
+
 json_count() {
 	tr -d ' \t\r\n' <"$1" | awk -v key="\"$2\":" '{
 		n = 0
@@ -228,3 +240,49 @@ ns_dev() {
 }
 # ndctl_ns NAME: what `ndctl list -X -v` says about that namespace alone.
 ndctl_ns() { _d=$(ns_dev "$1") && ndctl list -X -v -n "$_d"; }
+# ns_get NAME KEY: one field of what ndctl lists for that namespace.
+ns_get() { ndctl_ns "$1" >/tmp/ns_get.json && json_get /tmp/ns_get.json "$2"; }
+# devpath NAME: the namespace's character device, as ndctl names it (/dev/daxX.Y).
+devpath() { _c=$(ns_get "$1" chardev) && [ -n "$_c" ] && echo "/dev/$_c"; }
+
+# ------------------------------------------------- device data (daxio)
+# A /dev/dax device cannot be read with read(2) (EIO): daxio maps it. These
+# helpers write and read back $PATTERN_LEN bytes at an offset of a device.
+PATTERN=/tmp/pattern
+PATTERN_LEN=4194304
+
+# make_pattern: $PATTERN holds $PATTERN_LEN non-zero bytes.
+make_pattern() {
+	[ -s "$PATTERN" ] && return 0
+	yes 'vpmemctl kernel tier pattern' | head -c "$PATTERN_LEN" >"$PATTERN"
+}
+# write_pattern DEV OFFSET: $PATTERN into DEV at OFFSET.
+write_pattern() {
+	make_pattern || return 1
+	daxio -i "$PATTERN" -o "$1" -s "$2" -l "$PATTERN_LEN" 2>/tmp/daxio.err ||
+		{ cat /tmp/daxio.err >&2; return 1; }
+}
+# read_back DEV OFFSET: $PATTERN_LEN bytes of DEV at OFFSET into /tmp/back.
+read_back() {
+	rm -f /tmp/back
+	daxio -i "$1" -o /tmp/back -k "$2" -l "$PATTERN_LEN" 2>/tmp/daxio.err ||
+		{ cat /tmp/daxio.err >&2; return 1; }
+}
+# has_pattern DEV OFFSET: DEV holds $PATTERN at OFFSET.
+has_pattern() {
+	read_back "$1" "$2" || return 1
+	cmp "$PATTERN" /tmp/back >&2
+}
+# all_zero DEV OFFSET: DEV holds $PATTERN_LEN zero bytes at OFFSET.
+all_zero() {
+	read_back "$1" "$2" || return 1
+	_nz=$(tr -d '\000' </tmp/back | wc -c)
+	[ "$_nz" = 0 ] && return 0
+	echo "$_nz of $PATTERN_LEN bytes at offset $2 of $1 are not zero; first ones:" >&2
+	od -An -tx1 /tmp/back | grep -v '^ 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00$' |
+		head -n 3 >&2
+	return 1
+}
+# sample_offsets SIZE: where the samples go: the start, the middle (rounded
+# down to 4 KiB) and the last $PATTERN_LEN bytes of a device of SIZE bytes.
+sample_offsets() { echo 0 $(($1 / 2 / 4096 * 4096)) $(($1 - PATTERN_LEN)); }
