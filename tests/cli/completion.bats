@@ -1,12 +1,18 @@
 #!/usr/bin/env bats
 # The bash completion, in a plain bash without bash-completion loaded.
 
+bats_require_minimum_version 1.5.0
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
 setup() {
+	# What the completion asks vpmemctl must come from the command line.
+	unset VPMEMCTL_CONFIG VPMEMCTL_NAMESPACES VPMEMCTL_STATE_DIR \
+		VPMEMCTL_HOST_SNAPSHOT VPMEMCTL_DEV_DIR
 	COMPLETION="$BATS_TEST_DIRNAME/../../completions/vpmemctl"
 	VPMEMCTL_BIN="${VPMEMCTL_BIN:-$BATS_TEST_DIRNAME/../../build/vpmemctl}"
+	VPMEMCTL_BIN="$(cd "$(dirname "$VPMEMCTL_BIN")" && pwd)/$(basename "$VPMEMCTL_BIN")"
+	EXAMPLE="$(cd "$BATS_TEST_DIRNAME/../../examples/host-1" && pwd)"
 }
 
 # complete_at CWORD WORD...: what the completion offers for the words WORD...
@@ -32,6 +38,35 @@ complete_at() {
 make_tree() {
 	mkdir -p "$BATS_TEST_TMPDIR/tree/snapdir"
 	: >"$BATS_TEST_TMPDIR/tree/snap.json"
+}
+
+# make_claims INSTANCE LABELS...: the example host, with stand-ins for its
+# devices, and a state where each INSTANCE claimed its LABELS, made by the
+# binary. HOST becomes the options that name that host and state.
+make_claims() {
+	local dev="$BATS_TEST_TMPDIR/dev" d
+
+	mkdir -p "$dev"
+	for d in dax0.0 dax0.1 dax0.2 dax1.0; do
+		head -c 65536 /dev/zero >"$dev/$d"
+	done
+	HOST=(-c "$EXAMPLE/vpmemctl.conf" --host-snapshot "$EXAMPLE/ndctl-list.json"
+		-s "$BATS_TEST_TMPDIR/state" --dev-dir "$dev")
+	while (($# >= 2)); do
+		"$VPMEMCTL_BIN" "${HOST[@]}" claim "$1" "$2" >/dev/null
+		shift 2
+	done
+}
+
+# stub_vpmemctl SCRIPT: a directory holding a vpmemctl that runs the shell
+# SCRIPT; prints the directory.
+stub_vpmemctl() {
+	local dir="$BATS_TEST_TMPDIR/stub"
+
+	mkdir -p "$dir"
+	printf '#!/bin/sh\n%s\n' "$1" >"$dir/vpmemctl"
+	chmod +x "$dir/vpmemctl"
+	echo "$dir"
 }
 
 @test "the commands are offered at position 1" {
@@ -205,4 +240,173 @@ make_tree() {
 		printf "%s\n" "${COMPREPLY[@]}"
 	' _ "$COMPLETION"
 	assert_line 'placement'
+}
+
+@test "the options of claim are offered after it, not before" {
+	run complete_at 2 vpmemctl claim --
+	assert_line -- '--numa-node'
+	assert_line -- '--dry-run'
+	assert_line -- '--state-dir'
+	refute_line -- '--no-scrub'
+	run complete_at 1 vpmemctl --
+	refute_line -- '--numa-node'
+}
+
+@test "the options of release are offered after it" {
+	run complete_at 2 vpmemctl release --
+	assert_line -- '--no-scrub'
+	assert_line -- '--force'
+	assert_line -- '--missing-ok'
+	assert_line -- '--dry-run'
+	refute_line -- '--numa-node'
+}
+
+@test "-f after claim offers only table and json" {
+	run complete_at 3 vpmemctl claim -f ''
+	assert_output "$(printf '%s\n' json table)"
+}
+
+@test "release offers the instances that hold claims in the state named on the line" {
+	make_claims alpha 6GB vm1 LARGE vm2 6GB
+	"$VPMEMCTL_BIN" "${HOST[@]}" release vm2 --no-scrub >/dev/null
+	run complete_at 10 "$VPMEMCTL_BIN" "${HOST[@]}" release ''
+	assert_success
+	assert_output "$(printf '%s\n' alpha vm1)"
+}
+
+@test "release completes a partial instance name" {
+	make_claims alpha 6GB vm1 LARGE
+	run complete_at 10 "$VPMEMCTL_BIN" "${HOST[@]}" release al
+	assert_output 'alpha'
+}
+
+@test "release offers instances after its own options and before later ones" {
+	make_claims alpha 6GB
+	run complete_at 7 "$VPMEMCTL_BIN" "${HOST[@]:0:4}" release --dry-run '' "${HOST[@]:4}"
+	assert_output 'alpha'
+}
+
+@test "nothing is offered after the instance of release" {
+	make_claims alpha 6GB
+	run complete_at 11 "$VPMEMCTL_BIN" "${HOST[@]}" release alpha ''
+	assert_success
+	assert_output ''
+}
+
+@test "options written as --opt=value, abbreviated or clustered are handed on" {
+	make_claims alpha 6GB
+	state="$BATS_TEST_TMPDIR/state"
+	run complete_at 7 "$VPMEMCTL_BIN" "--state-dir=$state" --host "$EXAMPLE/ndctl-list.json" \
+		-qc "$EXAMPLE/vpmemctl.conf" release ''
+	assert_output 'alpha'
+	# without bash-completion, --state-dir=DIR arrives as three words
+	run complete_at 8 "$VPMEMCTL_BIN" --state-dir = "$state" -c"$EXAMPLE/vpmemctl.conf" \
+		--host-snapshot "$EXAMPLE/ndctl-list.json" release ''
+	assert_output 'alpha'
+}
+
+@test "the vpmemctl-release link asks the vpmemctl beside it" {
+	make_claims alpha 6GB
+	mkdir "$BATS_TEST_TMPDIR/bin"
+	ln -s "$VPMEMCTL_BIN" "$BATS_TEST_TMPDIR/bin/vpmemctl"
+	ln -s "$VPMEMCTL_BIN" "$BATS_TEST_TMPDIR/bin/vpmemctl-release"
+	run complete_at 9 "$BATS_TEST_TMPDIR/bin/vpmemctl-release" "${HOST[@]}" ''
+	assert_output 'alpha'
+}
+
+@test "a program named without a path asks the vpmemctl on PATH" {
+	make_claims alpha 6GB
+	mkdir "$BATS_TEST_TMPDIR/bin"
+	ln -s "$VPMEMCTL_BIN" "$BATS_TEST_TMPDIR/bin/vpmemctl"
+	PATH="$BATS_TEST_TMPDIR/bin:$PATH" run complete_at 9 vpmemctl-release "${HOST[@]}" ''
+	assert_output 'alpha'
+}
+
+@test "claim offers no instance name" {
+	make_claims alpha 6GB
+	run complete_at 10 "$VPMEMCTL_BIN" "${HOST[@]}" claim ''
+	assert_success
+	assert_output ''
+}
+
+@test "claim offers the configured labels as its second argument" {
+	make_claims
+	run complete_at 11 "$VPMEMCTL_BIN" "${HOST[@]}" claim vm9 ''
+	assert_output "$(printf '%s\n' 6GB LARGE)"
+}
+
+@test "claim completes the label after a comma" {
+	make_claims
+	run complete_at 11 "$VPMEMCTL_BIN" "${HOST[@]}" claim vm9 6GB,
+	assert_output "$(printf '%s\n' 6GB,6GB 6GB,LARGE)"
+	run complete_at 11 "$VPMEMCTL_BIN" "${HOST[@]}" claim vm9 'LARGE, 6GB,L'
+	assert_output 'LARGE, 6GB,LARGE'
+}
+
+@test "claim takes the labels of a quoted --namespaces on the line" {
+	make_claims
+	run complete_at 13 "$VPMEMCTL_BIN" "${HOST[@]}" -N "'GOLD:ns0|ns1,-silver-:ns3'" claim vm9 ''
+	assert_output "$(printf '%s\n' -silver- GOLD)"
+}
+
+@test "--numa-node offers the NUMA nodes of the host" {
+	make_claims
+	run complete_at 11 "$VPMEMCTL_BIN" "${HOST[@]}" claim --numa-node ''
+	assert_output "$(printf '%s\n' 0 1)"
+}
+
+@test "only the options that choose the host, configuration and state are handed on" {
+	# A vpmemctl whose "labels" are its own arguments.
+	stub=$(stub_vpmemctl 'printf "{\"resource_classes\": ["
+		for a; do printf "{\"label\": \"%s\"}," "$a"; done
+		printf "], \"namespaces\": []}"')
+	run complete_at 22 "$stub/vpmemctl" -q -v --lock-timeout 3 -f json -c c.conf -N spec \
+		claim --dry-run --numa-node 1 -s sd --dev-dir dd --host-snapshot hs vm1 ''
+	assert_output "$(printf '%s\n' -c c.conf -N spec -s sd --dev-dir dd --host-snapshot hs \
+		inventory -f json | sort)"
+}
+
+@test "when vpmemctl fails, nothing is offered and nothing printed" {
+	run --separate-stderr complete_at 4 "$VPMEMCTL_BIN" -c "$BATS_TEST_TMPDIR/none.conf" release ''
+	assert_success
+	assert_output ''
+	[ -z "$stderr" ] || fail "stderr: $stderr"
+}
+
+@test "a vpmemctl that does not answer is given up after a few seconds" {
+	stub=$(stub_vpmemctl 'exec sleep 60')
+	SECONDS=0
+	run complete_at 2 "$stub/vpmemctl" release ''
+	assert_output ''
+	((SECONDS < 10)) || fail "the completion waited $SECONDS seconds"
+}
+
+@test "a vpmemctl that reads its input gets none" {
+	# Its list comes only once its input ends; the completion's own input
+	# never does.
+	stub=$(stub_vpmemctl 'cat >/dev/null
+		echo "NAME NUMA STATE INSTANCE"; echo "ns0 0 claimed alpha"')
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	exec 5<>"$BATS_TEST_TMPDIR/fifo" # bats keeps 3 for itself
+	run complete_at 2 "$stub/vpmemctl" release '' <&5
+	exec 5<&-
+	assert_output 'alpha'
+}
+
+@test "with bash-completion loaded, an instance name with a colon is completed" {
+	bc=/usr/share/bash-completion/bash_completion
+	[ -r "$bc" ] || skip "bash-completion is not installed"
+	make_claims vm:1 6GB
+	run bash --norc --noprofile -c '
+		source "$1" && source "$2" || exit 1
+		shift 2
+		COMP_WORDS=("$@" vm :)
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMP_LINE="$* vm:"
+		COMP_POINT=${#COMP_LINE}
+		_vpmemctl
+		printf "%s\n" "${COMPREPLY[@]}"
+	' _ "$bc" "$COMPLETION" "$VPMEMCTL_BIN" "${HOST[@]}" release
+	# readline replaces what follows the colon
+	assert_output '1'
 }

@@ -53,8 +53,23 @@ assert_lint_clean() {
 	assert_lint_clean "$MAN/vpmemctl-inventory.8"
 }
 
+@test "vpmemctl-claim.8 passes mandoc -Tlint" {
+	assert_lint_clean "$MAN/vpmemctl-claim.8"
+}
+
+@test "vpmemctl-release.8 passes mandoc -Tlint" {
+	assert_lint_clean "$MAN/vpmemctl-release.8"
+}
+
 @test "vpmemctl.conf.5 passes mandoc -Tlint" {
 	assert_lint_clean "$MAN/vpmemctl.conf.5"
+}
+
+@test "man/meson.build installs every page of man/" {
+	for page in "$MAN"/*.[0-9]; do
+		grep -qF "'$(basename "$page")'" "$MAN/meson.build" ||
+			fail "man/meson.build does not install $(basename "$page")"
+	done
 }
 
 @test "every page has EXIT STATUS and EXAMPLES sections" {
@@ -92,15 +107,93 @@ assert_lint_clean() {
 	done
 }
 
-@test "vpmemctl-inventory.8 documents every option of inventory --help beyond the common ones" {
-	own=$(comm -23 <(long_options inventory) <(long_options))
-	[ -n "$own" ] || fail "vpmemctl inventory --help printed no option of its own"
-	assert_documents "$MAN/vpmemctl-inventory.8" $own
+@test "each command's page documents every option of its --help beyond the common ones" {
+	for cmd in $(commands); do
+		own=$(comm -23 <(long_options "$cmd") <(long_options))
+		[ -n "$own" ] || fail "vpmemctl $cmd --help printed no option of its own"
+		assert_documents "$MAN/vpmemctl-$cmd.8" $own
+	done
 }
 
-@test "vpmemctl-inventory.8 refers to vpmemctl(8) for the common options" {
-	run rendered "$MAN/vpmemctl-inventory.8"
-	assert_output --partial 'The common options are described in vpmemctl(8)'
+@test "each command's page refers to vpmemctl(8) for the common options" {
+	for cmd in $(commands); do
+		rendered "$MAN/vpmemctl-$cmd.8" |
+			grep -q 'The common options are described in vpmemctl(8)' ||
+			fail "vpmemctl-$cmd.8 does not refer to vpmemctl(8)"
+	done
+}
+
+@test "each command's page documents the formats that its -f accepts" {
+	for cmd in $(commands); do
+		for fmt in table json placement; do
+			"$VPMEMCTL_BIN" -c /dev/null -N '' --host-snapshot "$EXAMPLE/ndctl-list.json" \
+				-s "$BATS_TEST_TMPDIR/state" "$cmd" -f "$fmt" 2>&1 |
+				grep -q 'is not one of' && continue
+			assert_documents "$MAN/vpmemctl-$cmd.8" "$fmt"
+		done
+	done
+}
+
+@test "the resource classes that the pages give as examples are the binary's" {
+	for page in "$MAN/vpmemctl.8" "$MAN/vpmemctl.conf.5"; do
+		# ".Ql LABEL" then "gives" then ".Li CLASS" on three lines
+		pairs=$(awk '
+			prev2 ~ /^\.Ql [^ ]+$/ && prev1 == "gives" && $1 == ".Li" {
+				split(prev2, q, " "); print q[2], $2
+			}
+			{ prev2 = prev1; prev1 = $0 }
+		' "$page")
+		[ -n "$pairs" ] || fail "no resource class example found in $page"
+		while read -r label class; do
+			rc=$("$VPMEMCTL_BIN" -c /dev/null --host-snapshot "$EXAMPLE/ndctl-list.json" \
+				--namespaces="$label:ns0" inventory -f json |
+				python3 -c 'import json,sys; print(json.load(sys.stdin)["resource_classes"][0]["resource_class"])')
+			[ "$rc" = "$class" ] ||
+				fail "$(basename "$page"): label '$label' gives $rc, not $class"
+		done <<<"$pairs"
+	done
+}
+
+@test "vpmemctl-claim.8 and vpmemctl-release.8 document every key of their JSON" {
+	state="$BATS_TEST_TMPDIR/state" dev="$BATS_TEST_TMPDIR/dev"
+	mkdir -p "$dev"
+	for d in dax0.0 dax0.1 dax0.2 dax1.0; do head -c 65536 /dev/zero >"$dev/$d"; done
+	vpm=("$VPMEMCTL_BIN" -c "$EXAMPLE/vpmemctl.conf" --host-snapshot "$EXAMPLE/ndctl-list.json"
+		-s "$state" --dev-dir "$dev")
+	keys='import json,sys; d=json.load(sys.stdin); print(*sorted(set(d) | set(k for n in d["namespaces"] for k in n)))'
+	claim_keys=$("${vpm[@]}" claim vm1 6GB,LARGE -f json | python3 -c "$keys")
+	[ -n "$claim_keys" ] || fail "claim printed no JSON"
+	assert_documents "$MAN/vpmemctl-claim.8" $claim_keys
+	rm "$dev/dax1.0" # a failed scrub adds "error"
+	release_keys=$("${vpm[@]}" release vm1 -f json 2>/dev/null | python3 -c "$keys")
+	[ -n "$release_keys" ] || fail "release printed no JSON"
+	assert_documents "$MAN/vpmemctl-release.8" $release_keys
+}
+
+@test "vpmemctl-claim.8 shows the claims that the example host gives" {
+	# Each literal display that starts with "# vpmemctl claim ...", up to
+	# one that asks for the exit status, run in turn on one state.
+	examples=$(awk '
+		/^\.Bd -literal/ { on = 1; n = 0; next }
+		/^\.Ed$/ { on = 0; next }
+		on && n == 0 && /^# vpmemctl claim [^;|]*$/ { n = 1; print "@@" substr($0, 3); next }
+		on && n { print }
+	' "$MAN/vpmemctl-claim.8")
+	[ -n "$examples" ] || fail "no claim example found in vpmemctl-claim.8"
+	export VPMEMCTL_CONFIG="$EXAMPLE/vpmemctl.conf"
+	export VPMEMCTL_HOST_SNAPSHOT="$EXAMPLE/ndctl-list.json"
+	export VPMEMCTL_STATE_DIR="$BATS_TEST_TMPDIR/state"
+	documented= cmd=
+	while IFS= read -r line; do
+		if [[ $line == @@* ]]; then
+			[ -z "$cmd" ] || { run $cmd; assert_output "$documented"; }
+			cmd="$VPMEMCTL_BIN ${line#@@vpmemctl }" documented=
+		else
+			documented+="${documented:+$'\n'}$line"
+		fi
+	done <<<"$examples"
+	run $cmd
+	assert_output "$documented"
 }
 
 @test "vpmemctl-inventory.8 shows the placement body that the example host gives" {
