@@ -4,6 +4,7 @@
 
 #include "alloc.h"
 #include "cmd.h"
+#include "inuse.h"
 #include "log.h"
 
 struct claim_args {
@@ -154,6 +155,17 @@ static bool same_labels(const struct claim *c, const struct strv *labels)
 	return true;
 }
 
+static bool claim_on_node(const struct claim *c, const struct pool *pool, int node)
+{
+	for (size_t i = 0; i < c->n_ns; i++) {
+		const struct pool_ns *p = pool_find(pool, c->ns[i].name);
+
+		if (!p || !p->host || p->host->numa_node != node)
+			return false;
+	}
+	return true;
+}
+
 static char *join(char *const *v, size_t n)
 {
 	char *s = xstrdup("");
@@ -239,6 +251,19 @@ int cmd_claim(int argc, char **argv, struct common_opts *co)
 		if (!same_labels(existing, &labels)) {
 			log_error("instance %s already holds a claim for %s; release it first",
 				  a.instance, held);
+			r = EXIT_CONFLICT;
+			goto out;
+		}
+		if (existing->releasing_pid &&
+		    process_running(existing->releasing_pid, existing->releasing_start)) {
+			log_error("instance %s is being released (pid %d); claim again once it is done",
+				  a.instance, existing->releasing_pid);
+			r = EXIT_CONFLICT;
+			goto out;
+		}
+		if (a.numa_node >= 0 && !claim_on_node(existing, &ctx.pool, a.numa_node)) {
+			log_error("instance %s already holds a claim for %s, not all on NUMA node %d",
+				  a.instance, held, a.numa_node);
 			r = EXIT_CONFLICT;
 			goto out;
 		}

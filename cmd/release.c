@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* vpmemctl release: zero a guest's namespaces and free them. */
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -196,11 +195,6 @@ static void print_release_table(const char *instance, const struct item *items, 
 	table_free(t);
 }
 
-static bool pid_alive(int pid)
-{
-	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
-}
-
 /* Remove the claim and quarantine what failed, in the state as it is now. */
 static void apply_release(struct state *st, const char *instance, const struct item *items,
 			  size_t n)
@@ -244,13 +238,14 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 		if (a.missing_ok) {
 			log_info("instance %s holds no claim; nothing to release", a.instance);
 			r = EXIT_OK;
+			goto print; /* an empty release, for scripts parsing the output */
 		} else {
 			log_error("instance %s holds no claim", a.instance);
 			r = EXIT_CONFLICT;
 		}
 		goto out;
 	}
-	if (c->releasing_pid && c->releasing_pid != getpid() && pid_alive(c->releasing_pid)) {
+	if (c->releasing_pid && process_running(c->releasing_pid, c->releasing_start)) {
 		log_error("instance %s is being released by pid %d", a.instance, c->releasing_pid);
 		r = EXIT_FAIL;
 		goto out;
@@ -264,7 +259,8 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 		if (items[i].host && items[i].host->chardev)
 			items[i].devpath = path_join(ctx.set.dev_dir, items[i].host->chardev);
 	}
-	if (!a.force && !a.no_scrub && check_in_use(items, n)) {
+	/* Even unscrubbed, a namespace a guest still maps must not be handed on. */
+	if (!a.force && check_in_use(items, n)) {
 		log_error("instance %s keeps its claim; stop what uses it, or use --force", a.instance);
 		r = EXIT_FAIL;
 		goto out;
@@ -281,6 +277,8 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 		 * and let other commands run meanwhile. Killed here, the claim
 		 * stays and a new release finishes the job. */
 		c->releasing_pid = getpid();
+		if (process_start_time(c->releasing_pid, &c->releasing_start) < 0)
+			c->releasing_start = 0;
 		if ((r = ctx_commit(&ctx)) != EXIT_OK)
 			goto out;
 		store_unlock(&ctx.store);
@@ -324,7 +322,7 @@ print:
 	if (a.format == FMT_JSON) {
 		if (json_emit(json_release(a.instance, items, n)) < 0)
 			r = EXIT_FAIL;
-	} else {
+	} else if (n) {
 		print_release_table(a.instance, items, n);
 	}
 out:

@@ -126,6 +126,9 @@ int main(int argc, char **argv)
 		return run(c, argc, argv, &co);
 	}
 
+	/* getopt names the program by argv[0] in its messages: "vpmemctl:",
+	 * however it was called. */
+	argv[0] = (char *)"vpmemctl";
 	argp_parse(&top_argp, argc, argv, ARGP_IN_ORDER, NULL, &top);
 	c = find_command(argv[top.cmd_index]);
 	if (!c) {

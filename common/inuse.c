@@ -77,6 +77,42 @@ static bool has_mapped(const char *proc, const char *pid, const struct stat *tar
 	return false;
 }
 
+int process_start_time(pid_t pid, uint64_t *start)
+{
+	char path[64], buf[1024];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	/* The command name may hold blanks and parentheses: skip past the last
+	 * ')', then field 3 (state) on; starttime is field 22. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EIO;
+	p++;
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return -EIO;
+	}
+	return sscanf(p, " %" SCNu64, start) == 1 ? 0 : -EIO;
+}
+
+bool process_running(pid_t pid, uint64_t start)
+{
+	uint64_t now;
+
+	return pid > 0 && process_start_time(pid, &now) == 0 && now == start;
+}
+
 int inuse_scan(const char *proc, const char *path, struct inuse **users)
 {
 	struct stat target;

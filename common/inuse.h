@@ -4,7 +4,9 @@
 #ifndef VPM_INUSE_H
 #define VPM_INUSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct inuse {
@@ -17,5 +19,12 @@ struct inuse {
  * /proc to read ("/proc" normally). Returns how many (users malloc'd), or a
  * negative errno when path cannot be examined. */
 int inuse_scan(const char *proc, const char *path, struct inuse **users);
+
+/* When a process started (clock ticks since boot, from /proc/PID/stat): with
+ * the pid it names one process, which a pid alone does not once pids wrap. */
+int process_start_time(pid_t pid, uint64_t *start);
+
+/* Whether the process that had that pid and start time still runs. */
+bool process_running(pid_t pid, uint64_t start);
 
 #endif

@@ -180,7 +180,7 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, scrub_progress_f
 	}
 	sigaction(SIGBUS, &old, NULL);
 	if (r == 0 && tail) {
-		static const char zeros[4096];
+		_cleanup_free_ char *zeros = xcalloc(1, (size_t)tail);
 
 		if (pwrite(fd, zeros, (size_t)tail, (off_t)size) != (ssize_t)tail) {
 			r = errno ? -errno : -EIO;

@@ -104,6 +104,9 @@ static int parse_claim(const cJSON *jc, size_t idx, struct claim *c, char **err)
 	j = cJSON_GetObjectItemCaseSensitive(jc, "releasing_pid");
 	if (j && cJSON_IsNumber(j) && j->valuedouble > 0 && j->valuedouble < INT32_MAX)
 		c->releasing_pid = (int)j->valuedouble;
+	j = cJSON_GetObjectItemCaseSensitive(jc, "releasing_start");
+	if (j && cJSON_IsNumber(j) && j->valuedouble >= 0)
+		c->releasing_start = (uint64_t)j->valuedouble;
 	return 0;
 }
 
@@ -230,9 +233,12 @@ char *state_format(const struct state *st)
 		}
 		if (c->created)
 			add_str(jc, "created", c->created);
-		if (c->releasing_pid)
+		if (c->releasing_pid) {
 			cJSON_AddItemToObjectCS(jc, "releasing_pid",
 						cJSON_CreateNumber(c->releasing_pid));
+			cJSON_AddItemToObjectCS(jc, "releasing_start",
+						cJSON_CreateNumber((double)c->releasing_start));
+		}
 		cJSON_AddItemToArray(claims, jc);
 	}
 	q = cJSON_CreateArray();

@@ -26,6 +26,7 @@ struct claim {
 	size_t n_ns;
 	char *created;          /* RFC 3339 UTC */
 	int releasing_pid;      /* a release is scrubbing it; 0 otherwise */
+	uint64_t releasing_start; /* that process's start time (pids are reused) */
 };
 
 struct quarantine {

@@ -95,6 +95,15 @@ setup() { common_setup; standins; }
 	assert_output '"ns3"'
 }
 
+@test "claiming again with --numa-node is a conflict when the claim is on another node" {
+	vpm claim vm1 LARGE >/dev/null
+	run vpm claim vm1 LARGE --numa-node 0
+	assert_failure 3
+	assert_output --partial "not all on NUMA node 0"
+	run vpm claim vm1 LARGE --numa-node 1
+	assert_success
+}
+
 @test "--dry-run shows the choice and claims nothing" {
 	run --separate-stderr vpm claim vm1 6GB --dry-run -f json
 	assert_success

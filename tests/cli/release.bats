@@ -46,6 +46,26 @@ teardown() {
 	assert_success
 }
 
+@test "--missing-ok -f json prints an empty release" {
+	run --separate-stderr vpm release nobody --missing-ok -f json
+	assert_success
+	run json_get 'd'
+	assert_output '{"instance": "nobody", "namespaces": []}'
+}
+
+@test "--no-scrub is refused too while a process holds a namespace" {
+	vpm claim vm1 6GB >/dev/null
+	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
+	HOLDER=$!
+	sleep 0.2
+	run vpm release vm1 --no-scrub
+	assert_failure 1
+	assert_output --partial "is open by pid $HOLDER (sleep)"
+	run vpm inventory -f json
+	run json_get 'd["namespaces"][0]["instance"]'
+	assert_output '"vm1"'
+}
+
 @test "--dry-run scrubs nothing and keeps the claim" {
 	vpm claim vm1 6GB >/dev/null
 	run vpm release vm1 --dry-run
@@ -124,6 +144,42 @@ teardown() {
 	s = json.load(open(sys.argv[1])); s["claims"][0]["releasing_pid"] = 999999999
 	json.dump(s, open(sys.argv[1], "w"))
 	PY
+	run vpm release vm1
+	assert_success
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+}
+
+# mark_releasing PID START: what a release in progress leaves in the state.
+mark_releasing() {
+	python3 - "$VPMEMCTL_STATE_DIR/state.json" "$1" "$2" <<-'PY'
+	import json, sys
+	s = json.load(open(sys.argv[1]))
+	s["claims"][0]["releasing_pid"] = int(sys.argv[2])
+	s["claims"][0]["releasing_start"] = int(sys.argv[3])
+	json.dump(s, open(sys.argv[1], "w"))
+	PY
+}
+
+start_time() { python3 -c 'import sys; print(open("/proc/%s/stat" % sys.argv[1]).read().rsplit(")", 1)[1].split()[19])' "$1"; }
+
+@test "a release in progress elsewhere makes a second release fail, claim kept" {
+	vpm claim vm1 6GB >/dev/null
+	sleep 60 &
+	HOLDER=$!
+	mark_releasing "$HOLDER" "$(start_time "$HOLDER")"
+	run vpm release vm1
+	assert_failure 1
+	assert_output --partial "instance vm1 is being released by pid $HOLDER"
+	run vpm claim vm1 6GB
+	assert_failure 3
+	assert_output --partial "instance vm1 is being released (pid $HOLDER)"
+}
+
+@test "a reused pid does not pass for the release that was killed" {
+	vpm claim vm1 6GB >/dev/null
+	sleep 60 &
+	HOLDER=$!
+	mark_releasing "$HOLDER" "$(( $(start_time "$HOLDER") - 1 ))"
 	run vpm release vm1
 	assert_success
 	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"

@@ -30,6 +30,12 @@ setup() { common_setup; }
 	assert_output --partial "unrecognized option '--frobnicate'"
 }
 
+@test "getopt's messages name the program vpmemctl, however it was called" {
+	run "$VPMEMCTL_BIN" --frobnicate inventory
+	assert_failure 2
+	assert_line --index 0 "vpmemctl: unrecognized option '--frobnicate'"
+}
+
 @test "an unknown format is a usage error naming it" {
 	run vpm inventory -f yaml
 	assert_failure 2
