@@ -3,17 +3,61 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "util.h"
 
 struct arena_chunk {
 	struct arena_chunk *next;
-	size_t used, size;
+	size_t used, size;      /* of data */
+	size_t mapped;          /* the whole mapping, header included */
 	max_align_t data[];
 };
 
-#define CHUNK_BYTES (1u << 20)
+#define CHUNK_MIN (1u << 20)
+
+/* A parsed document takes about seven times its text in cJSON nodes and
+ * strings; map that much at once, populated, so that its pages arrive in
+ * one call instead of a fault each. */
+#define NODES_PER_TEXT_BYTE 7
+
+/* The largest chunk of the last document freed on this thread, kept for the
+ * next: its pages are already there (the state parsed, then printed anew). */
+static _Thread_local struct arena_chunk *spare;
+
+static void add_chunk(struct json_doc *doc, size_t want, bool populate)
+{
+	struct arena_chunk *c;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	void *m;
+
+	want = (want + sizeof(*c) + page - 1) / page * page;
+	if (spare && spare->mapped >= want) {
+		c = spare;
+		spare = NULL;
+		c->used = 0;
+		c->next = doc->chunks;
+		doc->chunks = c;
+		return;
+	}
+	m = mmap(NULL, want, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | (populate ? MAP_POPULATE : 0), -1, 0);
+	if (m == MAP_FAILED) {
+		fputs("vpmemctl: out of memory\n", stderr);
+		exit(1);
+	}
+	c = m;
+	c->mapped = want;
+	c->size = want - sizeof(*c);
+	c->used = 0;
+	c->next = doc->chunks;
+	doc->chunks = c;
+}
 
 /* cJSON's hooks are global and take no context. They are installed once;
  * inside json_doc_parse() the thread's arena takes the allocations, anywhere
@@ -30,13 +74,10 @@ static void *arena_alloc(size_t n)
 
 	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 	if (!c || c->size - c->used < n) {
-		size_t size = n > CHUNK_BYTES ? n : CHUNK_BYTES;
+		size_t want = c ? c->mapped * 2 : CHUNK_MIN;
 
-		c = xmalloc(sizeof(*c) + size);
-		c->size = size;
-		c->used = 0;
-		c->next = filling->chunks;
-		filling->chunks = c;
+		add_chunk(filling, want > n ? want : n, false);
+		c = filling->chunks;
 	}
 	c->used += n;
 	return (char *)c->data + c->used - n;
@@ -72,7 +113,11 @@ void json_doc_end(void)
 
 void json_doc_parse(struct json_doc *doc, const char *text)
 {
+	size_t len = strlen(text);
+
 	json_doc_begin(doc);
+	if (len * NODES_PER_TEXT_BYTE > CHUNK_MIN)
+		add_chunk(doc, len * NODES_PER_TEXT_BYTE, true);
 	doc->root = cJSON_ParseWithOpts(text, &doc->error_at, 1);
 	json_doc_end();
 }
@@ -80,10 +125,17 @@ void json_doc_parse(struct json_doc *doc, const char *text)
 void json_doc_free(struct json_doc *doc)
 {
 	while (doc->chunks) {
-		struct arena_chunk *next = doc->chunks->next;
+		struct arena_chunk *c = doc->chunks;
 
-		free(doc->chunks);
-		doc->chunks = next;
+		doc->chunks = c->next;
+		if (!spare || c->mapped > spare->mapped) {
+			struct arena_chunk *old = spare;
+
+			spare = c;
+			c = old;
+		}
+		if (c)
+			munmap(c, c->mapped);
 	}
 	doc->root = NULL;
 }

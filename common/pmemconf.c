@@ -110,6 +110,7 @@ static void parse_entry(char *entry, struct pmem_conf *conf, struct strv *proble
 struct name_ref {
 	const char *name;
 	size_t label, pos;      /* where it was written */
+	bool drop;
 };
 
 static int cmp_name_ref(const void *a, const void *b)
@@ -138,27 +139,32 @@ static size_t drop_duplicates(struct pmem_conf *conf, struct strv *problems)
 	n = 0;
 	for (size_t i = 0; i < conf->n_labels; i++)
 		for (size_t j = 0; j < conf->labels[i].n_names; j++)
-			refs[n++] = (struct name_ref){ conf->labels[i].names[j], i, j };
+			refs[n++] = (struct name_ref){ .name = conf->labels[i].names[j], .label = i, .pos = j };
 	qsort(refs, n, sizeof(*refs), cmp_name_ref);
-	for (size_t k = 1; k < n; k++) {
-		size_t first = k - 1;
-		struct pmem_label *l;
-
-		if (strcmp(refs[k].name, refs[first].name) != 0)
+	/* Report against the first listing of each name; drop the later ones
+	 * only after the scan, which still compares their names. */
+	for (size_t k = 1, first = 0; k < n; k++) {
+		if (strcmp(refs[k].name, refs[first].name) != 0) {
+			first = k;
 			continue;
-		while (first > 0 && strcmp(refs[first - 1].name, refs[k].name) == 0)
-			first--;
-		l = &conf->labels[refs[k].label];
+		}
 		if (refs[k].label == refs[first].label)
-			strv_pushf(problems, "label '%s', namespace '%s': listed twice", l->label,
-				   refs[k].name);
+			strv_pushf(problems, "label '%s', namespace '%s': listed twice",
+				   conf->labels[refs[k].label].label, refs[k].name);
 		else
 			strv_pushf(problems, "label '%s', namespace '%s': already listed under "
-				   "label '%s'", l->label, refs[k].name,
+				   "label '%s'", conf->labels[refs[k].label].label, refs[k].name,
 				   conf->labels[refs[first].label].label);
 		nprob++;
-		free(l->names[refs[k].pos]);
-		l->names[refs[k].pos] = NULL;
+		refs[k].drop = true;
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (refs[k].drop) {
+			struct pmem_label *l = &conf->labels[refs[k].label];
+
+			free(l->names[refs[k].pos]);
+			l->names[refs[k].pos] = NULL;
+		}
 	}
 	free(refs);
 	for (size_t i = 0; i < conf->n_labels; i++) {

@@ -106,6 +106,12 @@ static void test_invalid(void)
 	pmem_conf_free(&c);
 	strv_clear(&p);
 
+	is_u64(parse("A:ns0|ns0|ns0,B:ns1|ns0", &c, &p), 3, "a name listed three times, and again elsewhere");
+	is_u64(c.labels[0].n_names, 1, "only the first listing is kept");
+	is_u64(c.labels[1].n_names, 1, "under either label");
+	pmem_conf_free(&c);
+	strv_clear(&p);
+
 	is_u64(parse("A:ns0,B:ns0", &c, &p), 1, "namespace under two labels");
 	ok(any_contains(&p, "label 'B', namespace 'ns0': already listed under label 'A'"),
 	   "message names both labels");
