@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <syslog.h>
 
 static int current = LOG_LEVEL_INFO;
@@ -20,15 +21,21 @@ int log_get_level(void)
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	static const char *const tag[] = { "", "warning: ", "", "debug: " };
+	char msg[2048];
+	int len;
 	va_list ap;
 
 	if ((int)level > current)
 		return;
+	/* One write per message: lines of processes running at once (a
+	 * script starting many claims) do not interleave. */
+	len = snprintf(msg, sizeof(msg), "vpmemctl: %s", tag[level]);
 	va_start(ap, fmt);
-	fprintf(stderr, "vpmemctl: %s", tag[level]);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(msg + len, sizeof(msg) - (size_t)len - 1, fmt, ap);
 	va_end(ap);
+	len = (int)strlen(msg);
+	msg[len++] = '\n';
+	fwrite(msg, 1, (size_t)len, stderr);
 }
 
 void log_audit(const char *fmt, ...)
