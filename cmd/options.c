@@ -71,7 +71,8 @@ enum out_format common_check(struct argp_state *state, const struct common_opts 
 	enum out_format f = format_parse(co->format ? co->format : "table", allowed);
 
 	if (!f)
-		argp_error(state, "--format: '%s' is not one of: table, json%s", co->format,
+		argp_error(state, "--format: '%s' is not one of: %s%s%s", co->format,
+			   allowed & FMT_TABLE ? "table" : "", allowed & FMT_JSON ? ", json" : "",
 			   allowed & FMT_PLACEMENT ? ", placement" : "");
 	/* -q: errors only; -v: more; -vv: debugging. */
 	log_set_level(co->verbosity < 0 ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO + co->verbosity);

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "inventory", cmd_inventory, "show vPMEM resource classes and namespaces" },
 	{ "claim", cmd_claim, "give a guest one free namespace per label" },
 	{ "release", cmd_release, "zero a guest's namespaces and free them" },
+	{ "render-xml", cmd_render_xml, "libvirt nvdimm devices of a claim, or a domain with them" },
 };
 
 static const struct command *find_command(const char *name)

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: MIT */
+#include "domxml.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+#define X(s) ((const xmlChar *)(s))
+
+static xmlNodePtr add_text_child(xmlNodePtr parent, const char *name, const char *text)
+{
+	return xmlNewTextChild(parent, NULL, X(name), X(text));
+}
+
+static xmlNodePtr add_kib_child(xmlNodePtr parent, const char *name, uint64_t kib)
+{
+	char buf[32];
+	xmlNodePtr n;
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, kib);
+	n = add_text_child(parent, name, buf);
+	xmlNewProp(n, X("unit"), X("KiB"));
+	return n;
+}
+
+xmlNodePtr nvdimm_element(xmlDocPtr doc, const struct nvdimm *d)
+{
+	xmlNodePtr mem = xmlNewDocNode(doc, NULL, X("memory"), NULL);
+	xmlNodePtr source = xmlNewChild(mem, NULL, X("source"), NULL);
+	xmlNodePtr target = xmlNewChild(mem, NULL, X("target"), NULL);
+	xmlNodePtr label;
+	char node[16];
+
+	xmlNewProp(mem, X("model"), X("nvdimm"));
+	xmlNewProp(mem, X("access"), X("shared"));
+	add_text_child(source, "path", d->path);
+	add_kib_child(source, "alignsize", d->align_kib);
+	xmlNewChild(source, NULL, X("pmem"), NULL);
+	add_kib_child(target, "size", d->size_kib);
+	snprintf(node, sizeof(node), "%d", d->node);
+	add_text_child(target, "node", node);
+	label = xmlNewChild(target, NULL, X("label"), NULL);
+	add_kib_child(label, "size", NVDIMM_LABEL_KIB);
+	return mem;
+}
+
+/* Never fetch anything a document names: no DTD, no external entity. */
+static xmlParserInputPtr no_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url; (void)id; (void)ctxt;
+	return NULL;
+}
+
+static void quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx; (void)msg;
+}
+
+xmlDocPtr domain_parse(const char *text, size_t len, const char *name, char **err)
+{
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc;
+
+	*err = NULL;
+	if (len > INT32_MAX) {
+		*err = xstrdup("too large");
+		return NULL;
+	}
+	xmlSetExternalEntityLoader(no_external);
+	xmlSetGenericErrorFunc(NULL, quiet);
+	ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		*err = xstrdup("out of memory");
+		return NULL;
+	}
+	/* No XML_PARSE_NOENT (entities stay references), no DTDLOAD/DTDATTR,
+	 * no network: a domain cannot make us read a file or a URL. */
+	doc = xmlCtxtReadMemory(ctxt, text, (int)len, name, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+				XML_PARSE_NOWARNING);
+	if (!doc) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		char *msg = e && e->message ? xstrdup(e->message) : xstrdup("not XML");
+
+		msg[strcspn(msg, "\n")] = '\0';
+		*err = xasprintf("line %d: %s", e ? e->line : 0, msg);
+		free(msg);
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+int scaled_to_kib(const char *value, const char *unit, uint64_t *kib)
+{
+	static const struct { const char *name; uint64_t mult; } units[] = {
+		{ "b", 1 }, { "bytes", 1 },
+		{ "KB", 1000ull }, { "k", 1ull << 10 }, { "KiB", 1ull << 10 },
+		{ "MB", 1000000ull }, { "M", 1ull << 20 }, { "MiB", 1ull << 20 },
+		{ "GB", 1000000000ull }, { "G", 1ull << 30 }, { "GiB", 1ull << 30 },
+		{ "TB", 1000000000000ull }, { "T", 1ull << 40 }, { "TiB", 1ull << 40 },
+		{ "PB", 1000000000000000ull }, { "P", 1ull << 50 }, { "PiB", 1ull << 50 },
+	};
+	_cleanup_free_ char *v = xstrdup(value ? value : "");
+	uint64_t n, mult = 0;
+
+	if (parse_u64(strtrim(v), &n) < 0)
+		return -EINVAL;
+	if (!unit || !*unit)
+		unit = "KiB";
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		/* libvirt takes the unit names without regard to case, except
+		 * that "KB" (1000) and "k" (1024) differ only so. */
+		if (strcmp(unit, units[i].name) == 0 ||
+		    (strlen(unit) > 2 && strcasecmp(unit, units[i].name) == 0))
+			mult = units[i].mult;
+	if (!mult)
+		return -EINVAL;
+	if (n > UINT64_MAX / mult)
+		return -ERANGE;
+	*kib = (n * mult + 1023) / 1024;
+	return 0;
+}
+
+/* ---- walking the domain ---------------------------------------------- */
+
+static xmlNodePtr child(xmlNodePtr parent, const char *name)
+{
+	for (xmlNodePtr c = parent ? parent->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, X(name)))
+			return c;
+	return NULL;
+}
+
+static xmlNodePtr child_or_new(xmlNodePtr parent, const char *name)
+{
+	xmlNodePtr c = child(parent, name);
+
+	return c ? c : xmlNewChild(parent, NULL, X(name), NULL);
+}
+
+static char *text_of(xmlNodePtr n)
+{
+	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
+	char *s = xstrdup(t ? (const char *)t : "");
+
+	xmlFree(t);
+	return s;
+}
+
+static char *attr_of(xmlNodePtr n, const char *name)
+{
+	xmlChar *a = n ? xmlGetProp(n, X(name)) : NULL;
+	char *s = a ? xstrdup((const char *)a) : NULL;
+
+	xmlFree(a);
+	return s;
+}
+
+/* <name unit='U'>N</name> in KiB. */
+static int element_kib(xmlNodePtr n, uint64_t *kib)
+{
+	_cleanup_free_ char *text = text_of(n);
+	_cleanup_free_ char *unit = attr_of(n, "unit");
+
+	return scaled_to_kib(text, unit, kib);
+}
+
+static void set_element_kib(xmlNodePtr n, uint64_t kib)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, kib);
+	xmlNodeSetContent(n, X(buf));
+	xmlSetProp(n, X("unit"), X("KiB"));
+}
+
+static bool is_nvdimm(xmlNodePtr n)
+{
+	_cleanup_free_ char *model = attr_of(n, "model");
+
+	return n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, X("memory")) &&
+	       streq(model, "nvdimm");
+}
+
+static char *nvdimm_path(xmlNodePtr n)
+{
+	return text_of(child(child(n, "source"), "path"));
+}
+
+static bool in_list(const char *s, char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (streq(s, v[i]))
+			return true;
+	return false;
+}
+
+static int fail(char **err, char *msg)
+{
+	*err = msg;
+	return -EINVAL;
+}
+
+int domain_add_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n,
+		       char *const *owned_paths, size_t n_owned, char **err)
+{
+	xmlNodePtr root = xmlDocGetRootElement(dom);
+	xmlNodePtr devices, memory, maxmem, cpu, numa, cell, next;
+	uint64_t base = 0, devices_kib = 0, mem_kib, max_kib = 0, slots = 0;
+	size_t n_memdev = 0, n_cells = 0;
+	_cleanup_free_ char *slots_attr = NULL;
+
+	*err = NULL;
+	if (!root || !xmlStrEqual(root->name, X("domain")))
+		return fail(err, xasprintf("the root element is <%s>, not <domain>",
+					   root ? (const char *)root->name : "(none)"));
+	memory = child(root, "memory");
+	if (!memory)
+		return fail(err, xstrdup("the domain has no <memory>"));
+	if (element_kib(memory, &mem_kib) < 0)
+		return fail(err, xstrdup("the domain's <memory> is not a size"));
+
+	/* The guest's own memory: its NUMA cells when it has them, else what
+	 * <memory> says (a domain without cells has no memory devices yet). */
+	cpu = child(root, "cpu");
+	numa = child(cpu, "numa");
+	for (cell = numa ? numa->children : NULL; cell; cell = cell->next) {
+		_cleanup_free_ char *m = NULL, *u = NULL;
+		uint64_t kib;
+
+		if (cell->type != XML_ELEMENT_NODE || !xmlStrEqual(cell->name, X("cell")))
+			continue;
+		m = attr_of(cell, "memory");
+		u = attr_of(cell, "unit");
+		if (scaled_to_kib(m, u, &kib) < 0)
+			return fail(err, xstrdup("a NUMA <cell> has no valid memory size"));
+		base += kib;
+		n_cells++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+
+		for (xmlNodePtr c = numa ? numa->children : NULL; c && !found; c = c->next) {
+			_cleanup_free_ char *id = attr_of(c, "id");
+			int v;
+
+			found = id && parse_int(id, 0, INT32_MAX, &v) == 0 && v == devs[i].node;
+		}
+		if (n_cells && !found)
+			return fail(err, xasprintf("the domain has no guest NUMA node %d", devs[i].node));
+		if (!n_cells && devs[i].node != 0)
+			return fail(err, xasprintf("the domain has no NUMA cells, so only guest node 0 "
+						   "(added now) can hold devices, not %d", devs[i].node));
+	}
+	if (!n_cells) {
+		_cleanup_free_ char *vcpu_text = text_of(child(root, "vcpu"));
+		char cpus[32];
+		int vcpus = 1;
+		char kib[32];
+
+		if (*vcpu_text && parse_int(strtrim(vcpu_text), 1, 1 << 20, &vcpus) < 0)
+			return fail(err, xstrdup("the domain's <vcpu> is not a number"));
+		base = mem_kib;
+		if (!cpu) {
+			/* libvirt keeps <cpu> after <os> and <features>; placing it
+			 * right after <vcpu> is accepted and stays readable. */
+			xmlNodePtr after = child(root, "vcpu") ? child(root, "vcpu") : memory;
+
+			cpu = xmlNewDocNode(dom, NULL, X("cpu"), NULL);
+			xmlAddNextSibling(after, cpu);
+		}
+		numa = child_or_new(cpu, "numa");
+		cell = xmlNewChild(numa, NULL, X("cell"), NULL);
+		if (vcpus == 1)
+			snprintf(cpus, sizeof(cpus), "0");
+		else
+			snprintf(cpus, sizeof(cpus), "0-%d", vcpus - 1);
+		snprintf(kib, sizeof(kib), "%" PRIu64, base);
+		xmlNewProp(cell, X("id"), X("0"));
+		xmlNewProp(cell, X("cpus"), X(cpus));
+		xmlNewProp(cell, X("memory"), X(kib));
+		xmlNewProp(cell, X("unit"), X("KiB"));
+	}
+
+	/* Out with the nvdimms at our paths (ours, or stale ones of the pool),
+	 * then in with ours: a second run gives the same domain. */
+	devices = child_or_new(root, "devices");
+	for (xmlNodePtr c = devices->children; c; c = next) {
+		_cleanup_free_ char *path = NULL;
+
+		next = c->next;
+		if (!is_nvdimm(c))
+			continue;
+		path = nvdimm_path(c);
+		for (size_t i = 0; i < n; i++)
+			if (streq(path, devs[i].path))
+				goto drop;
+		if (in_list(path, owned_paths, n_owned))
+			goto drop;
+		continue;
+drop:
+		xmlUnlinkNode(c);
+		xmlFreeNode(c);
+	}
+	for (size_t i = 0; i < n; i++)
+		xmlAddChild(devices, nvdimm_element(dom, &devs[i]));
+
+	/* libvirt counts every memory device into <memory>, and wants a slot
+	 * and room under <maxMemory> for each. */
+	for (xmlNodePtr c = devices->children; c; c = c->next) {
+		uint64_t kib;
+
+		if (c->type != XML_ELEMENT_NODE || !xmlStrEqual(c->name, X("memory")))
+			continue;
+		if (element_kib(child(child(c, "target"), "size"), &kib) < 0)
+			return fail(err, xstrdup("a memory device has no valid target size"));
+		devices_kib += kib;
+		n_memdev++;
+	}
+	mem_kib = base + devices_kib;
+	set_element_kib(memory, mem_kib);
+
+	maxmem = child(root, "maxMemory");
+	if (maxmem) {
+		slots_attr = attr_of(maxmem, "slots");
+		if (element_kib(maxmem, &max_kib) < 0 ||
+		    (slots_attr && parse_u64(slots_attr, &slots) < 0))
+			return fail(err, xstrdup("the domain's <maxMemory> is not a size with slots"));
+	} else {
+		maxmem = xmlNewDocNode(dom, NULL, X("maxMemory"), NULL);
+		xmlAddPrevSibling(memory, maxmem);
+	}
+	if (slots < n_memdev)
+		slots = n_memdev;
+	if (max_kib < mem_kib)
+		max_kib = mem_kib;
+	{
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%" PRIu64, slots);
+		xmlSetProp(maxmem, X("slots"), X(buf));
+		set_element_kib(maxmem, max_kib);
+	}
+	return 0;
+}

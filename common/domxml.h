@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* libvirt domain XML: the <memory model='nvdimm'> device of a namespace, and
+ * a domain patched to hold such devices. Pure: documents in, documents out. */
+#ifndef VPM_DOMXML_H
+#define VPM_DOMXML_H
+
+#include <libxml/tree.h>
+#include <stdint.h>
+
+/* Nova's label area for every vPMEM. */
+#define NVDIMM_LABEL_KIB 2048
+
+struct nvdimm {
+	const char *path;       /* /dev/daxX.Y */
+	uint64_t size_kib;      /* namespace size */
+	uint64_t align_kib;     /* region alignment */
+	int node;               /* guest NUMA node */
+};
+
+/* <memory model='nvdimm' access='shared'>...</memory>, unlinked, in doc. */
+xmlNodePtr nvdimm_element(xmlDocPtr doc, const struct nvdimm *d);
+
+/* Parse a domain with network access, DTD loading and entity expansion off.
+ * NULL with *err set (malloc'd, with the line) when it does not parse. */
+xmlDocPtr domain_parse(const char *text, size_t len, const char *name, char **err);
+
+/* Add the devices to the domain: replace any nvdimm whose source path is one
+ * of ours or one of owned_paths (devices vpmemctl hands out: stale ones go),
+ * make room in <maxMemory>, count the devices into <memory>, and add a guest
+ * NUMA cell when there is none. Returns 0, or -EINVAL with *err set. */
+int domain_add_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n,
+		       char *const *owned_paths, size_t n_owned, char **err);
+
+/* A size element or attribute pair in libvirt's units, in KiB (rounded up). */
+int scaled_to_kib(const char *value, const char *unit, uint64_t *kib);
+
+#endif

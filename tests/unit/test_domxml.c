@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domxml.h"
+#include "util.h"
+#include "tap.h"
+
+static char *dump_node(xmlDocPtr doc, xmlNodePtr n)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	char *s;
+
+	xmlNodeDump(buf, doc, n, 0, 0);
+	s = xstrdup((const char *)xmlBufferContent(buf));
+	xmlBufferFree(buf);
+	return s;
+}
+
+static char *dump_doc(xmlDocPtr doc)
+{
+	return dump_node(doc, xmlDocGetRootElement(doc));
+}
+
+static void test_element(void)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	/* Nova's documented example: 4292870144 bytes at /dev/dax0.0, 2 MiB aligned. */
+	struct nvdimm d = { "/dev/dax0.0", 4292870144ull / 1024, 2097152 / 1024, 0 };
+	xmlNodePtr el = nvdimm_element(doc, &d);
+	char *s = dump_node(doc, el);
+
+	is_str(s, "<memory model=\"nvdimm\" access=\"shared\"><source><path>/dev/dax0.0</path>"
+	       "<alignsize unit=\"KiB\">2048</alignsize><pmem/></source><target>"
+	       "<size unit=\"KiB\">4192256</size><node>0</node><label><size unit=\"KiB\">2048"
+	       "</size></label></target></memory>",
+	       "Nova's example: target size 4192256 KiB, alignsize 2048 KiB, label 2048 KiB");
+	free(s);
+	xmlFreeNode(el);
+	xmlFreeDoc(doc);
+}
+
+static void test_units(void)
+{
+	uint64_t k;
+
+	ok(scaled_to_kib("2", "GiB", &k) == 0 && k == 2097152, "2 GiB");
+	ok(scaled_to_kib("2048", NULL, &k) == 0 && k == 2048, "KiB by default");
+	ok(scaled_to_kib("1", "b", &k) == 0 && k == 1, "bytes round up to a KiB");
+	ok(scaled_to_kib("1000", "KB", &k) == 0 && k == 977, "KB is 1000 bytes");
+	ok(scaled_to_kib("1", "M", &k) == 0 && k == 1024, "M is MiB");
+	ok(scaled_to_kib("1", "mib", &k) == 0 && k == 1024, "unit names ignore case");
+	ok(scaled_to_kib("x", "KiB", &k) < 0, "not a number");
+	ok(scaled_to_kib("1", "parsecs", &k) < 0, "not a unit");
+	ok(scaled_to_kib("99999999999999999999", "KiB", &k) < 0, "too large");
+}
+
+static xmlDocPtr parse(const char *text)
+{
+	char *err = NULL;
+	xmlDocPtr d = domain_parse(text, strlen(text), "test", &err);
+
+	if (!d)
+		printf("# parse: %s\n", err);
+	free(err);
+	return d;
+}
+
+static const struct nvdimm two[] = {
+	{ "/dev/dax0.0", 4192256, 2048, 0 },
+	{ "/dev/dax1.0", 8386560, 2048, 0 },
+};
+
+static bool has(const char *hay, const char *needle)
+{
+	bool r = strstr(hay, needle) != NULL;
+
+	if (!r)
+		printf("#   missing: %s\n", needle);
+	return r;
+}
+
+static void test_plain_domain(void)
+{
+	xmlDocPtr d = parse("<domain type='kvm'><name>a</name><memory unit='GiB'>2</memory>"
+			    "<vcpu>4</vcpu><devices><disk/></devices></domain>");
+	char *err = NULL, *s;
+
+	ok(domain_add_nvdimms(d, two, 2, NULL, 0, &err) == 0, "a plain domain takes two devices");
+	s = dump_doc(d);
+	ok(has(s, "<cell id=\"0\" cpus=\"0-3\" memory=\"2097152\" unit=\"KiB\"/>"),
+	   "a NUMA cell spanning all vCPUs and the domain's memory is added");
+	ok(has(s, "<maxMemory slots=\"2\" unit=\"KiB\">14675968</maxMemory>"),
+	   "maxMemory gets a slot per device and room for memory plus devices");
+	ok(has(s, "<memory unit=\"KiB\">14675968</memory>"),
+	   "memory counts the devices, as libvirt does");
+	ok(has(s, "<disk/><memory model=\"nvdimm\""), "devices appended after the others");
+	free(s);
+
+	ok(domain_add_nvdimms(d, two, 2, NULL, 0, &err) == 0, "running again succeeds");
+	s = dump_doc(d);
+	ok(has(s, "<memory unit=\"KiB\">14675968</memory>") &&
+	   has(s, "<maxMemory slots=\"2\" unit=\"KiB\">14675968</maxMemory>"),
+	   "and changes nothing");
+	ok(strstr(strstr(s, "dax0.0") + 1, "dax0.0") == NULL, "each device once");
+	free(s);
+	xmlFreeDoc(d);
+}
+
+static void test_domain_with_numa(void)
+{
+	xmlDocPtr d = parse("<domain><memory>4194304</memory><maxMemory slots='16' unit='GiB'>64"
+			    "</maxMemory><vcpu>2</vcpu><cpu mode='host-passthrough'><numa>"
+			    "<cell id='0' cpus='0' memory='1' unit='GiB'/>"
+			    "<cell id='1' cpus='1' memory='1' unit='GiB'/></numa></cpu><devices>"
+			    "<memory model='nvdimm'><source><path>/dev/dax0.0</path></source>"
+			    "<target><size>1024</size><node>0</node></target></memory>"
+			    "<memory model='nvdimm'><source><path>/dev/dax9.9</path></source>"
+			    "<target><size>1024</size><node>0</node></target></memory>"
+			    "<memory model='nvdimm'><source><path>/srv/other</path></source>"
+			    "<target><size>2048</size><node>1</node></target></memory>"
+			    "</devices></domain>");
+	char *owned[] = { "/dev/dax9.9" };
+	struct nvdimm one = { "/dev/dax0.0", 4192256, 2048, 1 };
+	char *err = NULL, *s;
+
+	ok(domain_add_nvdimms(d, &one, 1, owned, 1, &err) == 0, "a domain with NUMA cells");
+	s = dump_doc(d);
+	ok(!strstr(s, "dax9.9"), "a stale device of the pool is removed");
+	ok(has(s, "/srv/other"), "a device vpmemctl does not own is kept");
+	ok(has(s, "<size unit=\"KiB\">4192256</size><node>1</node>"),
+	   "the device at the same path is replaced, on the guest node asked");
+	ok(has(s, "<memory unit=\"KiB\">6291456</memory>"), "memory = cells + all devices");
+	ok(has(s, "<maxMemory slots=\"16\" unit=\"KiB\">67108864</maxMemory>"),
+	   "a larger maxMemory is kept");
+	ok(strstr(s, "<cell") && !strstr(strstr(strstr(s, "<cell") + 1, "<cell") + 1, "<cell"),
+	   "no cell is added");
+	free(s);
+
+	one.node = 5;
+	ok(domain_add_nvdimms(d, &one, 1, NULL, 0, &err) == -EINVAL && err &&
+	   strstr(err, "no guest NUMA node 5"), "a guest node the domain lacks is refused");
+	free(err);
+	xmlFreeDoc(d);
+}
+
+static void test_refused(void)
+{
+	char *err = NULL;
+	xmlDocPtr d = parse("<network><name>x</name></network>");
+
+	ok(domain_add_nvdimms(d, two, 1, NULL, 0, &err) == -EINVAL && strstr(err, "not <domain>"),
+	   "a document that is not a domain");
+	free(err);
+	xmlFreeDoc(d);
+	d = parse("<domain><name>x</name></domain>");
+	ok(domain_add_nvdimms(d, two, 1, NULL, 0, &err) == -EINVAL && strstr(err, "no <memory>"),
+	   "a domain without memory");
+	free(err);
+	xmlFreeDoc(d);
+	ok(domain_parse("<domain><name>", 14, "t", &err) == NULL && strstr(err, "line 1"),
+	   "broken XML is refused with its line");
+	free(err);
+}
+
+static void test_no_external_entities(void)
+{
+	char secret[] = "/tmp/vpmemctl-secret-XXXXXX";
+	int fd = mkstemp(secret);
+	char *doc, *err = NULL, *s;
+	xmlDocPtr d;
+
+	if (write(fd, "TOPSECRET", 9) != 9)
+		abort();
+	close(fd);
+	doc = xasprintf("<?xml version='1.0'?><!DOCTYPE domain [<!ENTITY x SYSTEM 'file://%s'>]>"
+			"<domain><description>&x;</description><memory>1024</memory></domain>",
+			secret);
+	d = domain_parse(doc, strlen(doc), "t", &err);
+	ok(d != NULL, "a domain with an external entity parses");
+	s = d ? dump_doc(d) : xstrdup("");
+	ok(!strstr(s, "TOPSECRET"), "but the file it names is not read");
+	free(s);
+	xmlFreeDoc(d);
+	free(doc);
+	unlink(secret);
+}
+
+int main(void)
+{
+	test_element();
+	test_units();
+	test_plain_domain();
+	test_domain_with_numa();
+	test_refused();
+	test_no_external_entities();
+	return tap_done();
+}
