@@ -116,6 +116,7 @@ int main(int argc, char **argv)
 	const char *base = strrchr(argv[0], '/');
 	const struct command *c;
 
+	log_elapsed_ms(); /* start the clock of -vv timings */
 	argp_err_exit_status = EXIT_USAGE;
 	base = base ? base + 1 : argv[0];
 	if (strncmp(base, "vpmemctl-", 9) == 0) {

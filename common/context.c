@@ -17,6 +17,7 @@ static void *host_thread(void *arg)
 	struct host_job *job = arg;
 
 	job->r = host_load(job->snapshot, job->host);
+	log_debug("host read: %zu namespaces at %.1f ms", job->host->n, log_elapsed_ms());
 	return NULL;
 }
 
@@ -63,11 +64,14 @@ int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 	pmem_conf_parse(ctx->set.namespaces, &ctx->conf, &problems);
 	if (mode != CTX_NO_STATE)
 		rs = read_state(ctx, mode == CTX_CHANGE);
+	log_debug("configuration and state read: %zu claims at %.1f ms", ctx->state.n_claims,
+		  log_elapsed_ms());
 	if (threaded)
 		pthread_join(thread, NULL);
 	r = job.r;
 	if (r == 0)
 		pool_build(&ctx->conf, &ctx->host, ctx->set.dev_dir, &ctx->pool, &problems);
+	log_debug("pool resolved at %.1f ms", log_elapsed_ms());
 	for (size_t i = 0; i < problems.n; i++)
 		log_error("pmem_namespaces (%s): %s", ctx->set.namespaces_from, problems.v[i]);
 	if (problems.n)

@@ -2,6 +2,7 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -47,4 +48,20 @@ void log_audit(const char *fmt, ...)
 	vsyslog(LOG_NOTICE, fmt, ap);
 	va_end(ap);
 	closelog();
+}
+
+double log_elapsed_ms(void)
+{
+	struct timespec now;
+
+	/* CPU time of the process would hide waits; the clock since exec is
+	 * what a user waits for. The boot-relative start of this process is
+	 * not at hand, so measure from the first call (made early in main). */
+	static struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!start.tv_sec && !start.tv_nsec)
+		start = now;
+	return (double)(now.tv_sec - start.tv_sec) * 1e3 +
+	       (double)(now.tv_nsec - start.tv_nsec) / 1e6;
 }

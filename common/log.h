@@ -17,6 +17,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
  * claims and releases, with instance, namespaces and outcome. */
 void log_audit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Milliseconds since the program started, for -vv timings. */
+double log_elapsed_ms(void);
+
 #define log_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_LEVEL_WARN, __VA_ARGS__)
 #define log_info(...)  log_msg(LOG_LEVEL_INFO, __VA_ARGS__)

@@ -560,6 +560,7 @@ int store_commit(struct store *s, struct state *st)
 		(void)unlinkat(s->dirfd, tmp, 0);
 		goto fail;
 	}
+	log_debug("state written at %.1f ms", log_elapsed_ms());
 	/* The rename is durable only once the directory is. */
 	if (fsync(s->dirfd) < 0) {
 		r = -errno;
