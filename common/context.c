@@ -37,23 +37,17 @@ static int read_state(struct vpm_ctx *ctx, bool for_change)
 	return EXIT_OK;
 }
 
-int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode)
+int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
+	     struct findings *f)
 {
-	struct strv problems = { 0 };
 	struct host_job job;
 	pthread_t thread;
 	bool threaded;
-	int r, rs = EXIT_OK;
+	int rs = EXIT_OK;
 
 	*ctx = (struct vpm_ctx){ .store = { .dirfd = -1, .lockfd = -1 } };
 	if (settings_load(co, &ctx->set) < 0)
 		return EXIT_FAIL;
-	if (!ctx->set.namespaces) {
-		log_error("pmem_namespaces is not set: put it in the [libvirt] section of %s, "
-			  "or use --namespaces or VPMEMCTL_NAMESPACES",
-			  ctx->set.config_path ? ctx->set.config_path : DEFAULT_CONFIG);
-		return EXIT_FAIL;
-	}
 	/* Reading the host (sysfs, or a large snapshot) and taking the lock and
 	 * reading the state do not depend on each other: on a large host they
 	 * overlap on two cores. */
@@ -61,26 +55,46 @@ int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 	threaded = pthread_create(&thread, NULL, host_thread, &job) == 0;
 	if (!threaded)
 		host_thread(&job);
-	pmem_conf_parse(ctx->set.namespaces, &ctx->conf, &problems);
+	if (ctx->set.namespaces)
+		pmem_conf_parse(ctx->set.namespaces, &ctx->conf, f);
 	if (mode != CTX_NO_STATE)
 		rs = read_state(ctx, mode == CTX_CHANGE);
+	ctx->state_ok = rs == EXIT_OK;
 	log_debug("configuration and state read: %zu claims at %.1f ms", ctx->state.n_claims,
 		  log_elapsed_ms());
 	if (threaded)
 		pthread_join(thread, NULL);
-	r = job.r;
-	if (r == 0)
-		pool_build(&ctx->conf, &ctx->host, ctx->set.dev_dir, &ctx->pool, &problems);
-	log_debug("pool resolved at %.1f ms", log_elapsed_ms());
-	for (size_t i = 0; i < problems.n; i++)
-		log_error("pmem_namespaces (%s): %s", ctx->set.namespaces_from, problems.v[i]);
-	if (problems.n)
-		log_error("%zu problem%s in pmem_namespaces", problems.n,
-			  problems.n == 1 ? "" : "s");
-	r = r < 0 || problems.n ? EXIT_FAIL : rs;
-	strv_clear(&problems);
-	if (r == EXIT_OK)
+	ctx->host_ok = job.r == 0;
+	if (ctx->host_ok)
+		pool_build(&ctx->conf, &ctx->host, ctx->set.dev_dir, &ctx->pool, f);
+	if (ctx->host_ok && ctx->state_ok)
 		pool_apply_state(&ctx->pool, &ctx->state);
+	log_debug("pool resolved at %.1f ms", log_elapsed_ms());
+	return rs == EXIT_LOCKED ? EXIT_LOCKED : EXIT_OK;
+}
+
+int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode)
+{
+	struct findings f = { 0 };
+	int r = ctx_load(ctx, co, mode, &f);
+
+	if (r == EXIT_OK && !ctx->set.namespaces) {
+		log_error("pmem_namespaces is not set: put it in the [libvirt] section of %s, "
+			  "or use --namespaces or VPMEMCTL_NAMESPACES",
+			  ctx->set.config_path ? ctx->set.config_path : DEFAULT_CONFIG);
+		r = EXIT_FAIL;
+	}
+	if (r == EXIT_OK) {
+		for (size_t i = 0; i < f.n; i++)
+			log_error("pmem_namespaces (%s): %s", ctx->set.namespaces_from,
+				  f.v[i].message);
+		if (f.n)
+			log_error("%zu problem%s in pmem_namespaces", f.n, f.n == 1 ? "" : "s");
+		/* host and state failures were logged where they happened */
+		if (f.n || !ctx->host_ok || !ctx->state_ok)
+			r = EXIT_FAIL;
+	}
+	findings_clear(&f);
 	return r;
 }
 

@@ -27,6 +27,8 @@ struct vpm_ctx {
 	struct pool pool;
 	struct store store;
 	struct state state;
+	bool host_ok;           /* the host could be read */
+	bool state_ok;          /* the state could be read (or was not asked for) */
 };
 
 enum ctx_mode {
@@ -39,6 +41,14 @@ enum ctx_mode {
  * the pool with each namespace's state. Every problem is logged, each on its
  * own line. Returns EXIT_OK, EXIT_FAIL or EXIT_LOCKED. */
 int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode);
+
+/* The same, for a command that reports problems rather than stopping at
+ * them (verify): configuration and host problems go to f, a host or state
+ * that cannot be read leaves host_ok or state_ok false (logged). Returns
+ * EXIT_FAIL when the settings cannot be read, EXIT_LOCKED when the lock is
+ * not taken in time, else EXIT_OK. */
+int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
+	     struct findings *f);
 /* Take the lock again and read the state anew (after work done unlocked). */
 int ctx_reload_state(struct vpm_ctx *ctx);
 

@@ -34,7 +34,7 @@ const struct pmem_label *pmem_conf_find_label(const struct pmem_conf *conf, cons
 }
 
 static struct pmem_label *label_get(struct pmem_conf *conf, const char *label,
-				    struct strv *problems, size_t *nprob)
+				    struct findings *problems, size_t *nprob)
 {
 	struct pmem_label *l = (struct pmem_label *)pmem_conf_find_label(conf, label);
 	char *rc;
@@ -44,16 +44,18 @@ static struct pmem_label *label_get(struct pmem_conf *conf, const char *label,
 	rc = ns_resource_class(label);
 	for (size_t i = 0; i < conf->n_labels; i++) {
 		if (streq(conf->labels[i].rc, rc)) {
-			strv_pushf(problems, "labels '%s' and '%s' both give resource class %s",
-				   conf->labels[i].label, label, rc);
+			findings_add(problems, SEV_ERROR, "config-class-collision", label,
+				     "labels '%s' and '%s' both give resource class %s; rename one",
+				     conf->labels[i].label, label, rc);
 			(*nprob)++;
 			free(rc);
 			return NULL;
 		}
 	}
 	if (strlen(rc) > RC_NAME_MAX) {
-		strv_pushf(problems, "label '%.40s...': resource class name is %zu characters, "
-			   "more than %d", label, strlen(rc), RC_NAME_MAX);
+		findings_add(problems, SEV_ERROR, "config-class-too-long", label,
+			     "label '%.40s...': resource class name is %zu characters, more than %d; "
+			     "use a shorter label", label, strlen(rc), RC_NAME_MAX);
 		(*nprob)++;
 		free(rc);
 		return NULL;
@@ -64,7 +66,7 @@ static struct pmem_label *label_get(struct pmem_conf *conf, const char *label,
 	return l;
 }
 
-static void parse_entry(char *entry, struct pmem_conf *conf, struct strv *problems,
+static void parse_entry(char *entry, struct pmem_conf *conf, struct findings *problems,
 			size_t *nprob)
 {
 	char *colon = strchr(entry, ':');
@@ -72,8 +74,9 @@ static void parse_entry(char *entry, struct pmem_conf *conf, struct strv *proble
 	struct pmem_label *l;
 
 	if (!colon) {
-		strv_pushf(problems, "entry '%s': no ':' between label and namespaces "
-			   "(expected LABEL:NS[|NS...])", entry);
+		findings_add(problems, SEV_ERROR, "config-syntax", entry,
+			     "entry '%s': no ':' between label and namespaces "
+			     "(expected LABEL:NS[|NS...])", entry);
 		(*nprob)++;
 		return;
 	}
@@ -81,7 +84,8 @@ static void parse_entry(char *entry, struct pmem_conf *conf, struct strv *proble
 	label = strtrim(entry);
 	names = colon + 1;
 	if (!*label) {
-		strv_pushf(problems, "entry ':%s': empty label", strtrim(names));
+		findings_add(problems, SEV_ERROR, "config-empty-label", strtrim(names),
+			     "entry ':%s': empty label", strtrim(names));
 		(*nprob)++;
 		return;
 	}
@@ -96,7 +100,8 @@ static void parse_entry(char *entry, struct pmem_conf *conf, struct strv *proble
 			*save = '\0';
 		name = strtrim(name);
 		if (!*name) {
-			strv_pushf(problems, "label '%s': empty namespace name", label);
+			findings_add(problems, SEV_ERROR, "config-empty-name", label,
+				     "label '%s': empty namespace name", label);
 			(*nprob)++;
 		} else {
 			l->names = xreallocarray(l->names, l->n_names + 1, sizeof(*l->names));
@@ -128,7 +133,7 @@ static int cmp_name_ref(const void *a, const void *b)
 
 /* A namespace may be listed once: report every later listing and drop it.
  * Sorting finds them in n log n, however many namespaces there are. */
-static size_t drop_duplicates(struct pmem_conf *conf, struct strv *problems)
+static size_t drop_duplicates(struct pmem_conf *conf, struct findings *problems)
 {
 	struct name_ref *refs;
 	size_t n = 0, nprob = 0;
@@ -149,12 +154,14 @@ static size_t drop_duplicates(struct pmem_conf *conf, struct strv *problems)
 			continue;
 		}
 		if (refs[k].label == refs[first].label)
-			strv_pushf(problems, "label '%s', namespace '%s': listed twice",
-				   conf->labels[refs[k].label].label, refs[k].name);
+			findings_add(problems, SEV_ERROR, "config-duplicate", refs[k].name,
+				     "label '%s', namespace '%s': listed twice",
+				     conf->labels[refs[k].label].label, refs[k].name);
 		else
-			strv_pushf(problems, "label '%s', namespace '%s': already listed under "
-				   "label '%s'", conf->labels[refs[k].label].label, refs[k].name,
-				   conf->labels[refs[first].label].label);
+			findings_add(problems, SEV_ERROR, "config-duplicate", refs[k].name,
+				     "label '%s', namespace '%s': already listed under label '%s'",
+				     conf->labels[refs[k].label].label, refs[k].name,
+				     conf->labels[refs[first].label].label);
 		nprob++;
 		refs[k].drop = true;
 	}
@@ -179,7 +186,7 @@ static size_t drop_duplicates(struct pmem_conf *conf, struct strv *problems)
 	return nprob;
 }
 
-size_t pmem_conf_parse(const char *spec, struct pmem_conf *conf, struct strv *problems)
+size_t pmem_conf_parse(const char *spec, struct pmem_conf *conf, struct findings *problems)
 {
 	_cleanup_free_ char *copy = xstrdup(spec);
 	size_t nprob = 0;

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "findings.h"
 #include "util.h"
 
 #define RC_NAME_MAX 255
@@ -27,10 +28,10 @@ struct pmem_conf {
  * replaced by '_', upper-cased. malloc'd. */
 char *ns_resource_class(const char *label);
 
-/* Parse the setting. Every syntax problem is appended to problems, one line
- * each naming the entry, label and namespace; returns how many were found.
+/* Parse the setting. Every syntax problem is appended to problems, each
+ * naming the entry, label and namespace; returns how many were found.
  * The result is usable (for the valid parts) even when problems were found. */
-size_t pmem_conf_parse(const char *spec, struct pmem_conf *conf, struct strv *problems);
+size_t pmem_conf_parse(const char *spec, struct pmem_conf *conf, struct findings *problems);
 
 const struct pmem_label *pmem_conf_find_label(const struct pmem_conf *conf, const char *label);
 

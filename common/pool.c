@@ -60,34 +60,44 @@ static const struct host_ns *index_find(const struct host_index *idx, const char
 
 static const struct host_ns *resolve(const struct pmem_label *l, const char *name,
 				     const struct host *host, const struct host_index *idx,
-				     struct strv *problems)
+				     struct findings *problems)
 {
 	size_t count;
 	const struct host_ns *ns = index_find(idx, name, &count);
 
+	_cleanup_free_ char *subject = xasprintf("%s/%s", l->label, name);
+
 	if (!ns) {
-		strv_pushf(problems, "label '%s', namespace '%s': not found on the host (%s)",
-			   l->label, name, host->origin ? host->origin : "host");
+		findings_add(problems, SEV_ERROR, "host-missing", subject,
+			     "label '%s', namespace '%s': not found on the host (%s); create it "
+			     "(ndctl create-namespace -m devdax -n %s) or remove it from "
+			     "pmem_namespaces", l->label, name, host->origin ? host->origin : "host",
+			     name);
 		return NULL;
 	}
 	if (count > 1) {
-		strv_pushf(problems, "label '%s', namespace '%s': %zu namespaces on the host "
-			   "carry this name; rename all but one", l->label, name, count);
+		findings_add(problems, SEV_ERROR, "host-ambiguous", subject,
+			     "label '%s', namespace '%s': %zu namespaces on the host carry this "
+			     "name; rename all but one", l->label, name, count);
 		return NULL;
 	}
 	if (!streq(ns->mode, "devdax")) {
-		strv_pushf(problems, "label '%s', namespace '%s' (%s): mode is %s, not devdax",
-			   l->label, name, ns->dev, ns->mode);
+		findings_add(problems, SEV_ERROR, "host-not-devdax", subject,
+			     "label '%s', namespace '%s' (%s): mode is %s, not devdax; reconfigure "
+			     "it (ndctl create-namespace -f -e %s -m devdax)", l->label, name, ns->dev,
+			     ns->mode, ns->dev);
 		return NULL;
 	}
 	if (!ns->enabled) {
-		strv_pushf(problems, "label '%s', namespace '%s' (%s): disabled",
-			   l->label, name, ns->dev);
+		findings_add(problems, SEV_ERROR, "host-disabled", subject,
+			     "label '%s', namespace '%s' (%s): disabled; enable it (ndctl "
+			     "enable-namespace %s)", l->label, name, ns->dev, ns->dev);
 		return NULL;
 	}
 	if (!ns->chardev) {
-		strv_pushf(problems, "label '%s', namespace '%s' (%s): no character device",
-			   l->label, name, ns->dev);
+		findings_add(problems, SEV_ERROR, "host-no-chardev", subject,
+			     "label '%s', namespace '%s' (%s): no character device", l->label, name,
+			     ns->dev);
 		return NULL;
 	}
 	return ns;
@@ -140,7 +150,7 @@ void pool_apply_state(struct pool *pool, const struct state *st)
 }
 
 size_t pool_build(const struct pmem_conf *conf, const struct host *host,
-		  const char *dev_dir, struct pool *pool, struct strv *problems)
+		  const char *dev_dir, struct pool *pool, struct findings *problems)
 {
 	size_t before = problems->n, total = 0;
 	struct host_index idx;

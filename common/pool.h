@@ -4,6 +4,7 @@
 #ifndef VPM_POOL_H
 #define VPM_POOL_H
 
+#include "findings.h"
 #include "host.h"
 #include "pmemconf.h"
 
@@ -35,7 +36,7 @@ struct pool {
  * devdax, disabled, no character device) goes to problems naming the label
  * and the namespace; returns how many. */
 size_t pool_build(const struct pmem_conf *conf, const struct host *host,
-		  const char *dev_dir, struct pool *pool, struct strv *problems);
+		  const char *dev_dir, struct pool *pool, struct findings *problems);
 
 struct pool_ns *pool_find(const struct pool *pool, const char *name);
 

@@ -11,7 +11,7 @@ static struct pool pool;
 
 static void setup(const char *spec)
 {
-	struct strv p = { 0 };
+	struct findings p = { 0 };
 
 	host = (struct host){ .origin = xstrdup("t") };
 	host.ns = xcalloc(6, sizeof(*host.ns));
@@ -26,7 +26,7 @@ static void setup(const char *spec)
 	pmem_conf_parse(spec, &conf, &p);
 	pool_build(&conf, &host, "/dev", &pool, &p);
 	ok(p.n == 0, "set-up '%s' is valid", spec);
-	strv_clear(&p);
+	findings_clear(&p);
 }
 
 static void teardown(void)

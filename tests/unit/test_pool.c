@@ -30,19 +30,16 @@ static struct host make_host(void)
 	return h;
 }
 
-static bool contains(const struct strv *p, const char *needle)
+static bool contains(const struct findings *p, const char *needle)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (strstr(p->v[i], needle))
-			return true;
-	return false;
+	return findings_contains(p, NULL, needle);
 }
 
 static void test_nova_example(void)
 {
 	struct host h = make_host();
 	struct pmem_conf c;
-	struct strv p = { 0 };
+	struct findings p = { 0 };
 	struct pool pool;
 	const struct pool_rc *rc;
 
@@ -64,7 +61,7 @@ static void test_nova_example(void)
 	   "claimed counts as used, quarantined as reserved");
 	pool_free(&pool);
 	pmem_conf_free(&c);
-	strv_clear(&p);
+	findings_clear(&p);
 	host_free(&h);
 }
 
@@ -72,7 +69,7 @@ static void test_problems(void)
 {
 	struct host h = make_host();
 	struct pmem_conf c;
-	struct strv p = { 0 };
+	struct findings p = { 0 };
 	struct pool pool;
 
 	pmem_conf_parse("A:nosuch|fs,B:off|nodev,C:ns0", &c, &p);
@@ -86,7 +83,7 @@ static void test_problems(void)
 	   "no character device");
 	pool_free(&pool);
 	pmem_conf_free(&c);
-	strv_clear(&p);
+	findings_clear(&p);
 
 	free(h.ns[1].name);
 	h.ns[1].name = xstrdup("ns0");
@@ -95,7 +92,7 @@ static void test_problems(void)
 	ok(contains(&p, "2 namespaces on the host carry this name"), "is reported as ambiguous");
 	pool_free(&pool);
 	pmem_conf_free(&c);
-	strv_clear(&p);
+	findings_clear(&p);
 	host_free(&h);
 }
 
