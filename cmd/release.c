@@ -2,7 +2,6 @@
 /* vpmemctl release: zero a guest's namespaces and free them. */
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -83,43 +82,14 @@ struct item {
 	bool quarantine;
 };
 
-struct progress {
-	const char *name;
-	struct timespec start;
-	bool shown;
-};
-
-static void show_progress(uint64_t done, uint64_t total, void *arg)
+static int scrub_item(struct item *it)
 {
-	struct progress *p = arg;
-	struct timespec now;
-	double secs;
-	char d[32], t[32];
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	secs = (double)(now.tv_sec - p->start.tv_sec) + (double)(now.tv_nsec - p->start.tv_nsec) / 1e9;
-	if (secs < 1.0 && !p->shown)
-		return;
-	p->shown = true;
-	fprintf(stderr, "\rvpmemctl: scrubbing %s: %3.0f%% (%s of %s, %.1f GiB/s)", p->name,
-		100.0 * (double)done / (double)total, format_size(done, d, sizeof(d)),
-		format_size(total, t, sizeof(t)), (double)done / secs / (1 << 30));
-	if (done == total)
-		fputc('\n', stderr);
-}
-
-static int scrub_item(struct item *it, bool progress)
-{
-	struct progress p = { .name = it->name };
-
 	if (!it->host || !it->devpath) {
 		snprintf(it->res.error, sizeof(it->res.error),
 			 "namespace %s is no longer on the host; its device cannot be zeroed", it->name);
 		return -ENODEV;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &p.start);
-	return scrub_path(it->devpath, it->host->size, it->host->align,
-			  progress ? show_progress : NULL, &p, &it->res);
+	return scrub_namespace(it->name, it->devpath, it->host->size, it->host->align, &it->res);
 }
 
 /* Refuse while anything holds a device; say who. */
@@ -127,28 +97,9 @@ static int check_in_use(struct item *items, size_t n)
 {
 	int busy = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		struct inuse *users = NULL;
-		int k;
-
-		if (!items[i].devpath)
-			continue;
-		k = inuse_scan("/proc", items[i].devpath, &users);
-		if (k == -ENOENT)
-			continue; /* no device node: scrub will say so */
-		if (k < 0) {
-			log_error("cannot tell whether %s is in use: %s", items[i].devpath,
-				  strerror(-k));
-			busy++;
-			continue;
-		}
-		for (int j = 0; j < k; j++) {
-			log_error("namespace %s (%s) is %s by pid %d (%s)", items[i].name,
-				  items[i].devpath, users[j].how, (int)users[j].pid, users[j].comm);
-			busy++;
-		}
-		free(users);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (items[i].devpath)
+			busy += inuse_refuse(items[i].name, items[i].devpath);
 	return busy;
 }
 
@@ -283,7 +234,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 			goto out;
 		store_unlock(&ctx.store);
 		for (size_t i = 0; i < n; i++) {
-			if (scrub_item(&items[i], isatty(STDERR_FILENO) && log_get_level() >= LOG_LEVEL_INFO) < 0) {
+			if (scrub_item(&items[i]) < 0) {
 				items[i].quarantine = true;
 				failed++;
 				log_error("scrub of %s failed: %s; the namespace is quarantined",

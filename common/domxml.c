@@ -348,3 +348,35 @@ drop:
 	}
 	return 0;
 }
+
+int domain_read_info(xmlDocPtr dom, struct domain_info *info)
+{
+	xmlNodePtr root = xmlDocGetRootElement(dom);
+	xmlNodePtr uuid;
+
+	*info = (struct domain_info){ 0 };
+	if (!root || !xmlStrEqual(root->name, X("domain")))
+		return -EINVAL;
+	info->name = text_of(child(root, "name"));
+	uuid = child(root, "uuid");
+	info->uuid = uuid ? text_of(uuid) : NULL;
+	for (xmlNodePtr c = child(root, "devices") ? child(root, "devices")->children : NULL; c;
+	     c = c->next) {
+		if (!is_nvdimm(c))
+			continue;
+		info->nvdimm_paths = xreallocarray(info->nvdimm_paths, info->n_paths + 1,
+						   sizeof(char *));
+		info->nvdimm_paths[info->n_paths++] = nvdimm_path(c);
+	}
+	return 0;
+}
+
+void domain_info_clear(struct domain_info *info)
+{
+	for (size_t i = 0; i < info->n_paths; i++)
+		free(info->nvdimm_paths[i]);
+	free(info->nvdimm_paths);
+	free(info->name);
+	free(info->uuid);
+	*info = (struct domain_info){ 0 };
+}

@@ -31,6 +31,18 @@ xmlDocPtr domain_parse(const char *text, size_t len, const char *name, char **er
 int domain_add_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n,
 		       char *const *owned_paths, size_t n_owned, char **err);
 
+/* What verify needs of a domain: its name, uuid (NULL when absent) and the
+ * source paths of its nvdimm devices. Returns -EINVAL when it is not a
+ * <domain>. Strings malloc'd. */
+struct domain_info {
+	char *name;
+	char *uuid;
+	char **nvdimm_paths;
+	size_t n_paths;
+};
+int domain_read_info(xmlDocPtr dom, struct domain_info *info);
+void domain_info_clear(struct domain_info *info);
+
 /* A size element or attribute pair in libvirt's units, in KiB (rounded up). */
 int scaled_to_kib(const char *value, const char *unit, uint64_t *kib);
 

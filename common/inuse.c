@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 static bool same_target(const struct stat *a, const struct stat *b)
@@ -151,4 +152,22 @@ int inuse_scan(const char *proc, const char *path, struct inuse **users)
 	}
 	closedir(d);
 	return (int)n;
+}
+
+int inuse_refuse(const char *name, const char *devpath)
+{
+	struct inuse *users = NULL;
+	int k = inuse_scan("/proc", devpath, &users);
+
+	if (k == -ENOENT)
+		return 0;
+	if (k < 0) {
+		log_error("cannot tell whether %s is in use: %s", devpath, strerror(-k));
+		return 1;
+	}
+	for (int j = 0; j < k; j++)
+		log_error("namespace %s (%s) is %s by pid %d (%s)", name, devpath, users[j].how,
+			  (int)users[j].pid, users[j].comm);
+	free(users);
+	return k;
 }

@@ -20,6 +20,11 @@ struct inuse {
  * negative errno when path cannot be examined. */
 int inuse_scan(const char *proc, const char *path, struct inuse **users);
 
+/* Log, for each process holding devpath, that namespace name is open or
+ * mapped by it; returns how many (1 also when devpath cannot be examined:
+ * refuse rather than guess). A missing device counts 0: the scrub says so. */
+int inuse_refuse(const char *name, const char *devpath);
+
 /* When a process started (clock ticks since boot, from /proc/PID/stat): with
  * the pid it names one process, which a pid alone does not once pids wrap. */
 int process_start_time(pid_t pid, uint64_t *start);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 #if defined(__x86_64__)
@@ -196,4 +197,36 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, scrub_progress_f
 	}
 	res->seconds = elapsed(&t0);
 	return r;
+}
+
+struct progress {
+	const char *name;
+	struct timespec start;
+	bool shown;
+};
+
+static void show_progress(uint64_t done, uint64_t total, void *arg)
+{
+	struct progress *p = arg;
+	double secs = elapsed(&p->start);
+	char d[32], t[32];
+
+	if (secs < 1.0 && !p->shown)
+		return;
+	p->shown = true;
+	fprintf(stderr, "\rvpmemctl: scrubbing %s: %3.0f%% (%s of %s, %.1f GiB/s)", p->name,
+		100.0 * (double)done / (double)total, format_size(done, d, sizeof(d)),
+		format_size(total, t, sizeof(t)), (double)done / secs / (1 << 30));
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+int scrub_namespace(const char *name, const char *devpath, uint64_t size, uint64_t align,
+		    struct scrub_result *result)
+{
+	struct progress p = { .name = name };
+	bool tty = isatty(STDERR_FILENO) && log_get_level() >= LOG_LEVEL_INFO;
+
+	clock_gettime(CLOCK_MONOTONIC, &p.start);
+	return scrub_path(devpath, size, align, tty ? show_progress : NULL, &p, result);
 }

@@ -22,6 +22,11 @@ struct scrub_result {
 int scrub_path(const char *path, uint64_t size, uint64_t align, scrub_progress_fn progress,
 	       void *arg, struct scrub_result *result);
 
+/* scrub_path() for a namespace, with a progress line on a terminal when it
+ * takes more than a second (and messages are not silenced). */
+int scrub_namespace(const char *name, const char *devpath, uint64_t size, uint64_t align,
+		    struct scrub_result *result);
+
 /* The zeroing loop itself: len bytes at dst (64-byte aligned, len a multiple
  * of 64) with non-temporal stores, then a store fence. */
 void zero_nt(void *dst, size_t len);
