@@ -355,6 +355,94 @@ stub_vpmemctl() {
 	assert_output "$(printf '%s\n' 0 1)"
 }
 
+@test "the options of render-xml are offered after it" {
+	run complete_at 2 vpmemctl render-xml --
+	assert_line -- '--domain'
+	assert_line -- '--in-place'
+	assert_line -- '--guest-node'
+	assert_line -- '--state-dir'
+	refute_line -- '--no-scrub'
+	refute_line -- '--numa-node'
+	run complete_at 1 vpmemctl --
+	refute_line -- '--domain'
+}
+
+@test "a partial option of render-xml is completed" {
+	run complete_at 2 vpmemctl render-xml --in
+	assert_output -- '--in-place'
+}
+
+@test "--domain completes file names" {
+	make_tree
+	run complete_at 3 vpmemctl render-xml --domain "$BATS_TEST_TMPDIR/tree/snap."
+	assert_output "$BATS_TEST_TMPDIR/tree/snap.json"
+	run complete_at 4 vpmemctl render-xml --domain = "$BATS_TEST_TMPDIR/tree/snap."
+	assert_output "$BATS_TEST_TMPDIR/tree/snap.json"
+	run complete_at 2 vpmemctl-render-xml --dom "$BATS_TEST_TMPDIR/tree/snap."
+	assert_output "$BATS_TEST_TMPDIR/tree/snap.json"
+}
+
+@test "no value is guessed for --guest-node" {
+	make_claims alpha 6GB
+	run complete_at 11 "$VPMEMCTL_BIN" "${HOST[@]}" render-xml --guest-node ''
+	assert_success
+	assert_output ''
+}
+
+@test "-f after render-xml offers only table" {
+	run complete_at 3 vpmemctl render-xml -f ''
+	assert_output 'table'
+}
+
+@test "the formats offered after each command are those it accepts" {
+	run "$VPMEMCTL_BIN" --help
+	assert_success
+	for cmd in $(sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' <<<"$output"); do
+		accepted=$(for fmt in table json placement; do
+			"$VPMEMCTL_BIN" -c /dev/null -N '' --host-snapshot "$EXAMPLE/ndctl-list.json" \
+				-s "$BATS_TEST_TMPDIR/state" "$cmd" -f "$fmt" 2>&1 |
+				grep -q 'is not one of' || echo "$fmt"
+		done | sort)
+		offered=$(complete_at 3 vpmemctl "$cmd" -f '')
+		[ "$accepted" = "$offered" ] ||
+			fail "after '$cmd', -f offers" $offered "but accepts" $accepted
+	done
+}
+
+@test "render-xml offers the instances that hold claims" {
+	make_claims alpha 6GB vm1 LARGE vm2 6GB
+	"$VPMEMCTL_BIN" "${HOST[@]}" release vm2 --no-scrub >/dev/null
+	run complete_at 10 "$VPMEMCTL_BIN" "${HOST[@]}" render-xml ''
+	assert_success
+	assert_output "$(printf '%s\n' alpha vm1)"
+}
+
+@test "render-xml offers instances after --domain FILE and --in-place" {
+	make_claims alpha 6GB
+	run complete_at 13 "$VPMEMCTL_BIN" "${HOST[@]}" render-xml --domain vm.xml --in-place al
+	assert_output 'alpha'
+	run complete_at 12 "$VPMEMCTL_BIN" "${HOST[@]}" render-xml --domain=vm.xml --guest-node=1 ''
+	assert_output 'alpha'
+}
+
+@test "nothing is offered after the instance of render-xml" {
+	make_claims alpha 6GB
+	run complete_at 11 "$VPMEMCTL_BIN" "${HOST[@]}" render-xml alpha ''
+	assert_success
+	assert_output ''
+}
+
+@test "the vpmemctl-render-xml link offers instances" {
+	make_claims alpha 6GB
+	mkdir "$BATS_TEST_TMPDIR/bin"
+	ln -s "$VPMEMCTL_BIN" "$BATS_TEST_TMPDIR/bin/vpmemctl"
+	ln -s "$VPMEMCTL_BIN" "$BATS_TEST_TMPDIR/bin/vpmemctl-render-xml"
+	run complete_at 9 "$BATS_TEST_TMPDIR/bin/vpmemctl-render-xml" "${HOST[@]}" ''
+	assert_output 'alpha'
+	run complete_at 9 "$BATS_TEST_TMPDIR/bin/vpmemctl-render-xml" "${HOST[@]}" --
+	assert_line -- '--domain'
+}
+
 @test "only the options that choose the host, configuration and state are handed on" {
 	# A vpmemctl whose "labels" are its own arguments.
 	stub=$(stub_vpmemctl 'printf "{\"resource_classes\": ["

@@ -61,6 +61,10 @@ assert_lint_clean() {
 	assert_lint_clean "$MAN/vpmemctl-release.8"
 }
 
+@test "vpmemctl-render-xml.8 passes mandoc -Tlint" {
+	assert_lint_clean "$MAN/vpmemctl-render-xml.8"
+}
+
 @test "vpmemctl.conf.5 passes mandoc -Tlint" {
 	assert_lint_clean "$MAN/vpmemctl.conf.5"
 }
@@ -206,6 +210,48 @@ assert_lint_clean() {
 	[ -n "$documented" ] || fail "no placement example found in vpmemctl-inventory.8"
 	run "$VPMEMCTL_BIN" -c "$EXAMPLE/vpmemctl.conf" --host-snapshot "$EXAMPLE/ndctl-list.json" \
 		inventory -f placement --generation 7
+	assert_success
+	assert_output "$documented"
+}
+
+# literal_after REGEX PAGE: the lines of the literal display of PAGE that
+# follow the first line matching REGEX in a display, up to its end.
+literal_after() {
+	awk -v re="$1" '
+		/^\.Bd -literal/ { on = 1; next }
+		/^\.Ed$/ { if (found) exit; on = 0; next }
+		found { print; next }
+		on && $0 ~ re { found = 1 }
+	' "$2"
+}
+
+@test "vpmemctl-render-xml.8 shows the devices that the example host gives" {
+	documented=$(literal_after '^# vpmemctl render-xml vm1$' "$MAN/vpmemctl-render-xml.8")
+	[ -n "$documented" ] || fail "no render-xml example found in vpmemctl-render-xml.8"
+	vpm=("$VPMEMCTL_BIN" -c "$EXAMPLE/vpmemctl.conf" --host-snapshot "$EXAMPLE/ndctl-list.json"
+		-s "$BATS_TEST_TMPDIR/state")
+	"${vpm[@]}" -q claim vm1 6GB,LARGE >/dev/null
+	run "${vpm[@]}" render-xml vm1
+	assert_success
+	assert_output "$documented"
+}
+
+@test "vpmemctl-render-xml.8 shows the element of Nova's example namespace" {
+	# The first display of the page, and a host of that one namespace.
+	documented=$(awk '/^\.Bd -literal/ { on = 1; next } on && /^\.Ed$/ { exit } on' \
+		"$MAN/vpmemctl-render-xml.8")
+	grep -qF '<size unit="KiB">4192256</size>' <<<"$documented" ||
+		fail "the first display of vpmemctl-render-xml.8 is not Nova's namespace"
+	cat >"$BATS_TEST_TMPDIR/nova.json" <<-'JSON'
+	[{"dev": "namespace0.0", "mode": "devdax", "map": "dev", "size": 4292870144,
+	  "uuid": "24ae697d-f4f3-4a2b-9a31-0b1c5d0a8e3f", "name": "ns0", "numa_node": 0,
+	  "daxregion": {"id": 0, "size": 4292870144, "align": 2097152,
+	                "devices": [{"chardev": "dax0.0", "size": 4292870144}]}}]
+	JSON
+	vpm=("$VPMEMCTL_BIN" -c /dev/null -N '4GB:ns0' --host-snapshot "$BATS_TEST_TMPDIR/nova.json"
+		-s "$BATS_TEST_TMPDIR/state")
+	"${vpm[@]}" -q claim vm1 4GB >/dev/null
+	run "${vpm[@]}" render-xml vm1
 	assert_success
 	assert_output "$documented"
 }
