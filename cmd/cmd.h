@@ -15,6 +15,7 @@ int cmd_inventory(int argc, char **argv, struct common_opts *co);
 int cmd_claim(int argc, char **argv, struct common_opts *co);
 int cmd_release(int argc, char **argv, struct common_opts *co);
 int cmd_render_xml(int argc, char **argv, struct common_opts *co);
+int cmd_verify(int argc, char **argv, struct common_opts *co);
 
 /* The argp child that parses the common options into a struct common_opts
  * handed to it as its input (see common_child()). */

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "claim", cmd_claim, "give a guest one free namespace per label" },
 	{ "release", cmd_release, "zero a guest's namespaces and free them" },
 	{ "render-xml", cmd_render_xml, "libvirt nvdimm devices of a claim, or a domain with them" },
+	{ "verify", cmd_verify, "check configuration, host, state and domains (Nagios plugin)" },
 };
 
 static const struct command *find_command(const char *name)
@@ -109,6 +110,36 @@ static int run(const struct command *c, int argc, char **argv, struct common_opt
 	return r;
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* The subcommand, found before parsing: the first word that is neither an
+ * option nor the value of a common option that takes one. */
+static const char *first_word(int argc, char **argv)
+{
+	static const char *const with_value[] = {
+		"-c", "--config", "-N", "--namespaces", "-s", "--state-dir", "--host-snapshot",
+		"--dev-dir", "-f", "--format", "--lock-timeout",
+	};
+
+	for (int i = 1; i < argc; i++) {
+		bool takes = false;
+
+		if (streq(argv[i], "--"))
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		if (argv[i][0] != '-')
+			return argv[i];
+		for (size_t k = 0; k < ARRAY_SIZE(with_value); k++)
+			takes |= streq(argv[i], with_value[k]);
+		i += takes;
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct common_opts co = { 0 };
@@ -118,6 +149,10 @@ int main(int argc, char **argv)
 
 	log_elapsed_ms(); /* start the clock of -vv timings */
 	argp_err_exit_status = EXIT_USAGE;
+	/* verify is a Nagios plugin: its usage errors are UNKNOWN (3), even
+	 * those found in the options before the subcommand. */
+	if (streq(base_name(argv[0]), "vpmemctl-verify") || streq(first_word(argc, argv), "verify"))
+		argp_err_exit_status = 3;
 	base = base ? base + 1 : argv[0];
 	if (strncmp(base, "vpmemctl-", 9) == 0) {
 		c = find_command(base + 9);

@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: MIT */
+/* vpmemctl verify: do configuration, host and state (and libvirt's domains)
+ * agree? A health check in the Nagios plugin convention. */
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "domxml.h"
+#include "inuse.h"
+#include "log.h"
+#include "scrub.h"
+
+/* The Nagios plugin API's statuses. */
+enum { NAGIOS_OK, NAGIOS_WARNING, NAGIOS_CRITICAL, NAGIOS_UNKNOWN };
+
+struct verify_args {
+	struct common_opts *co;
+	const char *libvirt_dir;
+	bool repair;
+	enum out_format format;
+};
+
+enum { OPT_LIBVIRT_DIR = 0x200, OPT_REPAIR };
+
+static const struct argp_option options[] = {
+	{ "libvirt-dir", OPT_LIBVIRT_DIR, "DIR", 0,
+	  "Also cross-check the domain XML files in DIR (e.g. /etc/libvirt/qemu)", 0 },
+	{ "repair", OPT_REPAIR, NULL, 0,
+	  "Retry the scrub of quarantined namespaces (nothing else is changed)", 0 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	struct verify_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		common_child_init(state, a->co);
+		break;
+	case OPT_LIBVIRT_DIR: a->libvirt_dir = arg; break;
+	case OPT_REPAIR: a->repair = true; break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		a->format = common_check(state, a->co, FMT_TABLE | FMT_JSON);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children[] = {
+	{ &common_argp, 0, "Common options:", 1 },
+	{ 0 }
+};
+
+static const struct argp argp = {
+	options, parse, NULL,
+	"Check configuration, host and state against each other and report every finding "
+	"with a severity. Exit status as a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, "
+	"3 UNKNOWN.",
+	children, NULL, NULL
+};
+
+/* ---- the checks ------------------------------------------------------- */
+
+static void check_sizes(const struct pool *pool, struct findings *f)
+{
+	for (size_t r = 0; r < pool->n_rc; r++) {
+		const struct pool_ns *first = NULL;
+
+		for (size_t i = 0; i < pool->n; i++) {
+			const struct pool_ns *p = &pool->ns[i];
+			char a[32], b[32];
+
+			if (p->label != pool->rc[r].label || !p->host)
+				continue;
+			if (!first) {
+				first = p;
+			} else if (p->host->size != first->host->size) {
+				findings_add(f, SEV_WARNING, "config-unequal-sizes", p->label->label,
+					     "label '%s': namespaces differ in size (%s %s, %s %s); a "
+					     "guest gets any of them, so give a label namespaces of one "
+					     "size", p->label->label, first->name,
+					     format_size(first->host->size, a, sizeof(a)), p->name,
+					     format_size(p->host->size, b, sizeof(b)));
+				break;
+			}
+		}
+	}
+}
+
+static void check_devices(const struct pool *pool, struct findings *f)
+{
+	for (size_t i = 0; i < pool->n; i++) {
+		const struct pool_ns *p = &pool->ns[i];
+		_cleanup_free_ char *subject = NULL;
+		struct stat st;
+
+		if (!p->devpath)
+			continue;
+		subject = xasprintf("%s/%s", p->label->label, p->name);
+		if (stat(p->devpath, &st) < 0)
+			findings_add(f, SEV_ERROR, "host-device-missing", subject,
+				     "namespace '%s' (%s): device %s: %s; is the device-dax driver "
+				     "loaded and the namespace enabled?", p->name, p->host->dev,
+				     p->devpath, strerror(errno));
+		else if (!S_ISCHR(st.st_mode) && !S_ISREG(st.st_mode))
+			findings_add(f, SEV_ERROR, "host-device-missing", subject,
+				     "namespace '%s': %s is not a character device", p->name,
+				     p->devpath);
+	}
+}
+
+static void check_claims(const struct vpm_ctx *ctx, struct findings *f)
+{
+	const struct state *st = &ctx->state;
+
+	for (size_t i = 0; i < st->n_claims; i++) {
+		const struct claim *c = &st->claims[i];
+		_cleanup_free_ char *subject = xasprintf("claim %s", c->instance);
+
+		if (c->releasing_pid && !process_running(c->releasing_pid, c->releasing_start))
+			findings_add(f, SEV_WARNING, "state-release-interrupted", subject,
+				     "the release of %s was interrupted (pid %d is gone); run "
+				     "vpmemctl release %s again", c->instance, c->releasing_pid,
+				     c->instance);
+		for (size_t k = 0; k < c->n_ns; k++) {
+			const struct claim_ns *cn = &c->ns[k];
+			const struct pool_ns *p = pool_find(&ctx->pool, cn->name);
+
+			if (!p) {
+				findings_add(f, SEV_ERROR, "state-unknown-namespace", subject,
+					     "%s holds namespace '%s', which is no longer configured; "
+					     "configure it again, or release the claim", c->instance,
+					     cn->name);
+				continue;
+			}
+			if (p->instance && !streq(p->instance, c->instance))
+				findings_add(f, SEV_ERROR, "state-double-claim", subject,
+					     "namespace '%s' is held by both %s and %s; release one of "
+					     "them (and check which guest really uses it)", cn->name,
+					     p->instance, c->instance);
+			if (p->host && cn->uuid && p->host->uuid && !streq(cn->uuid, p->host->uuid))
+				findings_add(f, SEV_ERROR, "state-uuid-changed", subject,
+					     "namespace '%s' of %s now has uuid %s, not %s as claimed: it "
+					     "was destroyed and re-created, and the guest's data is gone; "
+					     "release the claim and claim again", cn->name, c->instance,
+					     p->host->uuid, cn->uuid);
+		}
+	}
+	for (size_t i = 0; i < st->n_q; i++) {
+		const struct quarantine *q = &st->q[i];
+
+		findings_add(f, SEV_WARNING, "state-quarantined", q->name,
+			     "namespace '%s' is quarantined since %s (%s) and offered to nobody; fix "
+			     "the cause and run vpmemctl verify --repair", q->name,
+			     q->since ? q->since : "?", q->reason ? q->reason : "scrub failed");
+	}
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static const struct pool_ns *by_devpath(const struct pool *pool, const char *path)
+{
+	for (size_t i = 0; i < pool->n; i++)
+		if (streq(pool->ns[i].devpath, path))
+			return &pool->ns[i];
+	return NULL;
+}
+
+/* Returns -1 when DIR cannot be read: verify cannot tell, UNKNOWN. */
+static int check_libvirt(const struct vpm_ctx *ctx, const char *dir, struct findings *f)
+{
+	struct domain_info *doms = NULL;
+	size_t n_doms = 0;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		log_error("cannot read libvirt directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		_cleanup_free_ char *path = NULL, *text = NULL, *err = NULL;
+		struct domain_info info;
+		struct stat st;
+		xmlDocPtr dom;
+		size_t len;
+
+		if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".xml"))
+			continue;
+		path = path_join(dir, e->d_name);
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (read_file(path, 64u << 20, &text, &len) < 0 ||
+		    !(dom = domain_parse(text, len, path, &err))) {
+			findings_add(f, SEV_WARNING, "libvirt-unreadable", path,
+				     "domain file %s cannot be read as XML%s%s", path, err ? ": " : "",
+				     err ? err : "");
+			continue;
+		}
+		if (domain_read_info(dom, &info) == 0) {
+			doms = xreallocarray(doms, n_doms + 1, sizeof(*doms));
+			doms[n_doms++] = info;
+		}
+		xmlFreeDoc(dom);
+	}
+	closedir(d);
+
+	for (size_t i = 0; i < n_doms; i++) {
+		const struct domain_info *di = &doms[i];
+
+		for (size_t k = 0; k < di->n_paths; k++) {
+			const struct pool_ns *p = by_devpath(&ctx->pool, di->nvdimm_paths[k]);
+			_cleanup_free_ char *subject = xasprintf("domain %s", di->name);
+
+			if (!p || streq(p->instance, di->name) ||
+			    (di->uuid && streq(p->instance, di->uuid)))
+				continue;
+			if (p->instance)
+				findings_add(f, SEV_ERROR, "libvirt-foreign-device", subject,
+					     "domain %s uses %s (namespace '%s'), which %s holds; two "
+					     "guests would share one namespace", di->name, p->devpath,
+					     p->name, p->instance);
+			else
+				findings_add(f, SEV_ERROR, "libvirt-unclaimed-device", subject,
+					     "domain %s uses %s (namespace '%s') without a claim; claim "
+					     "it (vpmemctl claim %s %s) or remove the device", di->name,
+					     p->devpath, p->name, di->name, p->label->label);
+		}
+	}
+	for (size_t i = 0; i < ctx->state.n_claims; i++) {
+		const char *inst = ctx->state.claims[i].instance;
+		bool found = false;
+
+		for (size_t k = 0; k < n_doms && !found; k++)
+			found = streq(doms[k].name, inst) || streq(doms[k].uuid, inst);
+		if (!found) {
+			_cleanup_free_ char *subject = xasprintf("claim %s", inst);
+
+			findings_add(f, SEV_WARNING, "libvirt-no-domain", subject,
+				     "%s holds a claim but no domain in %s has that name or uuid; "
+				     "release it if the guest is gone", inst, dir);
+		}
+	}
+	for (size_t i = 0; i < n_doms; i++)
+		domain_info_clear(&doms[i]);
+	free(doms);
+	return 0;
+}
+
+/* ---- repair --------------------------------------------------------- */
+
+static int repair(struct vpm_ctx *ctx, struct strv *repaired)
+{
+	struct state *st = &ctx->state;
+	bool changed = false;
+
+	for (size_t i = 0; i < st->n_q;) {
+		struct quarantine *q = &st->q[i];
+		const struct host_ns *h = host_find(&ctx->host, q->name, NULL);
+		_cleanup_free_ char *devpath = h && h->chardev ? path_join(ctx->set.dev_dir, h->chardev)
+							      : NULL;
+		struct scrub_result res;
+
+		if (!devpath) {
+			log_warn("cannot repair %s: it has no device on the host", q->name);
+			i++;
+			continue;
+		}
+		if (inuse_refuse(q->name, devpath)) {
+			log_warn("%s stays quarantined while it is in use", q->name);
+			i++;
+			continue;
+		}
+		if (scrub_namespace(q->name, devpath, h->size, h->align, &res) < 0) {
+			log_warn("scrub of %s failed again: %s", q->name, res.error);
+			free(q->reason);
+			q->reason = xstrdup(res.error);
+			changed = true;
+			i++;
+			continue;
+		}
+		log_info("%s scrubbed (%llu bytes in %.2f s) and back in service", q->name,
+			 (unsigned long long)res.bytes, res.seconds);
+		log_audit("repair namespace=%s outcome=scrubbed", q->name);
+		strv_push(repaired, xstrdup(q->name));
+		state_remove_quarantine(st, q);
+		changed = true;
+	}
+	if (!changed)
+		return EXIT_OK;
+	if (ctx_commit(ctx) != EXIT_OK)
+		return EXIT_FAIL;
+	pool_apply_state(&ctx->pool, st);
+	return EXIT_OK;
+}
+
+/* ---- output --------------------------------------------------------- */
+
+static const char *const status_name[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+
+static char *summary(int status, const struct vpm_ctx *ctx, const struct findings *f)
+{
+	size_t errors = findings_count(f, SEV_ERROR), warnings = findings_count(f, SEV_WARNING);
+	size_t free_ns = 0, quarantined = 0;
+	char *text, *perf;
+
+	for (size_t i = 0; i < ctx->pool.n; i++) {
+		free_ns += ctx->pool.ns[i].state == NS_FREE && ctx->pool.ns[i].host;
+		quarantined += ctx->pool.ns[i].state == NS_QUARANTINED;
+	}
+	perf = xasprintf("namespaces=%zu claims=%zu free=%zu quarantined=%zu", ctx->pool.n,
+			 ctx->state.n_claims, free_ns, quarantined);
+	if (status == NAGIOS_OK)
+		text = xasprintf("VPMEMCTL OK - %zu namespace%s, %zu claim%s | %s", ctx->pool.n,
+				 ctx->pool.n == 1 ? "" : "s", ctx->state.n_claims,
+				 ctx->state.n_claims == 1 ? "" : "s", perf);
+	else
+		text = xasprintf("VPMEMCTL %s - %zu error%s, %zu warning%s: %s | %s",
+				 status_name[status], errors, errors == 1 ? "" : "s", warnings,
+				 warnings == 1 ? "" : "s", f->n ? f->v[0].message : "", perf);
+	free(perf);
+	return text;
+}
+
+static int emit(const struct verify_args *a, int status, const struct vpm_ctx *ctx,
+		const struct findings *f, const struct strv *repaired)
+{
+	_cleanup_free_ char *line = summary(status, ctx, f);
+
+	if (a->format == FMT_JSON) {
+		cJSON *doc = cJSON_CreateObject();
+		cJSON *arr;
+		static const char *const lower[] = { "ok", "warning", "critical", "unknown" };
+
+		cJSON_AddStringToObject(doc, "status", lower[status]);
+		cJSON_AddStringToObject(doc, "summary", line);
+		cJSON_AddItemToObject(doc, "namespaces", json_u64(ctx->pool.n));
+		cJSON_AddItemToObject(doc, "claims", json_u64(ctx->state.n_claims));
+		arr = cJSON_AddArrayToObject(doc, "findings");
+		for (size_t i = 0; i < f->n; i++) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "severity", severity_name(f->v[i].severity));
+			cJSON_AddStringToObject(o, "code", f->v[i].code);
+			cJSON_AddStringToObject(o, "subject", f->v[i].subject);
+			cJSON_AddStringToObject(o, "message", f->v[i].message);
+			cJSON_AddItemToArray(arr, o);
+		}
+		arr = cJSON_AddArrayToObject(doc, "repaired");
+		for (size_t i = 0; i < repaired->n; i++)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(repaired->v[i]));
+		return json_emit(doc);
+	}
+	/* -q: nothing at all when all is well, for cron. */
+	if (status == NAGIOS_OK && a->co->verbosity < 0 && !repaired->n)
+		return 0;
+	puts(line);
+	for (size_t i = 0; i < repaired->n; i++)
+		printf("repaired: %s scrubbed and back in service\n", repaired->v[i]);
+	if (f->n) {
+		static const char *const headers[] = { "SEVERITY", "CODE", "SUBJECT", "MESSAGE" };
+		struct table *t = table_new(ARRAY_SIZE(headers), headers);
+
+		for (size_t i = 0; i < f->n; i++)
+			table_add(t, severity_name(f->v[i].severity), f->v[i].code, f->v[i].subject,
+				  f->v[i].message);
+		table_print(t, stdout);
+		table_free(t);
+	}
+	return fflush(stdout) == EOF ? -EIO : 0;
+}
+
+int cmd_verify(int argc, char **argv, struct common_opts *co)
+{
+	struct verify_args a = { .co = co };
+	struct findings f = { 0 };
+	struct strv repaired = { 0 };
+	struct vpm_ctx ctx;
+	int r, status;
+
+	argp_err_exit_status = NAGIOS_UNKNOWN;
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	r = ctx_load(&ctx, co, a.repair ? CTX_CHANGE : CTX_READ, &f);
+	if (r != EXIT_OK) {
+		printf("VPMEMCTL UNKNOWN - %s\n", r == EXIT_LOCKED ? "the state lock was not taken in time"
+								   : "the settings cannot be read");
+		status = NAGIOS_UNKNOWN;
+		goto out;
+	}
+	if (!ctx.set.namespaces)
+		findings_add(&f, SEV_ERROR, "config-unset", ctx.set.config_path ? ctx.set.config_path
+								: DEFAULT_CONFIG,
+			     "pmem_namespaces is not set: put it in the [libvirt] section of %s, or use "
+			     "--namespaces or VPMEMCTL_NAMESPACES",
+			     ctx.set.config_path ? ctx.set.config_path : DEFAULT_CONFIG);
+	if (!ctx.host_ok)
+		findings_add(&f, SEV_ERROR, "host-unreadable", ctx.set.host_snapshot ?
+			     ctx.set.host_snapshot : "libndctl",
+			     "the host's namespaces cannot be read (%s)", ctx.set.host_snapshot ?
+			     ctx.set.host_snapshot : "libndctl");
+	if (!ctx.state_ok)
+		findings_add(&f, SEV_ERROR, "state-unreadable", ctx.store.path ? ctx.store.path
+			     : ctx.set.state_dir,
+			     "the state in %s cannot be read; repair or move it away, nothing "
+			     "will be claimed or released until then", ctx.set.state_dir);
+	if (a.repair && ctx.state_ok && ctx.host_ok && repair(&ctx, &repaired) != EXIT_OK) {
+		puts("VPMEMCTL UNKNOWN - the repaired state could not be written");
+		status = NAGIOS_UNKNOWN;
+		goto out;
+	}
+	if (ctx.host_ok) {
+		check_sizes(&ctx.pool, &f);
+		check_devices(&ctx.pool, &f);
+	}
+	if (ctx.state_ok && ctx.host_ok)
+		check_claims(&ctx, &f);
+	if (a.libvirt_dir && ctx.state_ok && ctx.host_ok && check_libvirt(&ctx, a.libvirt_dir, &f) < 0) {
+		printf("VPMEMCTL UNKNOWN - cannot read %s\n", a.libvirt_dir);
+		status = NAGIOS_UNKNOWN;
+		goto out;
+	}
+	status = findings_count(&f, SEV_ERROR) ? NAGIOS_CRITICAL
+	       : findings_count(&f, SEV_WARNING) ? NAGIOS_WARNING : NAGIOS_OK;
+	if (emit(&a, status, &ctx, &f, &repaired) < 0)
+		status = NAGIOS_UNKNOWN;
+out:
+	strv_clear(&repaired);
+	findings_clear(&f);
+	ctx_close(&ctx);
+	return status;
+}

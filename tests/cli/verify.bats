@@ -1,0 +1,254 @@
+#!/usr/bin/env bats
+# vpmemctl verify: each broken situation built for real, checked for its code,
+# severity and Nagios exit status (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() { common_setup; standins; }
+
+teardown() {
+	[ -z "${HOLDER:-}" ] || kill "$HOLDER" 2>/dev/null || true
+}
+
+# codes: the finding codes of the last `run vpm verify -f json`, one line.
+codes() {
+	json_get '" ".join("%s:%s" % (f["severity"], f["code"]) for f in d["findings"])'
+}
+
+# edit_json FILE PYTHON: change a JSON file in place; d is the document.
+edit_json() {
+	python3 - "$1" "$2" <<-'PY'
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	exec(sys.argv[2])
+	json.dump(d, open(sys.argv[1], "w"))
+	PY
+}
+
+snapshot_copy() {
+	cp "$EXAMPLE/ndctl-list.json" "$SCRATCH/host.json"
+	export VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/host.json"
+}
+
+@test "all well: OK, exit 0, a summary line a monitoring system can show" {
+	vpm claim vm1 6GB >/dev/null
+	run vpm verify
+	assert_success
+	assert_output "VPMEMCTL OK - 4 namespaces, 1 claim | namespaces=4 claims=1 free=3 quarantined=0"
+}
+
+@test "-q prints nothing when all is well, for cron" {
+	run vpm verify -q
+	assert_success
+	assert_output ""
+}
+
+@test "-q still prints the problems" {
+	rm "$VPMEMCTL_DEV_DIR/dax1.0"
+	run vpm verify -q
+	assert_failure 2
+	assert_line --index 0 --partial "VPMEMCTL CRITICAL - 1 error, 0 warnings"
+}
+
+@test "invalid configuration: every problem a CRITICAL finding with its code" {
+	run --separate-stderr "$VPMEMCTL_BIN" --host-snapshot "$DATA/host-mixed.json" \
+		-N 'X,A:nosuch|fsns|good0|good0,B:offns|nodevns' verify -f json
+	assert_failure 2
+	run json_get 'd["status"]'
+	assert_output '"critical"'
+	run --separate-stderr "$VPMEMCTL_BIN" --host-snapshot "$DATA/host-mixed.json" \
+		-N 'X,A:nosuch|fsns|good0|good0,B:offns|nodevns' verify -f json
+	run codes
+	assert_output '"error:config-syntax error:config-duplicate error:host-missing error:host-not-devdax error:host-disabled error:host-no-chardev"'
+}
+
+@test "pmem_namespaces set nowhere is CRITICAL" {
+	run --separate-stderr "$VPMEMCTL_BIN" verify -f json
+	assert_failure 2
+	run codes
+	assert_output '"error:config-unset"'
+}
+
+@test "a label whose namespaces differ in size is a WARNING" {
+	snapshot_copy
+	edit_json "$SCRATCH/host.json" 'd[1]["size"] = 8589934592'
+	run --separate-stderr vpm verify -f json
+	assert_failure 1
+	run codes
+	assert_output '"warning:config-unequal-sizes"'
+}
+
+@test "a configured namespace whose device is missing is CRITICAL" {
+	rm "$VPMEMCTL_DEV_DIR/dax0.2"
+	run --separate-stderr vpm verify -f json
+	assert_failure 2
+	run json_get '[(f["code"], f["subject"]) for f in d["findings"]]'
+	assert_output '[["host-device-missing", "6GB/ns2"]]'
+}
+
+@test "a host that cannot be read is CRITICAL" {
+	echo '[{"dev": ' >"$SCRATCH/broken.json"
+	run --separate-stderr vpm --host-snapshot "$SCRATCH/broken.json" verify -f json
+	assert_failure 2
+	run codes
+	assert_output '"error:host-unreadable"'
+}
+
+@test "a state that does not parse is CRITICAL, and is left as it was" {
+	vpm claim vm1 6GB >/dev/null
+	echo '{"version": 1, "gener' >"$VPMEMCTL_STATE_DIR/state.json"
+	run --separate-stderr vpm verify -f json
+	assert_failure 2
+	run codes
+	assert_output '"error:state-unreadable"'
+	[ "$(cat "$VPMEMCTL_STATE_DIR/state.json")" = '{"version": 1, "gener' ]
+}
+
+@test "a claim of a namespace no longer configured is CRITICAL" {
+	vpm claim vm1 LARGE >/dev/null
+	run --separate-stderr "$VPMEMCTL_BIN" -N '6GB:ns0|ns1|ns2' verify -f json
+	assert_failure 2
+	run json_get '[(f["code"], f["subject"]) for f in d["findings"]]'
+	assert_output '[["state-unknown-namespace", "claim vm1"]]'
+}
+
+@test "a claimed namespace destroyed and re-created (new uuid) is CRITICAL" {
+	snapshot_copy
+	vpm claim vm1 LARGE >/dev/null
+	edit_json "$SCRATCH/host.json" 'd[3]["uuid"] = "0000aaaa-0000-4000-8000-000000000001"'
+	run --separate-stderr vpm verify -f json
+	assert_failure 2
+	run json_get '[(f["code"], "data is gone" in f["message"]) for f in d["findings"]]'
+	assert_output '[["state-uuid-changed", true]]'
+}
+
+@test "a namespace held by two claims is CRITICAL" {
+	vpm claim vm1 6GB >/dev/null
+	vpm claim vm2 LARGE >/dev/null
+	edit_json "$VPMEMCTL_STATE_DIR/state.json" 'd["claims"][1]["namespaces"][0] = dict(d["claims"][0]["namespaces"][0], label="LARGE")'
+	run --separate-stderr vpm verify -f json
+	assert_failure 2
+	run json_get '[f["code"] for f in d["findings"]]'
+	assert_output '["state-double-claim"]'
+}
+
+@test "an interrupted release is a WARNING" {
+	vpm claim vm1 6GB >/dev/null
+	edit_json "$VPMEMCTL_STATE_DIR/state.json" 'd["claims"][0]["releasing_pid"] = 999999999'
+	run --separate-stderr vpm verify -f json
+	assert_failure 1
+	run codes
+	assert_output '"warning:state-release-interrupted"'
+}
+
+@test "a quarantined namespace is a WARNING; --repair scrubs it and puts it back" {
+	vpm claim vm1 6GB >/dev/null
+	mv "$VPMEMCTL_DEV_DIR/dax0.0" "$SCRATCH/away"
+	run vpm release vm1
+	assert_failure 1
+	mv "$SCRATCH/away" "$VPMEMCTL_DEV_DIR/dax0.0"
+	run --separate-stderr vpm verify -f json
+	assert_failure 1
+	run codes
+	assert_output '"warning:state-quarantined"'
+	run --separate-stderr vpm verify --repair -f json
+	assert_success
+	run json_get '(d["status"], d["repaired"])'
+	assert_output '["ok", ["ns0"]]'
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	run vpm inventory -f json
+	run json_get 'd["resource_classes"][0]["reserved"]'
+	assert_output '0'
+}
+
+@test "--repair leaves a namespace in use quarantined" {
+	vpm claim vm1 6GB >/dev/null
+	mv "$VPMEMCTL_DEV_DIR/dax0.0" "$SCRATCH/away"
+	vpm release vm1 2>/dev/null || true
+	mv "$SCRATCH/away" "$VPMEMCTL_DEV_DIR/dax0.0"
+	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
+	HOLDER=$!
+	sleep 0.2
+	run vpm verify --repair
+	assert_failure 1
+	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (sleep)"
+	assert_output --partial "state-quarantined"
+}
+
+# domain NAME UUID DEVPATH...: a domain file in $SCRATCH/qemu.
+domain() {
+	local name=$1 uuid=$2 p
+	shift 2
+	mkdir -p "$SCRATCH/qemu"
+	{
+		echo "<domain type='kvm'><name>$name</name><uuid>$uuid</uuid><memory>1048576</memory><devices>"
+		for p in "$@"; do
+			echo "<memory model='nvdimm'><source><path>$p</path></source><target><size>1024</size><node>0</node></target></memory>"
+		done
+		echo "</devices></domain>"
+	} >"$SCRATCH/qemu/$name.xml"
+}
+
+@test "--libvirt-dir: domains matching their claims by name or uuid are OK" {
+	vpm claim vm1 6GB >/dev/null
+	vpm claim 2f3c8a1e-0c1b-4c55-9d7e-6a1b2c3d4e5f LARGE >/dev/null
+	domain vm1 11111111-2222-4333-8444-555555555555 "$VPMEMCTL_DEV_DIR/dax0.0"
+	domain other 2f3c8a1e-0c1b-4c55-9d7e-6a1b2c3d4e5f "$VPMEMCTL_DEV_DIR/dax1.0"
+	run vpm verify --libvirt-dir "$SCRATCH/qemu"
+	assert_success
+}
+
+@test "--libvirt-dir: a domain using a device it holds no claim for is CRITICAL" {
+	domain vm1 11111111-2222-4333-8444-555555555555 "$VPMEMCTL_DEV_DIR/dax0.1"
+	run --separate-stderr vpm verify --libvirt-dir "$SCRATCH/qemu" -f json
+	assert_failure 2
+	run json_get '[(f["code"], f["subject"]) for f in d["findings"]]'
+	assert_output '[["libvirt-unclaimed-device", "domain vm1"]]'
+}
+
+@test "--libvirt-dir: a domain using a device claimed by another instance is CRITICAL" {
+	vpm claim vm1 6GB >/dev/null
+	vpm claim vm2 6GB >/dev/null
+	domain vm1 11111111-2222-4333-8444-555555555555 "$VPMEMCTL_DEV_DIR/dax0.0"
+	domain vm2 21111111-2222-4333-8444-555555555555 "$VPMEMCTL_DEV_DIR/dax0.0"
+	run --separate-stderr vpm verify --libvirt-dir "$SCRATCH/qemu" -f json
+	assert_failure 2
+	run json_get '[(f["code"], f["subject"]) for f in d["findings"]]'
+	assert_output '[["libvirt-foreign-device", "domain vm2"]]'
+}
+
+@test "--libvirt-dir: a claim with no domain is a WARNING" {
+	vpm claim vm1 6GB >/dev/null
+	mkdir -p "$SCRATCH/qemu"
+	run --separate-stderr vpm verify --libvirt-dir "$SCRATCH/qemu" -f json
+	assert_failure 1
+	run codes
+	assert_output '"warning:libvirt-no-domain"'
+}
+
+@test "--libvirt-dir that cannot be read is UNKNOWN" {
+	run vpm verify --libvirt-dir "$SCRATCH/nope"
+	assert_failure 3
+	assert_output --partial "VPMEMCTL UNKNOWN"
+}
+
+@test "usage errors are UNKNOWN (3), before or after the subcommand" {
+	run vpm verify --bogus
+	assert_failure 3
+	run vpm --bogus verify
+	assert_failure 3
+	run vpm verify extra
+	assert_failure 3
+	run vpm verify -f placement
+	assert_failure 3
+}
+
+@test "vpmemctl-verify behaves as vpmemctl verify" {
+	ln -s "$VPMEMCTL_BIN" "$SCRATCH/vpmemctl-verify"
+	run "$SCRATCH/vpmemctl-verify" -N "$NOVA_SPEC"
+	assert_success
+	assert_output --partial "VPMEMCTL OK"
+	run "$SCRATCH/vpmemctl-verify" --bogus
+	assert_failure 3
+}
