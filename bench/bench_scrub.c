@@ -76,8 +76,10 @@ int main(int argc, char **argv)
 	const char *path;
 	size_t len;
 	int reps;
-	double *t[3];
-	static const char *const names[] = { "nt_loop", "memset", "vpmemctl_scrub" };
+	double *t[4];
+	char jobs_name[32];
+	const char *names[] = { "nt_loop", "memset", "vpmemctl_scrub", jobs_name };
+	unsigned jobs = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: bench_scrub FILE SIZE_MIB REPS\n");
@@ -92,7 +94,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	close(fd);
-	for (int m = 0; m < 3; m++)
+	if (jobs > 8)
+		jobs = 8;
+	snprintf(jobs_name, sizeof(jobs_name), "vpmemctl_scrub_%ujobs", jobs);
+	for (int m = 0; m < 4; m++)
 		t[m] = calloc((size_t)reps, sizeof(double));
 	mapped(path, len, nt_loop); /* allocate the file's pages once */
 	for (int i = 0; i < reps; i++) {
@@ -100,14 +105,23 @@ int main(int argc, char **argv)
 
 		t[0][i] = mapped(path, len, nt_loop);
 		t[1][i] = mapped(path, len, do_memset);
-		if (scrub_path(path, len, 0, NULL, NULL, &res) < 0) {
+		struct scrub_opts one = { .jobs = 1, .numa_node = -1 };
+
+		if (scrub_path(path, len, 0, &one, &res) < 0) {
 			fprintf(stderr, "scrub: %s\n", res.error);
 			return 1;
 		}
 		t[2][i] = res.seconds;
+		struct scrub_opts many = { .jobs = jobs, .numa_node = -1 };
+
+		if (scrub_path(path, len, 0, &many, &res) < 0) {
+			fprintf(stderr, "scrub: %s\n", res.error);
+			return 1;
+		}
+		t[3][i] = res.seconds;
 	}
 	printf("method,reps,median_s,min_s,max_s,GiB_s\n");
-	for (int m = 0; m < 3; m++) {
+	for (int m = 0; m < 4; m++) {
 		qsort(t[m], (size_t)reps, sizeof(double), cmp);
 		double med = t[m][reps / 2];
 

@@ -14,10 +14,11 @@ struct release_args {
 	struct common_opts *co;
 	const char *instance;
 	bool no_scrub, force, missing_ok, dry_run;
+	unsigned jobs;
 	enum out_format format;
 };
 
-enum { OPT_NO_SCRUB = 0x200, OPT_FORCE, OPT_MISSING_OK, OPT_DRY_RUN };
+enum { OPT_NO_SCRUB = 0x200, OPT_FORCE, OPT_MISSING_OK, OPT_DRY_RUN, OPT_JOBS };
 
 static const struct argp_option options[] = {
 	{ "no-scrub", OPT_NO_SCRUB, NULL, 0,
@@ -25,6 +26,9 @@ static const struct argp_option options[] = {
 	{ "force", OPT_FORCE, NULL, 0, "Scrub even while a process has a namespace open or mapped", 0 },
 	{ "missing-ok", OPT_MISSING_OK, NULL, 0, "Succeed when INSTANCE holds no claim", 0 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "Show what would be released; change nothing", 0 },
+	{ "jobs", OPT_JOBS, "N", 0,
+	  "Scrub with N threads (default: one below 1 GiB, else the CPUs of the namespace's "
+	  "NUMA node, at most 8)", 0 },
 	{ 0 }
 };
 
@@ -40,6 +44,14 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case OPT_FORCE: a->force = true; break;
 	case OPT_MISSING_OK: a->missing_ok = true; break;
 	case OPT_DRY_RUN: a->dry_run = true; break;
+	case OPT_JOBS: {
+		int v;
+
+		if (parse_int(arg, 1, 64, &v) < 0)
+			argp_error(state, "--jobs: '%s' is not a number of threads from 1 to 64", arg);
+		a->jobs = (unsigned)v;
+		break;
+	}
 	case ARGP_KEY_ARG:
 		if (state->arg_num > 0)
 			argp_error(state, "unexpected argument '%s'", arg);
@@ -82,14 +94,15 @@ struct item {
 	bool quarantine;
 };
 
-static int scrub_item(struct item *it)
+static int scrub_item(struct item *it, unsigned jobs)
 {
 	if (!it->host || !it->devpath) {
 		snprintf(it->res.error, sizeof(it->res.error),
 			 "namespace %s is no longer on the host; its device cannot be zeroed", it->name);
 		return -ENODEV;
 	}
-	return scrub_namespace(it->name, it->devpath, it->host->size, it->host->align, &it->res);
+	return scrub_namespace(it->name, it->devpath, it->host->size, it->host->align,
+			       it->host->numa_node, jobs, &it->res);
 }
 
 /* Refuse while anything holds a device; say who. */
@@ -118,6 +131,7 @@ static cJSON *json_release(const char *instance, const struct item *items, size_
 		cJSON_AddBoolToObject(o, "scrubbed", items[i].scrubbed);
 		cJSON_AddItemToObject(o, "bytes", json_u64(items[i].res.bytes));
 		cJSON_AddNumberToObject(o, "seconds", items[i].res.seconds);
+		cJSON_AddNumberToObject(o, "jobs", items[i].res.jobs);
 		cJSON_AddStringToObject(o, "state", items[i].quarantine ? "quarantined" : "free");
 		if (items[i].res.error[0])
 			cJSON_AddStringToObject(o, "error", items[i].res.error);
@@ -234,7 +248,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 			goto out;
 		store_unlock(&ctx.store);
 		for (size_t i = 0; i < n; i++) {
-			if (scrub_item(&items[i]) < 0) {
+			if (scrub_item(&items[i], a.jobs) < 0) {
 				items[i].quarantine = true;
 				failed++;
 				log_error("scrub of %s failed: %s; the namespace is quarantined",

@@ -101,6 +101,12 @@ static int claim_devices(const struct vpm_ctx *ctx, const char *instance, int no
 				  "run vpmemctl verify", c->ns[i].name, instance);
 			return EXIT_FAIL;
 		}
+		if (c->ns[i].uuid && p->host->uuid && !streq(c->ns[i].uuid, p->host->uuid)) {
+			log_error("namespace %s of instance %s was destroyed and re-created (uuid %s, "
+				  "claimed as %s): the guest's data is gone; release the claim and "
+				  "claim again", c->ns[i].name, instance, p->host->uuid, c->ns[i].uuid);
+			return EXIT_FAIL;
+		}
 		(*out)[i] = (struct nvdimm){
 			.path = p->devpath,
 			.size_kib = p->host->size / 1024,
@@ -186,9 +192,10 @@ static int render_domain(const struct render_args *a, const struct vpm_ctx *ctx,
 	struct stat st;
 	int outlen, r;
 
-	if (a->in_place && lstat(a->domain, &st) == 0 && S_ISLNK(st.st_mode)) {
-		log_error("domain file %s is a symbolic link; --in-place would replace the link, "
-			  "give the file it points to", a->domain);
+	if (a->in_place && lstat(a->domain, &st) == 0 && !S_ISREG(st.st_mode)) {
+		log_error("domain file %s is %s; --in-place replaces only a regular file%s",
+			  a->domain, S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file",
+			  S_ISLNK(st.st_mode) ? ", give the file it points to" : "");
 		free(owned);
 		return EXIT_FAIL;
 	}

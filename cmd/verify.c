@@ -284,7 +284,7 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired)
 			i++;
 			continue;
 		}
-		if (scrub_namespace(q->name, devpath, h->size, h->align, &res) < 0) {
+		if (scrub_namespace(q->name, devpath, h->size, h->align, h->numa_node, 0, &res) < 0) {
 			log_warn("scrub of %s failed again: %s", q->name, res.error);
 			free(q->reason);
 			q->reason = xstrdup(res.error);

@@ -2,6 +2,10 @@
 #include "scrub.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -63,9 +67,10 @@ void zero_nt(void *dst, size_t len)
 #endif
 
 /* A media error (poisoned line) in a mapping of persistent memory arrives as
- * SIGBUS on the store; turn it into an error instead of a crash. */
-static sigjmp_buf bus_jump;
-static volatile sig_atomic_t bus_armed;
+ * SIGBUS on the store, in the thread that made it; turn it into an error of
+ * that thread's chunk instead of a crash. */
+static _Thread_local sigjmp_buf bus_jump;
+static _Thread_local volatile sig_atomic_t bus_armed;
 
 static void on_sigbus(int sig)
 {
@@ -101,16 +106,145 @@ static double elapsed(const struct timespec *t0)
 }
 
 #define CHUNK (256ull << 20)
+#define MAX_JOBS 64
 
-int scrub_path(const char *path, uint64_t size, uint64_t align, scrub_progress_fn progress,
-	       void *arg, struct scrub_result *res)
+/* Shared by the threads of one scrub: they take chunks in turn. */
+struct job {
+	int fd;
+	bool is_file;
+	const char *path;
+	uint64_t size, chunk, n_chunks;
+	_Atomic uint64_t next, done;
+	_Atomic bool stop;
+	pthread_mutex_t lock;
+	int r;                  /* the first error, under lock */
+	char error[256];
+	const cpu_set_t *cpus;  /* the namespace's NUMA node, or NULL */
+};
+
+static void job_fail(struct job *j, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void job_fail(struct job *j, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&j->lock);
+	if (!j->r) {
+		j->r = r;
+		va_start(ap, fmt);
+		vsnprintf(j->error, sizeof(j->error), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&j->lock);
+	j->stop = true;
+}
+
+/* One chunk after another until none is left; the caller's thread reports
+ * progress as it goes. */
+static void work(struct job *j, scrub_progress_fn progress, void *arg)
+{
+	for (;;) {
+		uint64_t i = atomic_fetch_add(&j->next, 1), off, len;
+		void *map;
+
+		if (i >= j->n_chunks || j->stop)
+			return;
+		off = i * j->chunk;
+		len = j->size - off < j->chunk ? j->size - off : j->chunk;
+		map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, j->fd,
+			   (off_t)off);
+		if (map == MAP_FAILED) {
+			job_fail(j, -errno, "cannot map %s at offset %llu: %s", j->path,
+				 (unsigned long long)off, strerror(errno));
+			return;
+		}
+		if (zero_mapping(map, (size_t)len) < 0) {
+			munmap(map, len);
+			job_fail(j, -EIO, "media error (SIGBUS) writing %s within offset %llu..%llu",
+				 j->path, (unsigned long long)off, (unsigned long long)(off + len));
+			return;
+		}
+		if (j->is_file && msync(map, len, MS_SYNC) < 0) {
+			job_fail(j, -errno, "cannot write back %s: %s", j->path, strerror(errno));
+			munmap(map, len);
+			return;
+		}
+		munmap(map, len);
+		atomic_fetch_add(&j->done, len);
+		if (progress)
+			progress(j->done, j->size, arg);
+	}
+}
+
+static void *worker(void *arg)
+{
+	struct job *j = arg;
+
+	if (j->cpus)
+		pthread_setaffinity_np(pthread_self(), sizeof(*j->cpus), j->cpus);
+	work(j, NULL, NULL);
+	return NULL;
+}
+
+/* The CPUs of a NUMA node, when the host has more than one node: scrubbing
+ * from the node the memory sits on keeps the stores off the interconnect. */
+static bool node_cpus(int node, cpu_set_t *set)
+{
+	char path[96], buf[4096];
+	_cleanup_fclose_ FILE *f = NULL;
+	int nodes = 0;
+
+	if (node < 0)
+		return false;
+	for (int i = 0; i < 1024 && nodes < 2; i++) {
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d", i);
+		nodes += access(path, F_OK) == 0;
+	}
+	if (nodes < 2)
+		return false;
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", node);
+	f = fopen(path, "re");
+	if (!f || !fgets(buf, sizeof(buf), f))
+		return false;
+	CPU_ZERO(set);
+	for (char *tok = strtok(buf, ",\n"); tok; tok = strtok(NULL, ",\n")) {
+		int lo, hi;
+
+		if (sscanf(tok, "%d-%d", &lo, &hi) == 2) {
+			for (int c = lo; c <= hi && c < CPU_SETSIZE; c++)
+				CPU_SET(c, set);
+		} else if (sscanf(tok, "%d", &lo) == 1 && lo < CPU_SETSIZE) {
+			CPU_SET(lo, set);
+		}
+	}
+	return CPU_COUNT(set) > 0;
+}
+
+unsigned scrub_default_jobs(uint64_t size, int numa_node)
+{
+	cpu_set_t set;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned cpus = node_cpus(numa_node, &set) ? (unsigned)CPU_COUNT(&set)
+						  : online > 0 ? (unsigned)online : 1;
+
+	/* Below a GiB a scrub takes a fraction of a second: one thread. */
+	if (size < (1ull << 30))
+		return 1;
+	return cpus < 8 ? cpus : 8;
+}
+
+int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scrub_opts *o,
+	       struct scrub_result *res)
 {
 	_cleanup_close_ int fd = -1;
 	struct sigaction sa = { .sa_handler = on_sigbus }, old;
 	struct timespec t0;
 	struct stat st;
-	uint64_t chunk, off = 0, tail = 0;
-	bool is_file;
+	uint64_t tail = 0;
+	pthread_t threads[MAX_JOBS];
+	unsigned jobs, started = 0;
+	cpu_set_t cpus, saved;
+	bool pinned, is_file;
+	struct job *j;
 	int r = 0;
 
 	*res = (struct scrub_result){ 0 };
@@ -141,45 +275,48 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, scrub_progress_f
 			 "alignment %llu", path, (unsigned long long)size, (unsigned long long)align);
 		return -EINVAL;
 	}
-	/* Map in chunks that are whole multiples of the device alignment, so
-	 * page tables stay small and progress can be shown. */
-	chunk = CHUNK < align ? align : CHUNK - CHUNK % align;
+
+	j = xcalloc(1, sizeof(*j));
+	j->fd = fd;
+	j->is_file = is_file;
+	j->path = path;
+	j->size = size;
+	/* Chunks are whole multiples of the device alignment, so each maps on
+	 * its own; page tables stay small and progress can be shown. */
+	j->chunk = CHUNK < align ? align : CHUNK - CHUNK % align;
+	j->n_chunks = (size + j->chunk - 1) / j->chunk;
+	pthread_mutex_init(&j->lock, NULL);
+	jobs = o && o->jobs ? o->jobs : scrub_default_jobs(size, o ? o->numa_node : -1);
+	if (jobs > MAX_JOBS)
+		jobs = MAX_JOBS;
+	if (jobs > j->n_chunks)
+		jobs = j->n_chunks ? (unsigned)j->n_chunks : 1;
+	pinned = node_cpus(o ? o->numa_node : -1, &cpus);
+	if (pinned) {
+		j->cpus = &cpus;
+		pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
+		pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+	}
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, &old);
-	while (off < size) {
-		uint64_t len = size - off < chunk ? size - off : chunk;
-		void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
-					  (off_t)off);
-
-		if (map == MAP_FAILED) {
-			r = -errno;
-			snprintf(res->error, sizeof(res->error), "cannot map %s at offset %llu: %s",
-				 path, (unsigned long long)off, strerror(-r));
-			break;
-		}
-		if (zero_mapping(map, (size_t)len) < 0) {
-			munmap(map, len);
-			r = -EIO;
-			snprintf(res->error, sizeof(res->error), "media error (SIGBUS) writing %s "
-				 "within offset %llu..%llu", path, (unsigned long long)off,
-				 (unsigned long long)(off + len));
-			break;
-		}
-		if (is_file && msync(map, len, MS_SYNC) < 0) {
-			r = -errno;
-			snprintf(res->error, sizeof(res->error), "cannot write back %s: %s", path,
-				 strerror(-r));
-			munmap(map, len);
-			break;
-		}
-		munmap(map, len);
-		off += len;
-		res->bytes = off;
-		if (progress)
-			progress(off, size, arg);
-	}
+	for (unsigned i = 1; i < jobs; i++)
+		if (pthread_create(&threads[started], NULL, worker, j) == 0)
+			started++;
+	work(j, o ? o->progress : NULL, o ? o->arg : NULL);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
 	sigaction(SIGBUS, &old, NULL);
+	if (pinned)
+		pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
+
+	r = j->r;
+	if (r < 0)
+		snprintf(res->error, sizeof(res->error), "%s", j->error);
+	res->bytes = j->done;
+	res->jobs = started + 1;
+	pthread_mutex_destroy(&j->lock);
+	free(j);
 	if (r == 0 && tail) {
 		_cleanup_free_ char *zeros = xcalloc(1, (size_t)tail);
 
@@ -222,11 +359,15 @@ static void show_progress(uint64_t done, uint64_t total, void *arg)
 }
 
 int scrub_namespace(const char *name, const char *devpath, uint64_t size, uint64_t align,
-		    struct scrub_result *result)
+		    int numa_node, unsigned jobs, struct scrub_result *result)
 {
 	struct progress p = { .name = name };
 	bool tty = isatty(STDERR_FILENO) && log_get_level() >= LOG_LEVEL_INFO;
+	struct scrub_opts o = {
+		.jobs = jobs, .numa_node = numa_node,
+		.progress = tty ? show_progress : NULL, .arg = &p,
+	};
 
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
-	return scrub_path(devpath, size, align, tty ? show_progress : NULL, &p, result);
+	return scrub_path(devpath, size, align, &o, result);
 }

@@ -13,19 +13,32 @@ typedef void (*scrub_progress_fn)(uint64_t done, uint64_t total, void *arg);
 struct scrub_result {
 	uint64_t bytes;       /* zeroed */
 	double seconds;
+	unsigned jobs;        /* threads that did it */
 	char error[256];      /* empty on success */
+};
+
+struct scrub_opts {
+	unsigned jobs;        /* threads; 0: scrub_default_jobs() */
+	int numa_node;        /* the namespace's node, for the threads' CPUs; -1 */
+	scrub_progress_fn progress;
+	void *arg;
 };
 
 /* Zero the first size bytes of path (for a regular file, size 0 means the
  * whole file). align is the mapping alignment the device needs (0: page).
- * Returns 0 or a negative errno with result->error saying what failed. */
-int scrub_path(const char *path, uint64_t size, uint64_t align, scrub_progress_fn progress,
-	       void *arg, struct scrub_result *result);
+ * Chunks go to jobs threads, pinned to the CPUs of the namespace's NUMA node
+ * when the host has more than one. o may be NULL (defaults). Returns 0 or a
+ * negative errno with result->error saying what failed. */
+int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scrub_opts *o,
+	       struct scrub_result *result);
+
+/* One thread below 1 GiB; else the CPUs of the node (or online), at most 8. */
+unsigned scrub_default_jobs(uint64_t size, int numa_node);
 
 /* scrub_path() for a namespace, with a progress line on a terminal when it
- * takes more than a second (and messages are not silenced). */
+ * takes more than a second (and messages are not silenced). jobs 0: default. */
 int scrub_namespace(const char *name, const char *devpath, uint64_t size, uint64_t align,
-		    struct scrub_result *result);
+		    int numa_node, unsigned jobs, struct scrub_result *result);
 
 /* The zeroing loop itself: len bytes at dst (64-byte aligned, len a multiple
  * of 64) with non-temporal stores, then a store fence. */

@@ -35,6 +35,29 @@ teardown() {
 	assert_failure
 }
 
+@test "--jobs 2 scrubs a large namespace with two threads, every chunk zeroed" {
+	vpm claim vm1 LARGE >/dev/null
+	# 640 MiB: three 256 MiB chunks; a pattern at the start, middle and end
+	python3 - "$VPMEMCTL_DEV_DIR/dax1.0" <<-'PY'
+	import sys
+	with open(sys.argv[1], "wb") as f:
+	    f.truncate(640 << 20)
+	    for off in (0, 300 << 20, (640 << 20) - 4096):
+	        f.seek(off); f.write(b"\xa5" * 4096)
+	PY
+	run --separate-stderr vpm release vm1 --jobs 2 -f json
+	assert_success
+	run json_get '[(n["jobs"], n["bytes"], n["scrubbed"]) for n in d["namespaces"]]'
+	assert_output '[[2, 671088640, true]]'
+	is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
+}
+
+@test "--jobs must be a number of threads" {
+	run vpm release vm1 --jobs 0
+	assert_failure 2
+	assert_output --partial "--jobs: '0' is not a number of threads from 1 to 64"
+}
+
 @test "releasing an instance without a claim is exit 3" {
 	run vpm release nobody
 	assert_failure 3

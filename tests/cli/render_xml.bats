@@ -212,6 +212,25 @@ $VPMEMCTL_DEV_DIR/dax0.1 1"
 	[ -L "$SCRATCH/d.xml" ]
 }
 
+@test "a claimed namespace destroyed and re-created (new uuid) is not rendered" {
+	cp "$EXAMPLE/ndctl-list.json" "$SCRATCH/host.json"
+	export VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/host.json"
+	vpm claim guest LARGE >/dev/null
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d[3]["uuid"]="0000aaaa-0000-4000-8000-000000000001"; json.dump(d, open(sys.argv[1],"w"))' "$SCRATCH/host.json"
+	run vpm render-xml guest
+	assert_failure 1
+	assert_output --partial "namespace ns3 of instance guest was destroyed and re-created"
+	refute_output --partial "<memory"
+}
+
+@test "--in-place on a FIFO is refused without reading it" {
+	vpm claim guest 6GB >/dev/null
+	mkfifo "$SCRATCH/d.xml"
+	run timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" render-xml guest --domain "$SCRATCH/d.xml" --in-place
+	assert_failure 1
+	assert_output --partial "is not a regular file"
+}
+
 @test "a guest node the domain does not have is refused" {
 	vpm claim guest 6GB >/dev/null
 	numa_domain "$SCRATCH/d.xml"
