@@ -14,13 +14,26 @@ struct claim_args {
 	int numa_node;
 	bool dry_run;
 	enum out_format format;
+	const char *provider, *project, *user;
+	const char *consumer_generation;
+	uint64_t consumer_gen;
 };
 
-enum { OPT_NUMA_NODE = 0x200, OPT_DRY_RUN };
+enum { OPT_NUMA_NODE = 0x200, OPT_DRY_RUN, OPT_PROVIDER, OPT_PROJECT, OPT_USER, OPT_CONSUMER_GEN };
+
+/* What Placement records for a consumer whose project or user is not known
+ * (Nova's incomplete_consumer_project_id default). */
+#define UNKNOWN_ID "00000000-0000-0000-0000-000000000000"
 
 static const struct argp_option options[] = {
 	{ "numa-node", OPT_NUMA_NODE, "N", 0, "Take only namespaces on host NUMA node N", 0 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "Show what would be claimed; change nothing", 0 },
+	{ "provider", OPT_PROVIDER, "RP_UUID", 0,
+	  "With -f placement: the resource provider of this host's vPMEM inventory", 0 },
+	{ "project", OPT_PROJECT, "ID", 0, "With -f placement: the consumer's project", 0 },
+	{ "user", OPT_USER, "ID", 0, "With -f placement: the consumer's user", 0 },
+	{ "consumer-generation", OPT_CONSUMER_GEN, "N", 0,
+	  "With -f placement: the consumer's generation when Placement already knows it", 0 },
 	{ 0 }
 };
 
@@ -39,6 +52,15 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case OPT_DRY_RUN:
 		a->dry_run = true;
 		break;
+	case OPT_PROVIDER: a->provider = arg; break;
+	case OPT_PROJECT: a->project = arg; break;
+	case OPT_USER: a->user = arg; break;
+	case OPT_CONSUMER_GEN:
+		if (parse_u64(arg, &a->consumer_gen) < 0)
+			argp_error(state, "--consumer-generation: '%s' is not a non-negative integer",
+				   arg);
+		a->consumer_generation = arg;
+		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num == 0)
 			a->instance = arg;
@@ -48,7 +70,18 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
-		a->format = common_check(state, a->co, FMT_TABLE | FMT_JSON);
+		a->format = common_check(state, a->co, FMT_TABLE | FMT_JSON | FMT_PLACEMENT);
+		if ((a->provider || a->project || a->user || a->consumer_generation) &&
+		    a->format != FMT_PLACEMENT)
+			argp_error(state, "--provider, --project, --user and --consumer-generation go "
+				   "with -f placement");
+		if (a->format == FMT_PLACEMENT && !a->provider)
+			argp_error(state, "-f placement needs --provider RP_UUID");
+		if (a->provider && !uuid_valid(a->provider))
+			argp_error(state, "--provider: '%s' is not a UUID", a->provider);
+		if (a->format == FMT_PLACEMENT && a->instance && !uuid_valid(a->instance))
+			argp_error(state, "with -f placement INSTANCE is Placement's consumer and must be "
+				   "a UUID, not '%.300s'", a->instance);
 		if (!a->labels_arg)
 			argp_error(state, "expected INSTANCE and LABEL[,LABEL...]");
 		if (!instance_valid(a->instance))
@@ -136,9 +169,36 @@ static void print_claim_table(const struct claim *c, const struct pool *pool)
 	table_free(t);
 }
 
+/* The body of PUT /allocations/{consumer_uuid} (microversion 1.38 and on). */
+static cJSON *json_allocations(const struct claim_args *a, const struct claim *c)
+{
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *allocs = cJSON_AddObjectToObject(doc, "allocations");
+	cJSON *rp = cJSON_AddObjectToObject(allocs, a->provider);
+	cJSON *res = cJSON_AddObjectToObject(rp, "resources");
+
+	for (size_t i = 0; i < c->n_ns; i++) {
+		_cleanup_free_ char *rc = ns_resource_class(c->ns[i].label);
+		cJSON *count = cJSON_GetObjectItemCaseSensitive(res, rc);
+
+		if (count)
+			cJSON_SetNumberValue(count, count->valuedouble + 1);
+		else
+			cJSON_AddNumberToObject(res, rc, 1);
+	}
+	cJSON_AddStringToObject(doc, "project_id", a->project ? a->project : UNKNOWN_ID);
+	cJSON_AddStringToObject(doc, "user_id", a->user ? a->user : UNKNOWN_ID);
+	cJSON_AddItemToObject(doc, "consumer_generation", a->consumer_generation
+			      ? json_u64(a->consumer_gen) : cJSON_CreateNull());
+	cJSON_AddStringToObject(doc, "consumer_type", "INSTANCE");
+	return doc;
+}
+
 static int print_claim(const struct claim_args *a, const struct claim *c,
 		       const struct pool *pool, bool created)
 {
+	if (a->format == FMT_PLACEMENT)
+		return json_emit(json_allocations(a, c)) < 0 ? EXIT_FAIL : EXIT_OK;
 	if (a->format == FMT_JSON)
 		return json_emit(json_claim(c, pool, created)) < 0 ? EXIT_FAIL : EXIT_OK;
 	print_claim_table(c, pool);

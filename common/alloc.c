@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "alloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -10,6 +11,24 @@ bool instance_valid(const char *s)
 
 	return len >= 1 && len <= INSTANCE_MAX &&
 	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") == len;
+}
+
+bool uuid_valid(const char *s)
+{
+	size_t len = strlen(s), digits = 0;
+
+	if (len == 32)
+		return strspn(s, "0123456789abcdefABCDEF") == 32;
+	if (len != 36)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+		digits += !dash;
+	}
+	return digits == 32;
 }
 
 size_t labels_parse(const char *arg, struct strv *labels)

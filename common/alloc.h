@@ -13,6 +13,10 @@
 /* 1 to 255 characters of [A-Za-z0-9._:-]. */
 bool instance_valid(const char *s);
 
+/* 8-4-4-4-12 hexadecimal digits, as Placement takes consumers and providers
+ * (it also takes them without dashes; so do we). */
+bool uuid_valid(const char *s);
+
 /* A flavor's hw:pmem value: labels separated by ',', blanks around them and
  * empty entries ignored, as Nova does. Appends to labels; returns the count. */
 size_t labels_parse(const char *arg, struct strv *labels);
