@@ -4,6 +4,7 @@
 
 #include "alloc.h"
 #include "cmd.h"
+#include "jsonparse.h"
 #include "inuse.h"
 #include "log.h"
 
@@ -197,10 +198,16 @@ static cJSON *json_allocations(const struct claim_args *a, const struct claim *c
 static int print_claim(const struct claim_args *a, const struct claim *c,
 		       const struct pool *pool, bool created)
 {
-	if (a->format == FMT_PLACEMENT)
-		return json_emit(json_allocations(a, c)) < 0 ? EXIT_FAIL : EXIT_OK;
-	if (a->format == FMT_JSON)
-		return json_emit(json_claim(c, pool, created)) < 0 ? EXIT_FAIL : EXIT_OK;
+	struct json_doc jd;
+
+	if (a->format == FMT_PLACEMENT) {
+		json_doc_begin(&jd);
+		return json_emit(json_allocations(a, c), &jd) < 0 ? EXIT_FAIL : EXIT_OK;
+	}
+	if (a->format == FMT_JSON) {
+		json_doc_begin(&jd);
+		return json_emit(json_claim(c, pool, created), &jd) < 0 ? EXIT_FAIL : EXIT_OK;
+	}
 	print_claim_table(c, pool);
 	return fflush(stdout) == EOF ? EXIT_FAIL : EXIT_OK;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "jsonparse.h"
 #include "log.h"
 
 struct inventory_args {
@@ -176,6 +177,7 @@ static cJSON *json_placement(const struct pool *pool, const struct inventory_arg
 int cmd_inventory(int argc, char **argv, struct common_opts *co)
 {
 	struct inventory_args a = { .co = co };
+	struct json_doc jd;
 	struct vpm_ctx ctx;
 	int r;
 
@@ -185,10 +187,12 @@ int cmd_inventory(int argc, char **argv, struct common_opts *co)
 		goto out;
 	switch (a.format) {
 	case FMT_JSON:
-		r = json_emit(json_inventory(&ctx.pool));
+		json_doc_begin(&jd);
+		r = json_emit(json_inventory(&ctx.pool), &jd);
 		break;
 	case FMT_PLACEMENT:
-		r = json_emit(json_placement(&ctx.pool, &a));
+		json_doc_begin(&jd);
+		r = json_emit(json_placement(&ctx.pool, &a), &jd);
 		break;
 	default:
 		if (a.list)

@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "cmd.h"
+#include "jsonparse.h"
 #include "inuse.h"
 #include "log.h"
 #include "scrub.h"
@@ -285,7 +286,10 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 		r = EXIT_FAIL;
 print:
 	if (a.format == FMT_JSON) {
-		if (json_emit(json_release(a.instance, items, n)) < 0)
+		struct json_doc jd;
+
+		json_doc_begin(&jd);
+		if (json_emit(json_release(a.instance, items, n), &jd) < 0)
 			r = EXIT_FAIL;
 	} else if (n) {
 		print_release_table(a.instance, items, n);

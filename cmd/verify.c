@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "jsonparse.h"
 #include "domxml.h"
 #include "inuse.h"
 #include "log.h"
@@ -341,10 +342,12 @@ static int emit(const struct verify_args *a, int status, const struct vpm_ctx *c
 	_cleanup_free_ char *line = summary(status, ctx, f);
 
 	if (a->format == FMT_JSON) {
-		cJSON *doc = cJSON_CreateObject();
-		cJSON *arr;
+		struct json_doc jd;
+		cJSON *doc, *arr;
 		static const char *const lower[] = { "ok", "warning", "critical", "unknown" };
 
+		json_doc_begin(&jd);
+		doc = cJSON_CreateObject();
 		cJSON_AddStringToObject(doc, "status", lower[status]);
 		cJSON_AddStringToObject(doc, "summary", line);
 		cJSON_AddItemToObject(doc, "namespaces", json_u64(ctx->pool.n));
@@ -362,7 +365,7 @@ static int emit(const struct verify_args *a, int status, const struct vpm_ctx *c
 		arr = cJSON_AddArrayToObject(doc, "repaired");
 		for (size_t i = 0; i < repaired->n; i++)
 			cJSON_AddItemToArray(arr, cJSON_CreateString(repaired->v[i]));
-		return json_emit(doc);
+		return json_emit(doc, &jd);
 	}
 	/* -q: nothing at all when all is well, for cron. */
 	if (status == NAGIOS_OK && a->co->verbosity < 0 && !repaired->n)

@@ -122,6 +122,15 @@ void json_doc_parse(struct json_doc *doc, const char *text)
 	json_doc_end();
 }
 
+size_t json_doc_size(const struct json_doc *doc)
+{
+	size_t n = 0;
+
+	for (const struct arena_chunk *c = doc->chunks; c; c = c->next)
+		n += c->used;
+	return n;
+}
+
 void json_doc_free(struct json_doc *doc)
 {
 	while (doc->chunks) {

@@ -21,6 +21,9 @@ void json_doc_end(void);
 /* Parse text (NUL-terminated, nothing but whitespace after the value). */
 void json_doc_parse(struct json_doc *doc, const char *text);
 
+/* Bytes taken from the arena so far. */
+size_t json_doc_size(const struct json_doc *doc);
+
 /* Free the whole tree at once; never cJSON_Delete() doc->root. */
 void json_doc_free(struct json_doc *doc);
 

@@ -2,9 +2,11 @@
 #include "output.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 
+#include "jsonparse.h"
 #include "pool.h"
 #include "util.h"
 
@@ -97,8 +99,13 @@ void table_free(struct table *t)
 
 cJSON *json_u64(uint64_t v)
 {
-	/* Exact up to 2^53 bytes (8 PiB), beyond any namespace. */
-	return cJSON_CreateNumber((double)v);
+	char buf[24];
+
+	/* Raw text, exact for any value: cJSON prints a number by trying two
+	 * printf precisions and reading each back, which is most of the time
+	 * of a large document. */
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return cJSON_CreateRaw(buf);
 }
 
 cJSON *json_str_or_null(const char *s)
@@ -111,26 +118,44 @@ cJSON *json_str_or_null(const char *s)
  * indent, or one space after a colon. */
 static void write_layout(const char *text, FILE *f)
 {
-	const char *p = text;
+	char out[65536];
+	size_t n = 0;
 
-	for (;;) {
-		size_t run = strcspn(p, "\t");
-
-		fwrite(p, 1, run, f);
-		p += run;
-		if (!*p)
-			break;
-		fputs(p > text && p[-1] == ':' ? " " : "  ", f);
-		p++;
+	for (const char *p = text; *p; p++) {
+		if (n > sizeof(out) - 2) {
+			fwrite(out, 1, n, f);
+			n = 0;
+		}
+		if (*p != '\t') {
+			out[n++] = *p;
+		} else if (p > text && p[-1] == ':') {
+			out[n++] = ' ';
+		} else {
+			out[n++] = ' ';
+			out[n++] = ' ';
+		}
 	}
-	fputc('\n', f);
+	out[n++] = '\n';
+	fwrite(out, 1, n, f);
 }
 
-int json_emit(cJSON *doc)
+int json_emit(cJSON *doc, struct json_doc *arena)
 {
-	char *text = cJSON_Print(doc);
+	/* Printed, a document is smaller than its nodes: the arena's size is
+	 * room enough to print into at once, where cJSON would otherwise grow
+	 * its buffer by doubling and copying. */
+	size_t room = json_doc_size(arena) + 4096;
+	char *text = NULL;
 
-	cJSON_Delete(doc);
+	json_doc_end();
+	for (int tries = 0; tries < 4 && !text; tries++, room *= 4) {
+		text = xmalloc(room);
+		if (!cJSON_PrintPreallocated(doc, text, (int)(room < INT32_MAX ? room : INT32_MAX), 1)) {
+			free(text);
+			text = NULL;
+		}
+	}
+	json_doc_free(arena);
 	if (!text) {
 		fputs("vpmemctl: out of memory\n", stderr);
 		exit(1);
@@ -159,7 +184,7 @@ cJSON *json_pool_ns(const struct pool_ns *p)
 	cJSON_AddItemToObject(o, "size", json_u64(p->host->size));
 	cJSON_AddItemToObject(o, "align", json_u64(p->host->align));
 	cJSON_AddItemToObject(o, "numa_node", p->host->numa_node >= 0
-			      ? cJSON_CreateNumber(p->host->numa_node) : cJSON_CreateNull());
+			      ? json_u64((uint64_t)p->host->numa_node) : cJSON_CreateNull());
 	cJSON_AddStringToObject(o, "state", ns_state_name(p->state));
 	cJSON_AddItemToObject(o, "instance", json_str_or_null(p->instance));
 	return o;

@@ -29,8 +29,11 @@ struct pool_ns;
  * resource_class, dev, devpath, uuid, size, align, numa_node, state, instance. */
 cJSON *json_pool_ns(const struct pool_ns *p);
 
-/* Print a document to stdout followed by a newline, then free it.
- * Returns 0, or -EIO when stdout could not take it. */
-int json_emit(cJSON *doc);
+struct json_doc;
+/* Print a document built since json_doc_begin(arena) to stdout followed by a
+ * newline, then free the arena (the document with it). Returns 0, or -EIO
+ * when stdout could not take it. Output documents are built in an arena:
+ * 16,384 namespaces are a lot of small allocations otherwise. */
+int json_emit(cJSON *doc, struct json_doc *arena);
 
 #endif
