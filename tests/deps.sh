@@ -10,7 +10,7 @@ TEST_PACKAGES=(
 	bats bats-support bats-assert mandoc bash-completion
 	libxml2-utils libvirt-clients
 	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils
-	ndctl daxctl pmdk-tools
+	ndctl daxctl pmdk-tools gnuplot-nox
 )
 
 install_packages() {
