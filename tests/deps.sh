@@ -11,6 +11,8 @@ TEST_PACKAGES=(
 	libxml2-utils libvirt-clients
 	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils
 	ndctl daxctl pmdk-tools gnuplot-nox
+	clang libclang-rt-14-dev clang-tidy cppcheck valgrind
+	python3-placement curl
 )
 
 install_packages() {
