@@ -85,9 +85,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 				   "a UUID, not '%.300s'", a->instance);
 		if (!a->labels_arg)
 			argp_error(state, "expected INSTANCE and LABEL[,LABEL...]");
-		if (!instance_valid(a->instance))
-			argp_error(state, "invalid instance '%.300s': 1 to %d characters of "
-				   "A-Z a-z 0-9 . _ : -", a->instance, INSTANCE_MAX);
+		check_instance(state, a->instance);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -95,35 +93,20 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &common_argp, 0, "Common options:", 1 },
-	{ 0 }
-};
-
 static const struct argp argp = {
 	options, parse, "INSTANCE LABEL[,LABEL...]",
 	"Give INSTANCE one free namespace for each LABEL, in the order given (a flavor's "
 	"hw:pmem value, e.g. 6GB,LARGE or 6GB,6GB). All or nothing. Claiming again with the "
 	"same labels returns the existing claim.",
-	children, NULL, NULL
+	common_children, NULL, NULL
 };
 
-/* The claim's namespaces, resolved in the pool (NULL where the configuration
- * no longer has one). */
-static cJSON *json_claim(const struct claim *c, const struct pool *pool, bool created)
+/* {RC: count} of a claim, as claim's JSON and Placement's allocations have it. */
+static cJSON *json_resources(const struct claim *c)
 {
-	cJSON *doc = cJSON_CreateObject();
-	cJSON *labels, *res, *nss;
+	cJSON *res = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(doc, "instance", c->instance);
-	labels = cJSON_AddArrayToObject(doc, "labels");
-	for (size_t i = 0; i < c->n_labels; i++)
-		cJSON_AddItemToArray(labels, cJSON_CreateString(c->labels[i]));
-	cJSON_AddBoolToObject(doc, "created", created);
-	res = cJSON_AddObjectToObject(doc, "resources");
-	nss = cJSON_AddArrayToObject(doc, "namespaces");
 	for (size_t i = 0; i < c->n_ns; i++) {
-		const struct pool_ns *p = pool_find(pool, c->ns[i].name);
 		_cleanup_free_ char *rc = ns_resource_class(c->ns[i].label);
 		cJSON *count = cJSON_GetObjectItemCaseSensitive(res, rc);
 
@@ -131,6 +114,28 @@ static cJSON *json_claim(const struct claim *c, const struct pool *pool, bool cr
 			cJSON_SetNumberValue(count, count->valuedouble + 1);
 		else
 			cJSON_AddNumberToObject(res, rc, 1);
+	}
+	return res;
+}
+
+/* The claim's namespaces, resolved in the pool (NULL where the configuration
+ * no longer has one). */
+static cJSON *json_claim(const struct claim *c, const struct pool *pool, bool created)
+{
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *labels, *nss;
+
+	cJSON_AddStringToObject(doc, "instance", c->instance);
+	labels = cJSON_AddArrayToObject(doc, "labels");
+	for (size_t i = 0; i < c->n_labels; i++)
+		cJSON_AddItemToArray(labels, cJSON_CreateString(c->labels[i]));
+	cJSON_AddBoolToObject(doc, "created", created);
+	cJSON_AddItemToObject(doc, "resources", json_resources(c));
+	nss = cJSON_AddArrayToObject(doc, "namespaces");
+	for (size_t i = 0; i < c->n_ns; i++) {
+		const struct pool_ns *p = pool_find(pool, c->ns[i].name);
+		_cleanup_free_ char *rc = ns_resource_class(c->ns[i].label);
+
 		if (p) {
 			cJSON_AddItemToArray(nss, json_pool_ns(p));
 		} else {
@@ -176,17 +181,8 @@ static cJSON *json_allocations(const struct claim_args *a, const struct claim *c
 	cJSON *doc = cJSON_CreateObject();
 	cJSON *allocs = cJSON_AddObjectToObject(doc, "allocations");
 	cJSON *rp = cJSON_AddObjectToObject(allocs, a->provider);
-	cJSON *res = cJSON_AddObjectToObject(rp, "resources");
 
-	for (size_t i = 0; i < c->n_ns; i++) {
-		_cleanup_free_ char *rc = ns_resource_class(c->ns[i].label);
-		cJSON *count = cJSON_GetObjectItemCaseSensitive(res, rc);
-
-		if (count)
-			cJSON_SetNumberValue(count, count->valuedouble + 1);
-		else
-			cJSON_AddNumberToObject(res, rc, 1);
-	}
+	cJSON_AddItemToObject(rp, "resources", json_resources(c));
 	cJSON_AddStringToObject(doc, "project_id", a->project ? a->project : UNKNOWN_ID);
 	cJSON_AddStringToObject(doc, "user_id", a->user ? a->user : UNKNOWN_ID);
 	cJSON_AddItemToObject(doc, "consumer_generation", a->consumer_generation

@@ -21,6 +21,13 @@ int cmd_verify(int argc, char **argv, struct common_opts *co);
  * handed to it as its input (see common_child()). */
 extern const struct argp common_argp;
 
+/* Every command's argp children: the common options under their heading. */
+extern const struct argp_child common_children[];
+
+/* For a command's ARGP_KEY_END: INSTANCE given and well formed, else a
+ * usage error. */
+void check_instance(struct argp_state *state, const char *instance);
+
 /* For a command's ARGP_KEY_INIT: give the common options their input. */
 void common_child_init(struct argp_state *state, struct common_opts *co);
 

@@ -57,18 +57,13 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &common_argp, 0, "Common options:", 1 },
-	{ 0 }
-};
-
 static const struct argp argp = {
 	options, parse, NULL,
 	"Show the vPMEM inventory of this host per resource class: total, reserved "
 	"(quarantined), used, free, and the unit limits Nova reports to Placement."
 	"\vFormats: table, json, placement (the body of Placement's "
 	"PUT /resource_providers/{uuid}/inventories).",
-	children, NULL, NULL
+	common_children, NULL, NULL
 };
 
 static const char *num(char *buf, size_t len, uint64_t v)

@@ -3,6 +3,7 @@
  * child, so that they are accepted before or after the subcommand. */
 #include <string.h>
 
+#include "alloc.h"
 #include "cmd.h"
 #include "log.h"
 
@@ -59,6 +60,20 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 }
 
 const struct argp common_argp = { options, parse, NULL, NULL, NULL, NULL, NULL };
+
+const struct argp_child common_children[] = {
+	{ &common_argp, 0, "Common options:", 1 },
+	{ 0 }
+};
+
+void check_instance(struct argp_state *state, const char *instance)
+{
+	if (!instance)
+		argp_error(state, "expected INSTANCE");
+	if (!instance_valid(instance))
+		argp_error(state, "invalid instance '%.300s': 1 to %d characters of "
+			   "A-Z a-z 0-9 . _ : -", instance, INSTANCE_MAX);
+}
 
 void common_child_init(struct argp_state *state, struct common_opts *co)
 {

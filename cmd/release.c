@@ -60,11 +60,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		a->format = common_check(state, a->co, FMT_TABLE | FMT_JSON);
-		if (!a->instance)
-			argp_error(state, "expected INSTANCE");
-		if (!instance_valid(a->instance))
-			argp_error(state, "invalid instance '%.300s': 1 to %d characters of "
-				   "A-Z a-z 0-9 . _ : -", a->instance, INSTANCE_MAX);
+		check_instance(state, a->instance);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -72,17 +68,12 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &common_argp, 0, "Common options:", 1 },
-	{ 0 }
-};
-
 static const struct argp argp = {
 	options, parse, "INSTANCE",
 	"Zero every namespace INSTANCE holds (in-process, through a shared mapping), then "
 	"free them. A namespace still open or mapped by a process is not touched and the "
 	"claim is kept, unless --force. A namespace whose scrub fails is quarantined.",
-	children, NULL, NULL
+	common_children, NULL, NULL
 };
 
 /* What happens to one namespace of the claim. */

@@ -55,11 +55,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		common_check(state, a->co, FMT_TABLE);
-		if (!a->instance)
-			argp_error(state, "expected INSTANCE");
-		if (!instance_valid(a->instance))
-			argp_error(state, "invalid instance '%.300s': 1 to %d characters of "
-				   "A-Z a-z 0-9 . _ : -", a->instance, INSTANCE_MAX);
+		check_instance(state, a->instance);
 		if (a->in_place && !a->domain)
 			argp_error(state, "--in-place goes with --domain FILE");
 		break;
@@ -69,16 +65,11 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &common_argp, 0, "Common options:", 1 },
-	{ 0 }
-};
-
 static const struct argp argp = {
 	options, parse, "INSTANCE",
 	"Print one libvirt <memory model='nvdimm'> element per namespace INSTANCE holds, in "
 	"the claim's label order; or, with --domain, that domain ready to define.",
-	children, NULL, NULL
+	common_children, NULL, NULL
 };
 
 /* The claim's namespaces as devices; EXIT_* on failure (logged). */

@@ -55,17 +55,12 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &common_argp, 0, "Common options:", 1 },
-	{ 0 }
-};
-
 static const struct argp argp = {
 	options, parse, NULL,
 	"Check configuration, host and state against each other and report every finding "
 	"with a severity. Exit status as a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, "
 	"3 UNKNOWN.",
-	children, NULL, NULL
+	common_children, NULL, NULL
 };
 
 /* ---- the checks ------------------------------------------------------- */
