@@ -261,9 +261,22 @@ stub_vpmemctl() {
 	refute_line -- '--numa-node'
 }
 
-@test "-f after claim offers only table and json" {
+@test "-f after claim offers table, json and placement" {
 	run complete_at 3 vpmemctl claim -f ''
-	assert_output "$(printf '%s\n' json table)"
+	assert_output "$(printf '%s\n' json placement table)"
+}
+
+@test "the Placement options of claim take values: none is guessed, the labels still follow" {
+	make_claims
+	for opt in --provider --project --user --consumer-generation; do
+		run complete_at 11 "$VPMEMCTL_BIN" "${HOST[@]}" claim "$opt" ''
+		assert_success
+		assert_output ''
+	done
+	run complete_at 17 "$VPMEMCTL_BIN" "${HOST[@]}" claim -f placement \
+		--provider 5d3b2f1a-0c1b-4c55-9d7e-6a1b2c3d4e5f --user u1 \
+		2f3c8a1e-0c1b-4c55-9d7e-6a1b2c3d4e5f ''
+	assert_output "$(printf '%s\n' 6GB LARGE)"
 }
 
 @test "release offers the instances that hold claims in the state named on the line" {
@@ -497,4 +510,71 @@ stub_vpmemctl() {
 	' _ "$bc" "$COMPLETION" "$VPMEMCTL_BIN" "${HOST[@]}" release
 	# readline replaces what follows the colon
 	assert_output '1'
+}
+
+@test "the options of verify are offered after it, not before" {
+	run complete_at 2 vpmemctl verify --
+	assert_line -- '--libvirt-dir'
+	assert_line -- '--repair'
+	assert_line -- '--state-dir'
+	refute_line -- '--no-scrub'
+	refute_line -- '--domain'
+	run complete_at 1 vpmemctl --
+	refute_line -- '--libvirt-dir'
+	refute_line -- '--repair'
+}
+
+@test "a partial option of verify is completed" {
+	run complete_at 2 vpmemctl verify --li
+	assert_output -- '--libvirt-dir'
+	run complete_at 2 vpmemctl verify --rep
+	assert_output -- '--repair'
+}
+
+@test "--libvirt-dir completes directories only" {
+	make_tree
+	run complete_at 3 vpmemctl verify --libvirt-dir "$BATS_TEST_TMPDIR/tree/snap"
+	assert_output "$BATS_TEST_TMPDIR/tree/snapdir"
+	run complete_at 4 vpmemctl verify --libvirt-dir = "$BATS_TEST_TMPDIR/tree/snap"
+	assert_output "$BATS_TEST_TMPDIR/tree/snapdir"
+	run complete_at 2 vpmemctl verify "--libvirt-dir=$BATS_TEST_TMPDIR/tree/snap"
+	assert_output "$BATS_TEST_TMPDIR/tree/snapdir"
+	run complete_at 2 vpmemctl-verify --libvirt "$BATS_TEST_TMPDIR/tree/snap"
+	assert_output "$BATS_TEST_TMPDIR/tree/snapdir"
+}
+
+@test "-f after verify offers table and json" {
+	run complete_at 3 vpmemctl verify -f ''
+	assert_output "$(printf '%s\n' json table)"
+	run complete_at 1 vpmemctl-verify --format=j
+	assert_output 'json'
+}
+
+@test "verify takes no operand: nothing is offered, not even after its options" {
+	make_claims alpha 6GB
+	run complete_at 10 "$VPMEMCTL_BIN" "${HOST[@]}" verify ''
+	assert_success
+	assert_output ''
+	run complete_at 13 "$VPMEMCTL_BIN" "${HOST[@]}" verify --libvirt-dir /etc --repair ''
+	assert_success
+	assert_output ''
+}
+
+@test "vpmemctl-verify is offered its options, not a command" {
+	run complete_at 1 vpmemctl-verify -
+	assert_line -- '--repair'
+	assert_line -- '--config'
+	run complete_at 1 vpmemctl-verify ''
+	assert_output ''
+}
+
+@test "release --jobs takes a value: none is guessed, and the instance still follows" {
+	make_claims alpha 6GB
+	run complete_at 11 "$VPMEMCTL_BIN" "${HOST[@]}" release --jobs ''
+	assert_success
+	assert_output ''
+	run complete_at 12 "$VPMEMCTL_BIN" "${HOST[@]}" release --jobs 4 ''
+	assert_output 'alpha'
+	run complete_at 11 "$VPMEMCTL_BIN" "${HOST[@]}" release --jobs=4 ''
+	assert_output 'alpha'
 }

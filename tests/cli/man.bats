@@ -65,6 +65,10 @@ assert_lint_clean() {
 	assert_lint_clean "$MAN/vpmemctl-render-xml.8"
 }
 
+@test "vpmemctl-verify.8 passes mandoc -Tlint" {
+	assert_lint_clean "$MAN/vpmemctl-verify.8"
+}
+
 @test "vpmemctl.conf.5 passes mandoc -Tlint" {
 	assert_lint_clean "$MAN/vpmemctl.conf.5"
 }
@@ -261,4 +265,94 @@ literal_after() {
 		"$BATS_TEST_DIRNAME/../../common/config.c" | sed 's/.*"\([a-z_]*\)"$/\1/' | sort -u)
 	[ -n "$keys" ] || fail "no configuration key found in common/config.c"
 	assert_documents "$MAN/vpmemctl.conf.5" $keys
+}
+
+# verify_host: the example host with stand-ins for its devices; VPM becomes
+# the command line that names it and a state of its own.
+verify_host() {
+	local d
+	DEV="$BATS_TEST_TMPDIR/dev"
+	mkdir -p "$DEV"
+	for d in dax0.0 dax0.1 dax0.2 dax1.0; do head -c 65536 /dev/zero >"$DEV/$d"; done
+	VPM=("$VPMEMCTL_BIN" -c "$EXAMPLE/vpmemctl.conf" --host-snapshot "$EXAMPLE/ndctl-list.json"
+		-s "$BATS_TEST_TMPDIR/state" --dev-dir "$DEV")
+}
+
+@test "vpmemctl-verify.8 documents every finding code of the sources, with its severity" {
+	src="$BATS_TEST_DIRNAME/../.."
+	found=$(grep -ohE 'SEV_(ERROR|WARNING), "[a-z]+(-[a-z]+)+"' "$src"/cmd/*.c "$src"/common/*.c |
+		sed -E 's/SEV_([A-Z]+), "(.*)"/\2 \1/' | sort -u)
+	[ "$(wc -l <<<"$found")" -ge 25 ] || fail "too few finding codes found in the sources: $found"
+	# a call written otherwise would escape the grep above
+	odd=$(grep -nE 'findings_add\(' "$src"/cmd/*.c "$src"/common/*.c |
+		grep -vE 'SEV_(ERROR|WARNING), "[a-z-]+"|^[^:]*findings\.[ch]:' || true)
+	[ -z "$odd" ] || fail "findings_add calls whose code this test cannot read: $odd"
+	text=$(rendered "$MAN/vpmemctl-verify.8")
+	while read -r code sev; do
+		sev=${sev,,}
+		grep -qE "^ +$code \($sev\)\$" <<<"$text" ||
+			fail "vpmemctl-verify.8 does not list $code as ($sev)"
+	done <<<"$found"
+	# and lists no code that the sources do not have
+	listed=$(grep -oE '^ +[a-z]+(-[a-z]+)+ \((error|warning)\)$' <<<"$text" | awk '{ print $1 }' | sort)
+	[ "$listed" = "$(awk '{ print $1 }' <<<"$found" | sort)" ] ||
+		fail "codes listed but not emitted: $(comm -23 <(echo "$listed") <(awk '{ print $1 }' <<<"$found" | sort))"
+}
+
+@test "vpmemctl-verify.8 documents every key of its JSON" {
+	verify_host
+	"${VPM[@]}" -q claim vm1 6GB >/dev/null
+	mkdir "$BATS_TEST_TMPDIR/qemu"
+	keys=$("${VPM[@]}" verify --repair --libvirt-dir "$BATS_TEST_TMPDIR/qemu" -f json |
+		python3 -c 'import json,sys; d=json.load(sys.stdin); print(*sorted(set(d) | set(k for f in d["findings"] for k in f)))')
+	[[ $keys == *severity* ]] || fail "verify printed no finding: $keys"
+	assert_documents "$MAN/vpmemctl-verify.8" $keys
+}
+
+@test "vpmemctl-verify.8 shows the status line that the example host gives" {
+	verify_host
+	"${VPM[@]}" -q claim vm1 6GB,LARGE >/dev/null
+	documented=$(literal_after '^# vpmemctl verify$' "$MAN/vpmemctl-verify.8")
+	[ -n "$documented" ] || fail "no verify example found in vpmemctl-verify.8"
+	run "${VPM[@]}" verify
+	assert_success
+	assert_output "$documented"
+	# the same line as the first one described under Output
+	grep -qxF "$documented" <(rendered "$MAN/vpmemctl-verify.8" | sed 's/^ *//') ||
+		fail "the Output section shows another status line"
+}
+
+@test "vpmemctl-verify.8 shows the findings of a domain using a device without a claim" {
+	verify_host
+	"${VPM[@]}" -q claim vm1 6GB,LARGE >/dev/null
+	mkdir "$BATS_TEST_TMPDIR/qemu"
+	domain() { # NAME DEVICE...
+		local name=$1 p
+		shift
+		{
+			echo "<domain type='kvm'><name>$name</name><memory>1048576</memory><devices>"
+			for p; do
+				echo "<memory model='nvdimm'><source><path>$DEV/$p</path></source><target><size>1024</size><node>0</node></target></memory>"
+			done
+			echo "</devices></domain>"
+		} >"$BATS_TEST_TMPDIR/qemu/$name.xml"
+	}
+	domain vm1 dax0.0 dax1.0
+	domain vm2 dax0.1
+	documented=$(literal_after '^# vpmemctl verify --libvirt-dir /etc/libvirt/qemu$' \
+		"$MAN/vpmemctl-verify.8")
+	[ -n "$documented" ] || fail "no --libvirt-dir example found in vpmemctl-verify.8"
+	run "${VPM[@]}" verify --libvirt-dir "$BATS_TEST_TMPDIR/qemu"
+	assert_failure 2
+	assert_output "$(sed "s|/dev/|$DEV/|g" <<<"$documented")"
+}
+
+@test "the exit status of vpmemctl-verify.8 is the Nagios one" {
+	text=$(rendered "$MAN/vpmemctl-verify.8" | sed -n '/^EXIT STATUS/,/^EXAMPLES/p')
+	for line in '0 +OK' '1 +WARNING' '2 +CRITICAL' '3 +UNKNOWN'; do
+		grep -qE "^ +$line:" <<<"$text" || fail "EXIT STATUS has no line /$line/"
+	done
+	verify_host
+	run "${VPM[@]}" verify --bogus
+	assert_failure 3
 }

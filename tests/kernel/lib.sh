@@ -238,8 +238,9 @@ ns_dev() {
 	echo "no namespace named $1 in /sys/bus/nd/devices" >&2
 	return 1
 }
-# ndctl_ns NAME: what `ndctl list -X -v` says about that namespace alone.
-ndctl_ns() { _d=$(ns_dev "$1") && ndctl list -X -v -n "$_d"; }
+# ndctl_ns NAME: what `ndctl list -N -X -v` says about that namespace alone,
+# in any mode (-X alone would list devdax namespaces only).
+ndctl_ns() { _d=$(ns_dev "$1") && ndctl list -N -X -v -n "$_d"; }
 # ns_get NAME KEY: one field of what ndctl lists for that namespace.
 ns_get() { ndctl_ns "$1" >/tmp/ns_get.json && json_get /tmp/ns_get.json "$2"; }
 # devpath NAME: the namespace's character device, as ndctl names it (/dev/daxX.Y).
