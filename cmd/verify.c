@@ -219,7 +219,8 @@ static int check_libvirt(const struct vpm_ctx *ctx, const char *dir, struct find
 
 		for (size_t k = 0; k < di->n_paths; k++) {
 			const struct pool_ns *p = by_devpath(&ctx->pool, di->nvdimm_paths[k]);
-			_cleanup_free_ char *subject = xasprintf("domain %s", di->name);
+			_cleanup_free_ char *subject = xasprintf("domain %s", di->name[0] ? di->name
+								 : "(unnamed)");
 
 			if (!p || streq(p->instance, di->name) ||
 			    (di->uuid && streq(p->instance, di->uuid)))
@@ -307,12 +308,28 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired)
 
 static const char *const status_name[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
 
+/* The finding a one-line status should quote: the first error, else the
+ * first warning. */
+static const struct finding *worst(const struct findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].severity == SEV_ERROR)
+			return &f->v[i];
+	return f->n ? &f->v[0] : NULL;
+}
+
 static char *summary(int status, const struct vpm_ctx *ctx, const struct findings *f)
 {
+	const struct finding *w = worst(f);
+	_cleanup_free_ char *quoted = xstrdup(w ? w->message : "");
 	size_t errors = findings_count(f, SEV_ERROR), warnings = findings_count(f, SEV_WARNING);
 	size_t free_ns = 0, quarantined = 0;
 	char *text, *perf;
 
+	/* Nagios takes everything after the first '|' for performance data. */
+	for (char *p = quoted; *p; p++)
+		if (*p == '|')
+			*p = '/';
 	for (size_t i = 0; i < ctx->pool.n; i++) {
 		free_ns += ctx->pool.ns[i].state == NS_FREE && ctx->pool.ns[i].host;
 		quarantined += ctx->pool.ns[i].state == NS_QUARANTINED;
@@ -326,7 +343,7 @@ static char *summary(int status, const struct vpm_ctx *ctx, const struct finding
 	else
 		text = xasprintf("VPMEMCTL %s - %zu error%s, %zu warning%s: %s | %s",
 				 status_name[status], errors, errors == 1 ? "" : "s", warnings,
-				 warnings == 1 ? "" : "s", f->n ? f->v[0].message : "", perf);
+				 warnings == 1 ? "" : "s", quoted, perf);
 	free(perf);
 	return text;
 }
@@ -381,6 +398,28 @@ static int emit(const struct verify_args *a, int status, const struct vpm_ctx *c
 	return fflush(stdout) == EOF ? -EIO : 0;
 }
 
+/* Verify could not tell: the UNKNOWN line, or a JSON document saying so. */
+static int unknown(const struct verify_args *a, const char *why)
+{
+	_cleanup_free_ char *line = xasprintf("VPMEMCTL UNKNOWN - %s", why);
+
+	if (a->format == FMT_JSON) {
+		struct json_doc jd;
+		cJSON *doc;
+
+		json_doc_begin(&jd);
+		doc = cJSON_CreateObject();
+		cJSON_AddStringToObject(doc, "status", "unknown");
+		cJSON_AddStringToObject(doc, "summary", line);
+		cJSON_AddArrayToObject(doc, "findings");
+		cJSON_AddArrayToObject(doc, "repaired");
+		json_emit(doc, &jd);
+	} else {
+		puts(line);
+	}
+	return NAGIOS_UNKNOWN;
+}
+
 int cmd_verify(int argc, char **argv, struct common_opts *co)
 {
 	struct verify_args a = { .co = co };
@@ -393,9 +432,8 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
 	r = ctx_load(&ctx, co, a.repair ? CTX_CHANGE : CTX_READ, &f);
 	if (r != EXIT_OK) {
-		printf("VPMEMCTL UNKNOWN - %s\n", r == EXIT_LOCKED ? "the state lock was not taken in time"
-								   : "the settings cannot be read");
-		status = NAGIOS_UNKNOWN;
+		status = unknown(&a, r == EXIT_LOCKED ? "the state lock was not taken in time"
+					       : "the settings cannot be read");
 		goto out;
 	}
 	if (!ctx.set.namespaces)
@@ -415,8 +453,7 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 			     "the state in %s cannot be read; repair or move it away, nothing "
 			     "will be claimed or released until then", ctx.set.state_dir);
 	if (a.repair && ctx.state_ok && ctx.host_ok && repair(&ctx, &repaired) != EXIT_OK) {
-		puts("VPMEMCTL UNKNOWN - the repaired state could not be written");
-		status = NAGIOS_UNKNOWN;
+		status = unknown(&a, "the repaired state could not be written");
 		goto out;
 	}
 	if (ctx.host_ok) {
@@ -426,8 +463,9 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	if (ctx.state_ok && ctx.host_ok)
 		check_claims(&ctx, &f);
 	if (a.libvirt_dir && ctx.state_ok && ctx.host_ok && check_libvirt(&ctx, a.libvirt_dir, &f) < 0) {
-		printf("VPMEMCTL UNKNOWN - cannot read %s\n", a.libvirt_dir);
-		status = NAGIOS_UNKNOWN;
+		_cleanup_free_ char *why = xasprintf("cannot read %s", a.libvirt_dir);
+
+		status = unknown(&a, why);
 		goto out;
 	}
 	status = findings_count(&f, SEV_ERROR) ? NAGIOS_CRITICAL

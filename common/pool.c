@@ -81,17 +81,19 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 			     "name; rename all but one", l->label, name, count);
 		return NULL;
 	}
+	/* A disabled namespace shows as raw: say disabled, not "not devdax",
+	 * whose advice (reconfigure) would erase it. */
+	if (!ns->enabled) {
+		findings_add(problems, SEV_ERROR, "host-disabled", subject,
+			     "label '%s', namespace '%s' (%s): disabled; enable it (ndctl "
+			     "enable-namespace %s)", l->label, name, ns->dev, ns->dev);
+		return NULL;
+	}
 	if (!streq(ns->mode, "devdax")) {
 		findings_add(problems, SEV_ERROR, "host-not-devdax", subject,
 			     "label '%s', namespace '%s' (%s): mode is %s, not devdax; reconfigure "
 			     "it (ndctl create-namespace -f -e %s -m devdax)", l->label, name, ns->dev,
 			     ns->mode, ns->dev);
-		return NULL;
-	}
-	if (!ns->enabled) {
-		findings_add(problems, SEV_ERROR, "host-disabled", subject,
-			     "label '%s', namespace '%s' (%s): disabled; enable it (ndctl "
-			     "enable-namespace %s)", l->label, name, ns->dev, ns->dev);
 		return NULL;
 	}
 	if (!ns->chardev) {

@@ -190,16 +190,13 @@ static void *worker(void *arg)
 static bool node_cpus(int node, cpu_set_t *set)
 {
 	char path[96], buf[4096];
-	_cleanup_fclose_ FILE *f = NULL;
-	int nodes = 0;
+	_cleanup_fclose_ FILE *f = NULL, *online = NULL;
 
 	if (node < 0)
 		return false;
-	for (int i = 0; i < 1024 && nodes < 2; i++) {
-		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d", i);
-		nodes += access(path, F_OK) == 0;
-	}
-	if (nodes < 2)
+	/* One node online ("0") means nothing to choose. */
+	online = fopen("/sys/devices/system/node/online", "re");
+	if (!online || !fgets(buf, sizeof(buf), online) || !strpbrk(buf, ",-"))
 		return false;
 	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", node);
 	f = fopen(path, "re");

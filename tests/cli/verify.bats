@@ -63,6 +63,21 @@ snapshot_copy() {
 	assert_output '"error:config-syntax error:config-duplicate error:host-missing error:host-not-devdax error:host-disabled error:host-no-chardev"'
 }
 
+@test "the status line quotes the worst finding, with no '|' before the performance data" {
+	snapshot_copy
+	edit_json "$SCRATCH/host.json" 'd[1]["size"] = 8589934592'
+	run vpm -N '6GB:ns0|ns1|ns2,LARGE:ns3,X' verify
+	assert_failure 2
+	assert_line --index 0 --regexp "^VPMEMCTL CRITICAL - 1 error, 1 warning: entry 'X': no ':' between label and namespaces \(expected LABEL:NS\[/NS\.\.\.\]\) \| namespaces=4 "
+}
+
+@test "UNKNOWN with -f json is still a JSON document" {
+	run --separate-stderr vpm verify -f json --libvirt-dir "$SCRATCH/nope"
+	assert_failure 3
+	run json_get '(d["status"], d["findings"])'
+	assert_output '["unknown", []]'
+}
+
 @test "pmem_namespaces set nowhere is CRITICAL" {
 	run --separate-stderr "$VPMEMCTL_BIN" verify -f json
 	assert_failure 2

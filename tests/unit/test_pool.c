@@ -24,7 +24,8 @@ static struct host make_host(void)
 	h.ns[h.n++] = ns("ns2", "namespace0.2", "devdax", "dax0.2", true);
 	h.ns[h.n++] = ns("ns3", "namespace1.0", "devdax", "dax1.0", true);
 	h.ns[h.n++] = ns("fs", "namespace1.1", "fsdax", NULL, true);
-	h.ns[h.n++] = ns("off", "namespace1.2", "devdax", "dax1.2", false);
+	/* the kernel shows a disabled namespace as raw */
+	h.ns[h.n++] = ns("off", "namespace1.2", "raw", NULL, false);
 	h.ns[h.n++] = ns("nodev", "namespace1.3", "devdax", NULL, true);
 	h.ns[h.n++] = ns(NULL, "namespace1.4", "devdax", "dax1.4", true);
 	return h;
