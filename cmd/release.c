@@ -152,6 +152,14 @@ static void print_release_table(const char *instance, const struct item *items, 
 	table_free(t);
 }
 
+/* A scrub that failed for want of memory or a signal says nothing about the
+ * media: worth trying again, not a reason to quarantine. */
+static bool transient(int err)
+{
+	return err == -ENOMEM || err == -EAGAIN || err == -EINTR || err == -EMFILE ||
+	       err == -ENFILE;
+}
+
 /* Remove the claim and quarantine what failed, in the state as it is now. */
 static void apply_release(struct state *st, const char *instance, const struct item *items,
 			  size_t n)
@@ -182,7 +190,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 	struct vpm_ctx ctx;
 	struct item *items = NULL;
 	struct claim *c;
-	size_t n = 0, failed = 0;
+	size_t n = 0, failed = 0, transients = 0;
 	int r;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
@@ -240,19 +248,36 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 			goto out;
 		store_unlock(&ctx.store);
 		for (size_t i = 0; i < n; i++) {
-			if (scrub_item(&items[i], a.jobs) < 0) {
+			int e = scrub_item(&items[i], a.jobs);
+
+			if (e == 0) {
+				items[i].scrubbed = true;
+			} else if (transient(e)) {
+				log_error("scrub of %s failed: %s", items[i].name, items[i].res.error);
+				transients++;
+			} else {
 				items[i].quarantine = true;
 				failed++;
 				log_error("scrub of %s failed: %s; the namespace is quarantined",
 					  items[i].name, items[i].res.error);
-			} else {
-				items[i].scrubbed = true;
 			}
 		}
 		/* Take the state anew: others may have changed it meanwhile. */
 		if ((r = ctx_reload_state(&ctx)) != EXIT_OK) {
 			log_error("the scrub ran but the claim of %s could not be removed; run the "
 				  "release again", a.instance);
+			goto out;
+		}
+		if (transients) {
+			/* Nothing wrong with the media: keep the claim, unmarked, for a
+			 * release to be tried again, rather than quarantine. */
+			c = state_find_claim(&ctx.state, a.instance);
+			if (c)
+				c->releasing_pid = 0, c->releasing_start = 0;
+			if (c && ctx_commit(&ctx) != EXIT_OK)
+				goto out;
+			log_error("instance %s keeps its claim; run the release again", a.instance);
+			r = EXIT_FAIL;
 			goto out;
 		}
 	}

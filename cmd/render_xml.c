@@ -169,7 +169,10 @@ static int write_back(const char *path, const xmlChar *text, int len)
 		(void)unlinkat(dirfd, tmp, 0);
 		return r;
 	}
-	return fsync(dirfd) < 0 ? -errno : 0;
+	if (fsync(dirfd) < 0)
+		log_warn("%s was replaced, but its directory could not be synced (%s): the change "
+			 "may not survive a crash of the machine", path, strerror(errno));
+	return 0;
 }
 
 static int render_domain(const struct render_args *a, const struct vpm_ctx *ctx,

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -111,7 +112,12 @@ bool process_running(pid_t pid, uint64_t start)
 {
 	uint64_t now;
 
-	return pid > 0 && process_start_time(pid, &now) == 0 && now == start;
+	if (pid <= 0)
+		return false;
+	/* Without a recorded start time, the pid alone must do. */
+	if (start == 0)
+		return kill(pid, 0) == 0 || errno == EPERM;
+	return process_start_time(pid, &now) == 0 && now == start;
 }
 
 int inuse_scan(const char *proc, const char *path, struct inuse **users)

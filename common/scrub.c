@@ -246,7 +246,9 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 
 	*res = (struct scrub_result){ 0 };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	do
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	while (fd < 0 && errno == EINTR);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		r = -errno;
 		snprintf(res->error, sizeof(res->error), "cannot open %s: %s", path, strerror(-r));
@@ -325,7 +327,9 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 			res->bytes += tail;
 		}
 	}
-	if (r == 0 && is_file && fsync(fd) < 0) {
+	while (r == 0 && is_file && fsync(fd) < 0) {
+		if (errno == EINTR)
+			continue;
 		r = -errno;
 		snprintf(res->error, sizeof(res->error), "cannot sync %s: %s", path, strerror(-r));
 	}

@@ -561,13 +561,13 @@ int store_commit(struct store *s, struct state *st)
 		goto fail;
 	}
 	log_debug("state written at %.1f ms", log_elapsed_ms());
-	/* The rename is durable only once the directory is. */
-	if (fsync(s->dirfd) < 0) {
-		r = -errno;
-		log_error("state file %s was replaced but the directory could not be synced: %s",
-			  s->path, strerror(-r));
-		return r;
-	}
+	/* The rename is durable only once the directory is. It has happened,
+	 * though: the change is made, and reporting a failure would have the
+	 * caller act on a state that is not the one on disk. */
+	if (fsync(s->dirfd) < 0)
+		log_warn("state file %s was replaced, but its directory could not be synced (%s): "
+			 "the change may not survive a crash of the machine", s->path,
+			 strerror(errno));
 	return 0;
 fail:
 	st->generation--;

@@ -76,7 +76,9 @@ void store_unlock(struct store *s);
 int store_load(struct store *s, struct state *st);
 
 /* Write st as the new state: generation + 1, temporary file, fsync, rename,
- * fsync of the directory. On failure the old state stays. Logs. */
+ * fsync of the directory. On failure the old state stays. Once renamed, the
+ * change counts as made: a failed sync of the directory is only a warning.
+ * Logs. */
 int store_commit(struct store *s, struct state *st);
 
 void store_close(struct store *s);
