@@ -79,10 +79,12 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		if (a->format == FMT_PLACEMENT && !a->provider)
 			argp_error(state, "-f placement needs --provider RP_UUID");
 		if (a->provider && !uuid_valid(a->provider))
-			argp_error(state, "--provider: '%s' is not a UUID", a->provider);
+			argp_error(state, "--provider: '%s' is not a UUID in lowercase 8-4-4-4-12 form",
+				   a->provider);
 		if (a->format == FMT_PLACEMENT && a->instance && !uuid_valid(a->instance))
 			argp_error(state, "with -f placement INSTANCE is Placement's consumer and must be "
-				   "a UUID, not '%.300s'", a->instance);
+				   "a UUID in lowercase 8-4-4-4-12 form (as Placement stores it), not "
+				   "'%.300s'", a->instance);
 		if (!a->labels_arg)
 			argp_error(state, "expected INSTANCE and LABEL[,LABEL...]");
 		check_instance(state, a->instance);

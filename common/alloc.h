@@ -13,8 +13,9 @@
 /* 1 to 255 characters of [A-Za-z0-9._:-]. */
 bool instance_valid(const char *s);
 
-/* 8-4-4-4-12 hexadecimal digits, as Placement takes consumers and providers
- * (it also takes them without dashes; so do we). */
+/* 8-4-4-4-12 lowercase hexadecimal digits: the one spelling in which
+ * Placement stores consumers and providers, so the only one by which an
+ * allocation made with it can be found and deleted again. */
 bool uuid_valid(const char *s);
 
 /* A flavor's hw:pmem value: labels separated by ',', blanks around them and

@@ -12,7 +12,7 @@ TEST_PACKAGES=(
 	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils
 	ndctl daxctl pmdk-tools gnuplot-nox
 	clang libclang-rt-14-dev clang-tidy cppcheck valgrind
-	python3-placement curl
+	python3-placement curl jq
 )
 
 install_packages() {

@@ -42,7 +42,7 @@ VM=4b7c1e4e-2f0a-4f7e-9a55-1d2b3c4d5e6f
 @test "with -f placement the instance must be a UUID" {
 	run vpm claim vm1 6GB -f placement --provider "$RP"
 	assert_failure 2
-	assert_output --partial "INSTANCE is Placement's consumer and must be a UUID, not 'vm1'"
+	assert_output --partial "INSTANCE is Placement's consumer and must be a UUID in lowercase 8-4-4-4-12 form (as Placement stores it), not 'vm1'"
 }
 
 @test "-f placement needs --provider, and --provider a UUID" {
@@ -52,6 +52,16 @@ VM=4b7c1e4e-2f0a-4f7e-9a55-1d2b3c4d5e6f
 	run vpm claim "$VM" 6GB -f placement --provider nope
 	assert_failure 2
 	assert_output --partial "--provider: 'nope' is not a UUID"
+}
+
+@test "only the lowercase dashed UUID spelling Placement stores is taken" {
+	run vpm claim 4B7C1E4E-2F0A-4F7E-9A55-1D2B3C4D5E6F 6GB -f placement --provider "$RP"
+	assert_failure 2
+	assert_output --partial "lowercase 8-4-4-4-12"
+	run vpm claim 4b7c1e4e2f0a4f7e9a551d2b3c4d5e6f 6GB -f placement --provider "$RP"
+	assert_failure 2
+	run vpm claim "$VM" 6GB -f placement --provider 11111111-2222-4333-8444-55555555555A
+	assert_failure 2
 }
 
 @test "--provider without -f placement is a usage error" {
