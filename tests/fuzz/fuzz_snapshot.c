@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* host_parse_snapshot: saved `ndctl list -X` JSON (--host-snapshot). What it
+ * returns must be usable as is: dev and mode set, chardev a bare name. */
+#include "host.h"
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = fuzz_string(data, size);
+	char *err = NULL;
+	struct host h;
+	int r = host_parse_snapshot(text, &h, &err);
+
+	if (r < 0) {
+		FUZZ_CHECK(err != NULL);
+		FUZZ_CHECK(h.n == 0 && h.ns == NULL && h.doc == NULL);
+	} else {
+		FUZZ_CHECK(err == NULL);
+		for (size_t i = 0; i < h.n; i++) {
+			const struct host_ns *ns = &h.ns[i];
+			size_t count = 0;
+
+			FUZZ_CHECK(ns->dev && *ns->dev && ns->mode);
+			FUZZ_CHECK(!ns->chardev || !strchr(ns->chardev, '/'));
+			FUZZ_CHECK(ns->numa_node >= -1);
+			if (ns->name) {
+				FUZZ_CHECK(host_find(&h, ns->name, &count) != NULL);
+				FUZZ_CHECK(count >= 1);
+			}
+		}
+	}
+	free(err);
+	host_free(&h);
+	free(text);
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* state_parse: the state file. A state that parses must survive the round
+ * trip the program makes on every commit: format, parse again, same state. */
+#include <errno.h>
+
+#include "state.h"
+#include "fuzz.h"
+
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static void check_same(const struct state *a, const struct state *b)
+{
+	FUZZ_CHECK(a->generation == b->generation);
+	FUZZ_CHECK(a->n_claims == b->n_claims && a->n_q == b->n_q);
+	for (size_t i = 0; i < a->n_claims; i++) {
+		const struct claim *x = &a->claims[i], *y = &b->claims[i];
+
+		FUZZ_CHECK(same_str(x->instance, y->instance));
+		FUZZ_CHECK(same_str(x->created, y->created));
+		FUZZ_CHECK(x->n_ns == y->n_ns && x->n_labels == y->n_labels);
+		FUZZ_CHECK(x->releasing_pid == y->releasing_pid);
+		if (x->releasing_pid)
+			FUZZ_CHECK(x->releasing_start == y->releasing_start);
+		for (size_t k = 0; k < x->n_ns; k++) {
+			FUZZ_CHECK(same_str(x->ns[k].name, y->ns[k].name));
+			FUZZ_CHECK(same_str(x->ns[k].uuid, y->ns[k].uuid));
+			FUZZ_CHECK(same_str(x->ns[k].label, y->ns[k].label));
+			FUZZ_CHECK(same_str(x->labels[k], y->labels[k]));
+		}
+	}
+	for (size_t i = 0; i < a->n_q; i++) {
+		FUZZ_CHECK(same_str(a->q[i].name, b->q[i].name));
+		FUZZ_CHECK(same_str(a->q[i].uuid, b->q[i].uuid));
+		FUZZ_CHECK(same_str(a->q[i].reason, b->q[i].reason));
+		FUZZ_CHECK(same_str(a->q[i].since, b->q[i].since));
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = fuzz_string(data, size);
+	char *err = NULL;
+	struct state st;
+	int r = state_parse(text, &st, &err);
+
+	FUZZ_CHECK(r == 0 || r == -EINVAL || r == -EPROTO);
+	if (r < 0) {
+		FUZZ_CHECK(err != NULL);
+		FUZZ_CHECK(st.n_claims == 0 && st.n_q == 0);
+	} else {
+		char *again = state_format(&st), *err2 = NULL;
+		struct state st2;
+
+		FUZZ_CHECK(err == NULL);
+		for (size_t i = 0; i < st.n_claims; i++) {
+			FUZZ_CHECK(state_find_claim(&st, st.claims[i].instance) != NULL);
+			FUZZ_CHECK(st.claims[i].n_ns > 0);
+		}
+		r = state_parse(again, &st2, &err2);
+		if (r != 0)
+			fprintf(stderr, "formatted state does not parse again: %s\n%s\n", err2, again);
+		FUZZ_CHECK(r == 0);
+		check_same(&st, &st2);
+		state_free(&st2);
+		free(again);
+	}
+	free(err);
+	state_free(&st);
+	free(text);
+	return 0;
+}
