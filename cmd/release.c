@@ -152,6 +152,19 @@ static void print_release_table(const char *instance, const struct item *items, 
 	table_free(t);
 }
 
+/* Below this, a release scrubs under the lock rather than marking the claim
+ * and letting go of the lock meanwhile. */
+#define UNLOCKED_SCRUB_BYTES (1ull << 30)
+
+static uint64_t claim_bytes(const struct item *items, size_t n)
+{
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += items[i].host ? items[i].host->size : 0;
+	return total;
+}
+
 /* A scrub that failed for want of memory or a signal says nothing about the
  * media: worth trying again, not a reason to quarantine. */
 static bool transient(int err)
@@ -238,15 +251,21 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 	}
 
 	if (!a.no_scrub) {
-		/* Scrubbing can take minutes: mark the claim as being released
-		 * and let other commands run meanwhile. Killed here, the claim
+		/* Scrubbing a large claim takes minutes: mark the claim as being
+		 * released and let other commands run meanwhile. A small one
+		 * takes a fraction of a second, less than the commit of the mark
+		 * would cost: it keeps the lock. Killed either way, the claim
 		 * stays and a new release finishes the job. */
-		c->releasing_pid = getpid();
-		if (process_start_time(c->releasing_pid, &c->releasing_start) < 0)
-			c->releasing_start = 0;
-		if ((r = ctx_commit(&ctx)) != EXIT_OK)
-			goto out;
-		store_unlock(&ctx.store);
+		bool marked = claim_bytes(items, n) >= UNLOCKED_SCRUB_BYTES;
+
+		if (marked) {
+			c->releasing_pid = getpid();
+			if (process_start_time(c->releasing_pid, &c->releasing_start) < 0)
+				c->releasing_start = 0;
+			if ((r = ctx_commit(&ctx)) != EXIT_OK)
+				goto out;
+			store_unlock(&ctx.store);
+		}
 		for (size_t i = 0; i < n; i++) {
 			int e = scrub_item(&items[i], a.jobs);
 
@@ -263,7 +282,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 			}
 		}
 		/* Take the state anew: others may have changed it meanwhile. */
-		if ((r = ctx_reload_state(&ctx)) != EXIT_OK) {
+		if (marked && (r = ctx_reload_state(&ctx)) != EXIT_OK) {
 			log_error("the scrub ran but the claim of %s could not be removed; run the "
 				  "release again", a.instance);
 			goto out;
@@ -272,10 +291,12 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 			/* Nothing wrong with the media: keep the claim, unmarked, for a
 			 * release to be tried again, rather than quarantine. */
 			c = state_find_claim(&ctx.state, a.instance);
-			if (c)
-				c->releasing_pid = 0, c->releasing_start = 0;
-			if (c && ctx_commit(&ctx) != EXIT_OK)
-				goto out;
+			if (c && marked) {
+				c->releasing_pid = 0;
+				c->releasing_start = 0;
+				if (ctx_commit(&ctx) != EXIT_OK)
+					goto out;
+			}
 			log_error("instance %s keeps its claim; run the release again", a.instance);
 			r = EXIT_FAIL;
 			goto out;

@@ -58,21 +58,26 @@ static bool has_mapped(const char *proc, const char *pid, const struct stat *tar
 	if (!f)
 		return false;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned int maj, min;
-		uint64_t ino;
-		int pos = 0;
+		uint64_t maj, min, ino;
+		const char *p = line;
 
 		/* start-end perms offset maj:min inode [path] */
-		if (sscanf(line, "%*s %*s %*s %x:%x %" SCNu64 " %n", &maj, &min, &ino, &pos) < 3 ||
-		    ino == 0)
+		for (int field = 0; field < 3 && p; field++) {
+			p = strchr(p, ' ');
+			p = p ? p + 1 : NULL;
+		}
+		if (!p || !(p = scan_u64(p, 16, &maj)) || *p++ != ':' ||
+		    !(p = scan_u64(p, 16, &min)) || !(p = scan_u64(p, 10, &ino)) || ino == 0)
 			continue;
 		if (makedev(maj, min) == target->st_dev && ino == target->st_ino)
 			return true;
-		if (S_ISCHR(target->st_mode) && pos > 0 && line[pos] == '/') {
+		p += strspn(p, " ");
+		if (S_ISCHR(target->st_mode) && *p == '/') {
 			struct stat st;
+			char *path_at = line + (p - line);
 
-			line[strcspn(line, "\n")] = '\0';
-			if (stat(line + pos, &st) == 0 && same_target(&st, target))
+			path_at[strcspn(path_at, "\n")] = '\0';
+			if (stat(path_at, &st) == 0 && same_target(&st, target))
 				return true;
 		}
 	}
@@ -105,12 +110,12 @@ int process_start_time(pid_t pid, uint64_t *start)
 		if (!p)
 			return -EIO;
 	}
-	return sscanf(p, " %" SCNu64, start) == 1 ? 0 : -EIO;
+	return scan_u64(p, 10, start) ? 0 : -EIO;
 }
 
 bool process_running(pid_t pid, uint64_t start)
 {
-	uint64_t now;
+	uint64_t now = 0;
 
 	if (pid <= 0)
 		return false;
@@ -171,7 +176,7 @@ int inuse_refuse(const char *name, const char *devpath)
 		log_error("cannot tell whether %s is in use: %s", devpath, strerror(-k));
 		return 1;
 	}
-	for (int j = 0; j < k; j++)
+	for (int j = 0; users && j < k; j++)
 		log_error("namespace %s (%s) is %s by pid %d (%s)", name, devpath, users[j].how,
 			  (int)users[j].pid, users[j].comm);
 	free(users);

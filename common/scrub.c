@@ -2,6 +2,7 @@
 #include "scrub.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -113,7 +114,7 @@ struct job {
 	int fd;
 	bool is_file;
 	const char *path;
-	uint64_t size, chunk, n_chunks;
+	uint64_t size, chunk, slice, n_slices;
 	_Atomic uint64_t next, done;
 	_Atomic bool stop;
 	pthread_mutex_t lock;
@@ -138,40 +139,46 @@ static void job_fail(struct job *j, int r, const char *fmt, ...)
 	j->stop = true;
 }
 
-/* One chunk after another until none is left; the caller's thread reports
- * progress as it goes. */
+/* Each thread maps its slice of the device once and zeroes it a chunk at a
+ * time, so progress can be shown and a media error pinned to a chunk; one
+ * mapping rather than one per chunk spares the unmapping's TLB shootdowns. */
 static void work(struct job *j, scrub_progress_fn progress, void *arg)
 {
 	for (;;) {
-		uint64_t i = atomic_fetch_add(&j->next, 1), off, len;
-		void *map;
+		uint64_t s = atomic_fetch_add(&j->next, 1), off, len;
+		char *map;
 
-		if (i >= j->n_chunks || j->stop)
+		if (s >= j->n_slices || j->stop)
 			return;
-		off = i * j->chunk;
-		len = j->size - off < j->chunk ? j->size - off : j->chunk;
+		off = s * j->slice;
+		if (off >= j->size)
+			return;
+		len = j->size - off < j->slice ? j->size - off : j->slice;
 		map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, j->fd,
 			   (off_t)off);
 		if (map == MAP_FAILED) {
-			job_fail(j, -errno, "cannot map %s at offset %llu: %s", j->path,
-				 (unsigned long long)off, strerror(errno));
+			job_fail(j, -errno, "cannot map %s at offset %" PRIu64 ": %s", j->path, off,
+				 strerror(errno));
 			return;
 		}
-		if (zero_mapping(map, (size_t)len) < 0) {
-			munmap(map, len);
-			job_fail(j, -EIO, "media error (SIGBUS) writing %s within offset %llu..%llu",
-				 j->path, (unsigned long long)off, (unsigned long long)(off + len));
-			return;
-		}
-		if (j->is_file && msync(map, len, MS_SYNC) < 0) {
-			job_fail(j, -errno, "cannot write back %s: %s", j->path, strerror(errno));
-			munmap(map, len);
-			return;
+		for (uint64_t pos = 0; pos < len && !j->stop; pos += j->chunk) {
+			uint64_t n = len - pos < j->chunk ? len - pos : j->chunk;
+
+			if (zero_mapping(map + pos, (size_t)n) < 0) {
+				job_fail(j, -EIO, "media error (SIGBUS) writing %s within offset "
+					 "%" PRIu64 "..%" PRIu64, j->path, off + pos, off + pos + n);
+				break;
+			}
+			if (j->is_file && msync(map + pos, n, MS_SYNC) < 0) {
+				job_fail(j, -errno, "cannot write back %s: %s", j->path,
+					 strerror(errno));
+				break;
+			}
+			atomic_fetch_add(&j->done, n);
+			if (progress)
+				progress(j->done, j->size, arg);
 		}
 		munmap(map, len);
-		atomic_fetch_add(&j->done, len);
-		if (progress)
-			progress(j->done, j->size, arg);
 	}
 }
 
@@ -190,28 +197,32 @@ static void *worker(void *arg)
 static bool node_cpus(int node, cpu_set_t *set)
 {
 	char path[96], buf[4096];
-	_cleanup_fclose_ FILE *f = NULL, *online = NULL;
 
 	if (node < 0)
 		return false;
 	/* One node online ("0") means nothing to choose. */
-	online = fopen("/sys/devices/system/node/online", "re");
-	if (!online || !fgets(buf, sizeof(buf), online) || !strpbrk(buf, ",-"))
+	if (read_first_line("/sys/devices/system/node/online", buf, sizeof(buf)) < 0 ||
+	    !strpbrk(buf, ",-"))
 		return false;
 	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", node);
-	f = fopen(path, "re");
-	if (!f || !fgets(buf, sizeof(buf), f))
+	if (read_first_line(path, buf, sizeof(buf)) < 0)
 		return false;
 	CPU_ZERO(set);
-	for (char *tok = strtok(buf, ",\n"); tok; tok = strtok(NULL, ",\n")) {
-		int lo, hi;
+	/* "0-3,8-11" */
+	for (const char *p = buf; *p;) {
+		uint64_t lo, hi;
 
-		if (sscanf(tok, "%d-%d", &lo, &hi) == 2) {
-			for (int c = lo; c <= hi && c < CPU_SETSIZE; c++)
-				CPU_SET(c, set);
-		} else if (sscanf(tok, "%d", &lo) == 1 && lo < CPU_SETSIZE) {
-			CPU_SET(lo, set);
-		}
+		if (!(p = scan_u64(p, 10, &lo)))
+			break;
+		hi = lo;
+		if (*p == '-' && !(p = scan_u64(p + 1, 10, &hi)))
+			break;
+		for (uint64_t c = lo; c <= hi && c < CPU_SETSIZE; c++)
+			CPU_SET((int)c, set);
+		if (*p == ',')
+			p++;
+		else
+			break;
 	}
 	return CPU_COUNT(set) > 0;
 }
@@ -283,13 +294,19 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 	/* Chunks are whole multiples of the device alignment, so each maps on
 	 * its own; page tables stay small and progress can be shown. */
 	j->chunk = CHUNK < align ? align : CHUNK - CHUNK % align;
-	j->n_chunks = (size + j->chunk - 1) / j->chunk;
 	pthread_mutex_init(&j->lock, NULL);
 	jobs = o && o->jobs ? o->jobs : scrub_default_jobs(size, o ? o->numa_node : -1);
+	/* No more threads than chunks; each gets one slice, whole chunks. */
+	if (jobs > (size + j->chunk - 1) / j->chunk)
+		jobs = (unsigned)((size + j->chunk - 1) / j->chunk);
 	if (jobs > MAX_JOBS)
 		jobs = MAX_JOBS;
-	if (jobs > j->n_chunks)
-		jobs = j->n_chunks ? (unsigned)j->n_chunks : 1;
+	if (jobs == 0)
+		jobs = 1;
+	j->slice = (size / jobs + j->chunk - 1) / j->chunk * j->chunk;
+	if (!j->slice)
+		j->slice = j->chunk;
+	j->n_slices = (size + j->slice - 1) / j->slice;
 	pinned = node_cpus(o ? o->numa_node : -1, &cpus);
 	if (pinned) {
 		j->cpus = &cpus;

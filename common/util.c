@@ -81,8 +81,40 @@ char *path_join(const char *dir, const char *name)
 
 	memcpy(p, dir, a);
 	p[a] = '/';
-	memcpy(p + a + 1, name, b + 1);
+	memcpy(p + a + 1, name, b);
+	p[a + 1 + b] = '\0';
 	return p;
+}
+
+int read_first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int r = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		r = -EIO;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return r;
+}
+
+const char *scan_u64(const char *s, int base, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!isxdigit((unsigned char)*s))
+		return NULL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno || end == s)
+		return NULL;
+	*out = v;
+	return end;
 }
 
 void strv_push(struct strv *sv, char *s)

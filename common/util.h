@@ -43,6 +43,13 @@ void strv_clear(struct strv *sv);
 /* "dir/name", malloc'd (cheaper than a printf for thousands of paths). */
 char *path_join(const char *dir, const char *name);
 
+/* The first line of a (small) file, without its newline. 0 or -errno. */
+int read_first_line(const char *path, char *buf, size_t len);
+
+/* A number at s (blanks skipped) in base; returns where it ends, or NULL
+ * when there is none or it overflows. */
+const char *scan_u64(const char *s, int base, uint64_t *out);
+
 /* Trim ASCII whitespace at both ends, in place; returns s. */
 char *strtrim(char *s);
 bool streq(const char *a, const char *b);

@@ -58,6 +58,16 @@ teardown() {
 	assert_output --partial "--jobs: '0' is not a number of threads from 1 to 64"
 }
 
+@test "a small claim is scrubbed under the lock: one commit, no release mark" {
+	gen_host 2
+	"$VPMEMCTL_BIN" claim vm1 P >/dev/null
+	run "$VPMEMCTL_BIN" release vm1
+	assert_success
+	run python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["generation"])' "$VPMEMCTL_STATE_DIR/state.json"
+	assert_output '2'
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+}
+
 @test "releasing an instance without a claim is exit 3" {
 	run vpm release nobody
 	assert_failure 3
