@@ -239,7 +239,8 @@ int domain_add_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n,
 		u = attr_of(cell, "unit");
 		if (scaled_to_kib(m, u, &kib) < 0)
 			return fail(err, xstrdup("a NUMA <cell> has no valid memory size"));
-		base += kib;
+		if (__builtin_add_overflow(base, kib, &base))
+			return fail(err, xstrdup("the NUMA cells' memory adds up beyond any size"));
 		n_cells++;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -319,10 +320,12 @@ drop:
 			continue;
 		if (element_kib(child(child(c, "target"), "size"), &kib) < 0)
 			return fail(err, xstrdup("a memory device has no valid target size"));
-		devices_kib += kib;
+		if (__builtin_add_overflow(devices_kib, kib, &devices_kib))
+			return fail(err, xstrdup("the memory devices add up beyond any size"));
 		n_memdev++;
 	}
-	mem_kib = base + devices_kib;
+	if (__builtin_add_overflow(base, devices_kib, &mem_kib))
+		return fail(err, xstrdup("memory and devices add up beyond any size"));
 	set_element_kib(memory, mem_kib);
 
 	maxmem = child(root, "maxMemory");

@@ -14,6 +14,7 @@
 
 #include "jsonparse.h"
 #include "log.h"
+#include "output.h"
 #include "util.h"
 
 /* 4096 claims take about 1 MiB; leave a wide margin. */
@@ -30,6 +31,12 @@ const char *now_rfc3339(char *buf, size_t len)
 }
 
 /* ---- parsing ---------------------------------------------------------- */
+
+/* A whole number a JSON double holds exactly (up to 2^53). */
+static bool exact_u64(double v)
+{
+	return v >= 0 && v <= 9007199254740992.0 && floor(v) == v;
+}
 
 static int bad(char **err, char *msg)
 {
@@ -105,7 +112,7 @@ static int parse_claim(const cJSON *jc, size_t idx, struct claim *c, char **err)
 	if (j && cJSON_IsNumber(j) && j->valuedouble > 0 && j->valuedouble < INT32_MAX)
 		c->releasing_pid = (int)j->valuedouble;
 	j = cJSON_GetObjectItemCaseSensitive(jc, "releasing_start");
-	if (j && cJSON_IsNumber(j) && j->valuedouble >= 0)
+	if (j && cJSON_IsNumber(j) && exact_u64(j->valuedouble))
 		c->releasing_start = (uint64_t)j->valuedouble;
 	return 0;
 }
@@ -157,7 +164,7 @@ int state_parse(const char *text, struct state *st, char **err)
 		goto out;
 	}
 	j = cJSON_GetObjectItemCaseSensitive(root, "generation");
-	if (!cJSON_IsNumber(j) || j->valuedouble < 0 || floor(j->valuedouble) != j->valuedouble) {
+	if (!cJSON_IsNumber(j) || !exact_u64(j->valuedouble)) {
 		r = bad(err, xstrdup("no valid \"generation\""));
 		goto out;
 	}
@@ -212,7 +219,8 @@ char *state_format(const struct state *st)
 	json_doc_begin(&doc);
 	root = cJSON_CreateObject();
 	cJSON_AddItemToObjectCS(root, "version", cJSON_CreateNumber(STATE_VERSION));
-	cJSON_AddItemToObjectCS(root, "generation", cJSON_CreateNumber((double)st->generation));
+	/* exact digits: cJSON's own printing keeps only 15 of them */
+	cJSON_AddItemToObjectCS(root, "generation", json_u64(st->generation));
 	claims = cJSON_CreateArray();
 	cJSON_AddItemToObjectCS(root, "claims", claims);
 	for (size_t i = 0; i < st->n_claims; i++) {
@@ -237,7 +245,7 @@ char *state_format(const struct state *st)
 			cJSON_AddItemToObjectCS(jc, "releasing_pid",
 						cJSON_CreateNumber(c->releasing_pid));
 			cJSON_AddItemToObjectCS(jc, "releasing_start",
-						cJSON_CreateNumber((double)c->releasing_start));
+						json_u64(c->releasing_start));
 		}
 		cJSON_AddItemToArray(claims, jc);
 	}
