@@ -128,51 +128,18 @@ static int print_elements(const struct nvdimm *devs, size_t n)
 	return fflush(stdout) == EOF ? EXIT_FAIL : r;
 }
 
-/* Replace path by the document: temporary file beside it with the same mode
- * and owner, fsync, rename, fsync of the directory. */
+/* Replace path by the document, atomically, keeping its mode and owner. */
 static int write_back(const char *path, const xmlChar *text, int len)
 {
-	_cleanup_free_ char *dcopy = xstrdup(path), *bcopy = xstrdup(path), *tmp = NULL;
-	const char *dir = dirname(dcopy), *base = basename(bcopy);
-	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_free_ char *dcopy = xstrdup(path), *bcopy = xstrdup(path);
+	_cleanup_close_ int dirfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct stat st;
-	int fd, r = 0;
 
 	if (lstat(path, &st) < 0 || dirfd < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
-	tmp = xasprintf(".%s.vpmemctl.%d.tmp", base, (int)getpid());
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, st.st_mode & 07777) < 0 ||
-	    (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) < 0))
-		r = -errno;
-	for (int off = 0; r == 0 && off < len;) {
-		ssize_t w = write(fd, text + off, (size_t)(len - off));
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			r = w < 0 ? -errno : -EIO;
-		else
-			off += (int)w;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && renameat(dirfd, tmp, dirfd, base) < 0)
-		r = -errno;
-	if (r < 0) {
-		(void)unlinkat(dirfd, tmp, 0);
-		return r;
-	}
-	if (fsync(dirfd) < 0)
-		log_warn("%s was replaced, but its directory could not be synced (%s): the change "
-			 "may not survive a crash of the machine", path, strerror(errno));
-	return 0;
+	return replace_file_at(dirfd, basename(bcopy), path, text, (size_t)len, &st);
 }
 
 static int render_domain(const struct render_args *a, const struct vpm_ctx *ctx,

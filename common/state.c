@@ -499,23 +499,6 @@ int store_load(struct store *s, struct state *st)
 	return r;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Temporary files of commits that were killed before their rename. Called
  * under the lock, when no other commit can be under way. */
 static void remove_stale_temporaries(int dirfd)
@@ -543,45 +526,25 @@ static void remove_stale_temporaries(int dirfd)
 int store_commit(struct store *s, struct state *st)
 {
 	_cleanup_free_ char *text = NULL;
-	char tmp[64];
-	int fd, r;
+	size_t len;
+	int r;
 
 	st->generation++;
 	text = state_format(st);
-	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", STATE_FILE, (int)getpid());
+	len = strlen(text);
+	text = xrealloc(text, len + 2);
+	text[len++] = '\n';
+	text[len] = '\0';
 	remove_stale_temporaries(s->dirfd);
-	fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		r = -errno;
-		goto fail;
-	}
-	r = write_all(fd, text, strlen(text));
-	if (r == 0)
-		r = write_all(fd, "\n", 1);
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && renameat(s->dirfd, tmp, s->dirfd, STATE_FILE) < 0)
-		r = -errno;
+	r = replace_file_at(s->dirfd, STATE_FILE, s->path, text, len, NULL);
 	if (r < 0) {
-		(void)unlinkat(s->dirfd, tmp, 0);
-		goto fail;
+		st->generation--;
+		log_error("cannot write state file %s: %s; the previous state is unchanged",
+			  s->path, strerror(-r));
+		return r;
 	}
 	log_debug("state written at %.1f ms", log_elapsed_ms());
-	/* The rename is durable only once the directory is. It has happened,
-	 * though: the change is made, and reporting a failure would have the
-	 * caller act on a state that is not the one on disk. */
-	if (fsync(s->dirfd) < 0)
-		log_warn("state file %s was replaced, but its directory could not be synced (%s): "
-			 "the change may not survive a crash of the machine", s->path,
-			 strerror(errno));
 	return 0;
-fail:
-	st->generation--;
-	log_error("cannot write state file %s: %s; the previous state is unchanged", s->path,
-		  strerror(-r));
-	return r;
 }
 
 void store_close(struct store *s)

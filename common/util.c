@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "log.h"
+
 static void oom(void)
 {
 	fputs("vpmemctl: out of memory\n", stderr);
@@ -266,5 +268,58 @@ int read_file(const char *path, size_t max, char **out, size_t *len)
 	*out = buf;
 	if (len)
 		*len = have;
+	return 0;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int replace_file_at(int dirfd, const char *name, const char *shown, const void *data,
+		    size_t len, const struct stat *like)
+{
+	char tmp[320];
+	int fd, r = 0;
+
+	snprintf(tmp, sizeof(tmp), ".%.250s.%d.tmp", name, (int)getpid());
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (like && (fchmod(fd, like->st_mode & 07777) < 0 ||
+		     (geteuid() == 0 && fchown(fd, like->st_uid, like->st_gid) < 0)))
+		r = -errno;
+	if (r == 0)
+		r = write_all(fd, data, len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+		r = -errno;
+	if (r < 0) {
+		(void)unlinkat(dirfd, tmp, 0);
+		return r;
+	}
+	/* The rename is durable only once the directory is. It has happened,
+	 * though: the change is made, and reporting a failure would have the
+	 * caller act on a file that is not the one on disk. */
+	if (fsync(dirfd) < 0)
+		log_warn("%s was replaced, but its directory could not be synced (%s): the change "
+			 "may not survive a crash of the machine", shown, strerror(errno));
 	return 0;
 }

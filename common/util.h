@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -42,6 +43,17 @@ void strv_clear(struct strv *sv);
 
 /* "dir/name", malloc'd (cheaper than a printf for thousands of paths). */
 char *path_join(const char *dir, const char *name);
+
+/* Replace dirfd/name by data in one step: a temporary ".NAME.PID.tmp"
+ * beside it (O_EXCL, O_NOFOLLOW) with mode and owner of like (mode 0600 when
+ * like is NULL), written, fsynced, renamed over name, then the directory
+ * fsynced. Returns 0, or -errno before the rename (name untouched, the
+ * temporary removed). Once renamed the change is made: a failed sync of the
+ * directory is logged as a warning, naming shown. */
+int replace_file_at(int dirfd, const char *name, const char *shown, const void *data,
+		    size_t len, const struct stat *like);
+
+int write_all(int fd, const void *buf, size_t len);
 
 /* The first line of a (small) file, without its newline. 0 or -errno. */
 int read_first_line(const char *path, char *buf, size_t len);
