@@ -357,6 +357,7 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 struct progress {
 	const char *name;
 	struct timespec start;
+	double delay;           /* seconds before the line appears */
 	bool shown;
 };
 
@@ -366,7 +367,7 @@ static void show_progress(uint64_t done, uint64_t total, void *arg)
 	double secs = elapsed(&p->start);
 	char d[32], t[32];
 
-	if (secs < 1.0 && !p->shown)
+	if (secs < p->delay && !p->shown)
 		return;
 	p->shown = true;
 	fprintf(stderr, "\rvpmemctl: scrubbing %s: %3.0f%% (%s of %s, %.1f GiB/s)", p->name,
@@ -379,8 +380,19 @@ static void show_progress(uint64_t done, uint64_t total, void *arg)
 int scrub_namespace(const char *name, const char *devpath, uint64_t size, uint64_t align,
 		    int numa_node, unsigned jobs, struct scrub_result *result)
 {
-	struct progress p = { .name = name };
+	/* A scrub shorter than a second needs no progress line; the delay can
+	 * be changed (VPMEMCTL_PROGRESS_DELAY, seconds). */
+	const char *delay = getenv("VPMEMCTL_PROGRESS_DELAY");
+	struct progress p = { .name = name, .delay = 1.0 };
 	bool tty = isatty(STDERR_FILENO) && log_get_level() >= LOG_LEVEL_INFO;
+
+	if (delay && *delay) {
+		char *end;
+		double d = strtod(delay, &end);
+
+		if (!*end && d >= 0)
+			p.delay = d;
+	}
 	struct scrub_opts o = {
 		.jobs = jobs, .numa_node = numa_node,
 		.progress = tty ? show_progress : NULL, .arg = &p,

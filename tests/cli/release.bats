@@ -52,6 +52,28 @@ teardown() {
 	is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
 }
 
+@test "a scrub on a terminal shows its progress once it runs past the delay" {
+	vpm claim vm1 LARGE >/dev/null
+	# no delay: the line appears at the first chunk, here the only one
+	VPMEMCTL_PROGRESS_DELAY=0 run script -qec "$VPMEMCTL_BIN -N '$NOVA_SPEC' release vm1" /dev/null
+	assert_success
+	assert_output --regexp 'vpmemctl: scrubbing ns3: 100% \(1\.00 MiB of 1\.00 MiB, [0-9.]+ GiB/s\)'
+}
+
+@test "a scrub shorter than the delay shows no progress, even on a terminal" {
+	vpm claim vm1 LARGE >/dev/null
+	run script -qec "$VPMEMCTL_BIN -N '$NOVA_SPEC' release vm1" /dev/null
+	assert_success
+	refute_output --partial "scrubbing"
+}
+
+@test "no progress line when stderr is not a terminal" {
+	vpm claim vm1 6GB >/dev/null
+	run --separate-stderr vpm release vm1
+	assert_success
+	[ -z "$stderr" ]
+}
+
 @test "--jobs must be a number of threads" {
 	run vpm release vm1 --jobs 0
 	assert_failure 2
