@@ -227,12 +227,12 @@ static bool node_cpus(int node, cpu_set_t *set)
 	return CPU_COUNT(set) > 0;
 }
 
-unsigned scrub_default_jobs(uint64_t size, int numa_node)
+/* One thread below 1 GiB; else the CPUs of the node (node_cpus, when the
+ * host has several nodes) or those online, at most 8. */
+static unsigned default_jobs(uint64_t size, const cpu_set_t *node)
 {
-	cpu_set_t set;
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned cpus = node_cpus(numa_node, &set) ? (unsigned)CPU_COUNT(&set)
-						  : online > 0 ? (unsigned)online : 1;
+	unsigned cpus = node ? (unsigned)CPU_COUNT(node) : online > 0 ? (unsigned)online : 1;
 
 	/* Below a GiB a scrub takes a fraction of a second: one thread. */
 	if (size < (1ull << 30))
@@ -295,7 +295,9 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 	 * its own; page tables stay small and progress can be shown. */
 	j->chunk = CHUNK < align ? align : CHUNK - CHUNK % align;
 	pthread_mutex_init(&j->lock, NULL);
-	jobs = o && o->jobs ? o->jobs : scrub_default_jobs(size, o ? o->numa_node : -1);
+	/* The node's CPUs, read once: they set the default and pin the threads. */
+	pinned = node_cpus(o ? o->numa_node : -1, &cpus);
+	jobs = o && o->jobs ? o->jobs : default_jobs(size, pinned ? &cpus : NULL);
 	/* No more threads than chunks; each gets one slice, whole chunks. */
 	if (jobs > (size + j->chunk - 1) / j->chunk)
 		jobs = (unsigned)((size + j->chunk - 1) / j->chunk);
@@ -307,7 +309,6 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 	if (!j->slice)
 		j->slice = j->chunk;
 	j->n_slices = (size + j->slice - 1) / j->slice;
-	pinned = node_cpus(o ? o->numa_node : -1, &cpus);
 	if (pinned) {
 		j->cpus = &cpus;
 		pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);

@@ -18,7 +18,7 @@ struct scrub_result {
 };
 
 struct scrub_opts {
-	unsigned jobs;        /* threads; 0: scrub_default_jobs() */
+	unsigned jobs;        /* threads; 0: one below 1 GiB, else the node's CPUs, at most 8 */
 	int numa_node;        /* the namespace's node, for the threads' CPUs; -1 */
 	scrub_progress_fn progress;
 	void *arg;
@@ -31,9 +31,6 @@ struct scrub_opts {
  * negative errno with result->error saying what failed. */
 int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scrub_opts *o,
 	       struct scrub_result *result);
-
-/* One thread below 1 GiB; else the CPUs of the node (or online), at most 8. */
-unsigned scrub_default_jobs(uint64_t size, int numa_node);
 
 /* scrub_path() for a namespace, with a progress line on a terminal when it
  * takes more than a second (and messages are not silenced). jobs 0: default. */
