@@ -3,8 +3,7 @@
  * patched to hold them. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libxml/tree.h>
-#include <libxml/xmlsave.h>
+#include "dl_xml.h"
 #include <libgen.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -225,6 +224,8 @@ int cmd_render_xml(int argc, char **argv, struct common_opts *co)
 	int r;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	if (dl_load_xml() < 0)
+		return EXIT_FAIL;
 	r = ctx_open(&ctx, co, CTX_READ);
 	if (r == EXIT_OK)
 		r = claim_devices(&ctx, a.instance, a.guest_node, &devs, &n);

@@ -462,6 +462,10 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	}
 	if (ctx.state_ok && ctx.host_ok)
 		check_claims(&ctx, &f);
+	if (a.libvirt_dir && ctx.state_ok && ctx.host_ok && dl_load_xml() < 0) {
+		status = unknown(&a, "libxml2 cannot be loaded to read the libvirt domains");
+		goto out;
+	}
 	if (a.libvirt_dir && ctx.state_ok && ctx.host_ok && check_libvirt(&ctx, a.libvirt_dir, &f) < 0) {
 		_cleanup_free_ char *why = xasprintf("cannot read %s", a.libvirt_dir);
 

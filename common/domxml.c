@@ -3,8 +3,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
 #include <string.h>
 #include <strings.h>
 

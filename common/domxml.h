@@ -4,7 +4,7 @@
 #ifndef VPM_DOMXML_H
 #define VPM_DOMXML_H
 
-#include <libxml/tree.h>
+#include "dl_xml.h"
 #include <stdint.h>
 
 /* Nova's label area for every vPMEM. */
