@@ -21,6 +21,16 @@ struct arena_chunk {
 
 #define CHUNK_MIN (1u << 20)
 
+/* Under AddressSanitizer every node is an allocation of its own (see
+ * arena_alloc). */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_CHECKED 1 /* gcc */
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_CHECKED 1 /* clang */
+#endif
+#endif
+
 /* A parsed document takes about seven times its text in cJSON nodes and
  * strings; map that much at once, populated, so that its pages arrive in
  * one call instead of a fault each. */
@@ -29,6 +39,42 @@ struct arena_chunk {
 /* The largest chunk of the last document freed on this thread, kept for the
  * next: its pages are already there (the state parsed, then printed anew). */
 static _Thread_local struct arena_chunk *spare;
+
+#define HUGE_PAGE (2u << 20)
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+/* A document's arena in transparent huge pages, where the kernel has them:
+ * a parsed host of 4,096 namespaces takes 6 MiB, and bringing that in as
+ * 4 KiB pages (each allocated, cleared, charged and mapped, then unmapped at
+ * exit) costs about as much as parsing it. *len is rounded up to whole huge
+ * pages; the mapping is aligned to one, and populated. Falls back to small
+ * pages wherever huge ones are refused. */
+static void *map_huge(size_t *len)
+{
+	size_t want = (*len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	char *raw = mmap(NULL, want + HUGE_PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *m, *end;
+
+	if (raw == MAP_FAILED)
+		return MAP_FAILED;
+	m = (char *)(((uintptr_t)raw + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	end = m + want;
+	if (m > raw)
+		munmap(raw, (size_t)(m - raw));
+	if (raw + want + HUGE_PAGE > end)
+		munmap(end, (size_t)(raw + want + HUGE_PAGE - end));
+	(void)madvise(m, want, MADV_HUGEPAGE);
+	if (madvise(m, want, MADV_POPULATE_WRITE) < 0) {
+		/* an older kernel: touch a byte a page instead */
+		for (size_t off = 0; off < want; off += 4096)
+			m[off] = 0;
+	}
+	*len = want;
+	return m;
+}
 
 static void add_chunk(struct json_doc *doc, size_t want, bool populate)
 {
@@ -53,7 +99,8 @@ static void add_chunk(struct json_doc *doc, size_t want, bool populate)
 		doc->chunks = c;
 		return;
 	}
-	m = mmap(NULL, want, PROT_READ | PROT_WRITE,
+	m = populate && want >= HUGE_PAGE ? map_huge(&want)
+	  : mmap(NULL, want, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | (populate ? MAP_POPULATE : 0), -1, 0);
 	if (m == MAP_FAILED) {
 		fputs("vpmemctl: out of memory\n", stderr);
@@ -71,14 +118,6 @@ static void add_chunk(struct json_doc *doc, size_t want, bool populate)
  * inside json_doc_parse() the thread's arena takes the allocations, anywhere
  * else (documents built for output) malloc and free do. */
 static _Thread_local struct json_doc *filling;
-
-#if defined(__SANITIZE_ADDRESS__)
-#define ARENA_CHECKED 1 /* gcc */
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ARENA_CHECKED 1 /* clang */
-#endif
-#endif
 
 static void *arena_alloc(size_t n)
 {
