@@ -39,11 +39,10 @@ static const char *where(struct entry *e)
 	return e->buf;
 }
 
-static int get_u64(const cJSON *obj, const char *key, bool required, uint64_t *out,
+/* j: the member named key, or NULL. */
+static int get_u64(const cJSON *j, const char *key, bool required, uint64_t *out,
 		   struct entry *e, char **err)
 {
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
-
 	if (!j) {
 		if (required)
 			return fail(err, xasprintf("%s: no \"%s\"", where(e), key));
@@ -59,10 +58,8 @@ static int get_u64(const cJSON *obj, const char *key, bool required, uint64_t *o
 	return 0;
 }
 
-static int get_str(const cJSON *obj, const char *key, char **out, struct entry *e, char **err)
+static int get_str(const cJSON *j, const char *key, char **out, struct entry *e, char **err)
 {
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
-
 	if (!j || cJSON_IsNull(j))
 		return 0;
 	if (!cJSON_IsString(j))
@@ -72,31 +69,42 @@ static int get_str(const cJSON *obj, const char *key, char **out, struct entry *
 	return 0;
 }
 
+/* The members of a namespace entry that are read, found in one pass. */
+enum { F_DEV, F_NAME, F_MODE, F_UUID, F_CHARDEV, F_SIZE, F_ALIGN, F_NUMA_NODE, F_STATE,
+       F_DAXREGION, N_FIELDS };
+static const char *const ns_keys[N_FIELDS] = {
+	"dev", "name", "mode", "uuid", "chardev", "size", "align", "numa_node", "state",
+	"daxregion",
+};
+static const char *const region_keys[] = { "align", "devices" };
+static const char *const device_keys[] = { "chardev", "state" };
+
 static int parse_ns(const cJSON *jns, size_t idx, struct host_ns *ns, char **err)
 {
 	struct entry e = { .jns = jns, .idx = idx };
-	const cJSON *j, *region;
+	const cJSON *f[N_FIELDS], *j, *region;
 	int r;
 
 	*ns = (struct host_ns){ .numa_node = -1, .enabled = true };
 	if (!cJSON_IsObject(jns))
 		return fail(err, xasprintf("%s: not a JSON object", where(&e)));
-	j = cJSON_GetObjectItemCaseSensitive(jns, "dev");
+	json_fields(jns, ns_keys, f, N_FIELDS);
+	j = f[F_DEV];
 	if (!cJSON_IsString(j) || !j->valuestring[0])
 		return fail(err, xasprintf("%s: no \"dev\" string", where(&e)));
 	ns->dev = j->valuestring;
 
-	if ((r = get_str(jns, "name", &ns->name, &e, err)) < 0 ||
-	    (r = get_str(jns, "mode", &ns->mode, &e, err)) < 0 ||
-	    (r = get_str(jns, "uuid", &ns->uuid, &e, err)) < 0 ||
-	    (r = get_str(jns, "chardev", &ns->chardev, &e, err)) < 0 ||
-	    (r = get_u64(jns, "size", true, &ns->size, &e, err)) < 0 ||
-	    (r = get_u64(jns, "align", false, &ns->align, &e, err)) < 0)
+	if ((r = get_str(f[F_NAME], "name", &ns->name, &e, err)) < 0 ||
+	    (r = get_str(f[F_MODE], "mode", &ns->mode, &e, err)) < 0 ||
+	    (r = get_str(f[F_UUID], "uuid", &ns->uuid, &e, err)) < 0 ||
+	    (r = get_str(f[F_CHARDEV], "chardev", &ns->chardev, &e, err)) < 0 ||
+	    (r = get_u64(f[F_SIZE], "size", true, &ns->size, &e, err)) < 0 ||
+	    (r = get_u64(f[F_ALIGN], "align", false, &ns->align, &e, err)) < 0)
 		return r;
 	if (!ns->mode)
 		ns->mode = (char *)"unknown";
 
-	j = cJSON_GetObjectItemCaseSensitive(jns, "numa_node");
+	j = f[F_NUMA_NODE];
 	if (j) {
 		if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > 65535 ||
 		    floor(j->valuedouble) != j->valuedouble)
@@ -104,29 +112,31 @@ static int parse_ns(const cJSON *jns, size_t idx, struct host_ns *ns, char **err
 		ns->numa_node = (int)j->valuedouble;
 	}
 
-	j = cJSON_GetObjectItemCaseSensitive(jns, "state");
+	j = f[F_STATE];
 	if (cJSON_IsString(j) && streq(j->valuestring, "disabled"))
 		ns->enabled = false;
 
 	/* The region alignment is what the device maps at; it wins over the
 	 * namespace's own "align", as Nova takes daxregion.align. */
-	region = cJSON_GetObjectItemCaseSensitive(jns, "daxregion");
+	region = f[F_DAXREGION];
 	if (region) {
-		const cJSON *devs, *dev0;
+		const cJSON *rf[2], *df[2], *devs, *dev0;
 
 		if (!cJSON_IsObject(region))
 			return fail(err, xasprintf("%s: \"daxregion\" is not an object", where(&e)));
-		if ((r = get_u64(region, "align", false, &ns->align, &e, err)) < 0)
+		json_fields(region, region_keys, rf, 2);
+		if ((r = get_u64(rf[0], "align", false, &ns->align, &e, err)) < 0)
 			return r;
-		devs = cJSON_GetObjectItemCaseSensitive(region, "devices");
+		devs = rf[1];
 		if (devs && !cJSON_IsArray(devs))
 			return fail(err, xasprintf("%s: \"daxregion.devices\" is not an array", where(&e)));
 		dev0 = cJSON_GetArrayItem(devs, 0);
 		if (dev0) {
 			ns->chardev = NULL;
-			if ((r = get_str(dev0, "chardev", &ns->chardev, &e, err)) < 0)
+			json_fields(dev0, device_keys, df, 2);
+			if ((r = get_str(df[0], "chardev", &ns->chardev, &e, err)) < 0)
 				return r;
-			j = cJSON_GetObjectItemCaseSensitive(dev0, "state");
+			j = df[1];
 			if (cJSON_IsString(j) && streq(j->valuestring, "disabled"))
 				ns->enabled = false;
 		}

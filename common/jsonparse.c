@@ -187,6 +187,29 @@ void json_doc_parse(struct json_doc *doc, const char *text)
 	json_doc_end();
 }
 
+void json_fields(const cJSON *obj, const char *const *keys, const cJSON **out, size_t n)
+{
+	const cJSON *m;
+	size_t left = n;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
+	for (m = obj ? obj->child : NULL; m && left; m = m->next) {
+		const char *name = m->string;
+
+		if (!name)
+			continue;
+		/* the first byte rules out most keys without a call */
+		for (size_t i = 0; i < n; i++) {
+			if (!out[i] && keys[i][0] == name[0] && strcmp(keys[i], name) == 0) {
+				out[i] = m;
+				left--;
+				break;
+			}
+		}
+	}
+}
+
 size_t json_doc_size(const struct json_doc *doc)
 {
 	size_t n = 0;

@@ -24,6 +24,12 @@ void json_doc_parse(struct json_doc *doc, const char *text);
 /* Bytes taken from the arena so far. */
 size_t json_doc_size(const struct json_doc *doc);
 
+/* The members named keys[0..n-1] of obj, found in one pass over its members:
+ * out[i] is the first member named keys[i], or NULL. Where a document holds
+ * thousands of objects, one cJSON_GetObjectItem (a walk and a strcmp per
+ * member) for each key they are read for is most of the reading. */
+void json_fields(const cJSON *obj, const char *const *keys, const cJSON **out, size_t n);
+
 /* Free the whole tree at once; never cJSON_Delete() doc->root. */
 void json_doc_free(struct json_doc *doc);
 

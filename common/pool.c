@@ -64,9 +64,12 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 {
 	size_t count;
 	const struct host_ns *ns = index_find(idx, name, &count);
+	_cleanup_free_ char *subject = NULL;
 
-	_cleanup_free_ char *subject = xasprintf("%s/%s", l->label, name);
-
+	/* the usual case first: a problem's subject is formatted only for it */
+	if (ns && count == 1 && ns->enabled && streq(ns->mode, "devdax") && ns->chardev)
+		return ns;
+	subject = xasprintf("%s/%s", l->label, name);
 	if (!ns) {
 		findings_add(problems, SEV_ERROR, "host-missing", subject,
 			     "label '%s', namespace '%s': not found on the host (%s); create it "
@@ -96,13 +99,11 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 			     ns->mode, ns->dev);
 		return NULL;
 	}
-	if (!ns->chardev) {
-		findings_add(problems, SEV_ERROR, "host-no-chardev", subject,
-			     "label '%s', namespace '%s' (%s): no character device", l->label, name,
-			     ns->dev);
-		return NULL;
-	}
-	return ns;
+	/* what is left: no character device */
+	findings_add(problems, SEV_ERROR, "host-no-chardev", subject,
+		     "label '%s', namespace '%s' (%s): no character device", l->label, name,
+		     ns->dev);
+	return NULL;
 }
 
 static int cmp_pool_name(const void *a, const void *b)
