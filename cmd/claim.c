@@ -269,23 +269,16 @@ static int check_labels(const struct vpm_ctx *ctx, const struct strv *labels)
 static struct claim make_claim(const char *instance, const struct strv *labels,
 			       struct pool_ns **picked)
 {
+	_cleanup_free_ const char **names = xcalloc(labels->n, sizeof(*names));
+	_cleanup_free_ const char **uuids = xcalloc(labels->n, sizeof(*uuids));
 	char now[32];
-	struct claim c = {
-		.instance = xstrdup(instance),
-		.n_labels = labels->n,
-		.labels = xcalloc(labels->n, sizeof(char *)),
-		.n_ns = labels->n,
-		.ns = xcalloc(labels->n, sizeof(struct claim_ns)),
-		.created = xstrdup(now_rfc3339(now, sizeof(now))),
-	};
 
 	for (size_t i = 0; i < labels->n; i++) {
-		c.labels[i] = xstrdup(labels->v[i]);
-		c.ns[i].name = xstrdup(picked[i]->name);
-		c.ns[i].label = xstrdup(labels->v[i]);
-		c.ns[i].uuid = picked[i]->host->uuid ? xstrdup(picked[i]->host->uuid) : NULL;
+		names[i] = picked[i]->name;
+		uuids[i] = picked[i]->host->uuid;
 	}
-	return c;
+	return claim_new(instance, now_rfc3339(now, sizeof(now)), labels->n, names, uuids,
+			 (const char *const *)labels->v);
 }
 
 int cmd_claim(int argc, char **argv, struct common_opts *co)

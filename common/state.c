@@ -57,11 +57,9 @@ static const char *at(struct where *w)
 	return w->buf;
 }
 
-static int get_string(const cJSON *o, const char *key, bool required, char **out,
+static int get_string(const cJSON *j, const char *key, bool required, char **out,
 		      struct where *w, char **err)
 {
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-
 	*out = NULL;
 	if (!j || cJSON_IsNull(j)) {
 		if (required)
@@ -70,66 +68,138 @@ static int get_string(const cJSON *o, const char *key, bool required, char **out
 	}
 	if (!cJSON_IsString(j) || (required && !j->valuestring[0]))
 		return bad(err, xasprintf("%s: \"%s\" is not a string", at(w), key));
-	*out = xstrdup(j->valuestring);
+	*out = j->valuestring; /* in the document: claim_new copies */
 	return 0;
 }
+
+static size_t size_of(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+static char *put(char **cursor, const char *s)
+{
+	size_t n = size_of(s);
+	char *at = *cursor;
+
+	if (!s)
+		return NULL;
+	memcpy(at, s, n);
+	*cursor += n;
+	return at;
+}
+
+struct claim claim_new(const char *instance, const char *created, size_t n,
+		       const char *const *names, const char *const *uuids,
+		       const char *const *labels)
+{
+	size_t bytes = size_of(instance) + size_of(created);
+	struct claim c = { .n_ns = n, .n_labels = n };
+	char *cursor;
+
+	for (size_t i = 0; i < n; i++)
+		bytes += size_of(names[i]) + size_of(uuids[i]) + size_of(labels[i]);
+	/* [n claim_ns][n label pointers][the strings] */
+	c.ns = xmalloc(n * sizeof(*c.ns) + n * sizeof(*c.labels) + bytes);
+	c.labels = (char **)(c.ns + n);
+	cursor = (char *)(c.labels + n);
+	c.instance = put(&cursor, instance);
+	c.created = put(&cursor, created);
+	for (size_t i = 0; i < n; i++) {
+		c.ns[i].name = put(&cursor, names[i]);
+		c.ns[i].uuid = put(&cursor, uuids[i]);
+		c.ns[i].label = put(&cursor, labels[i]);
+		c.labels[i] = c.ns[i].label;
+	}
+	return c;
+}
+
+static const char *const claim_keys[] = {
+	"instance", "created", "namespaces", "releasing_pid", "releasing_start",
+};
+static const char *const claim_ns_keys[] = { "name", "uuid", "label" };
+
+/* Claims hold a few namespaces; more take a heap array. */
+#define CLAIM_NS_ON_STACK 8
 
 static int parse_claim(const cJSON *jc, size_t idx, struct claim *c, char **err)
 {
 	struct where w = { "claim", idx, "" };
-	const cJSON *nss, *j;
+	const cJSON *f[5], *nss, *j;
+	char *instance, *created;
+	char *stack[3 * CLAIM_NS_ON_STACK], **heap = NULL, **names, **uuids, **labels;
+	size_t n, i = 0;
 	int r;
 
 	*c = (struct claim){ 0 };
 	if (!cJSON_IsObject(jc))
 		return bad(err, xasprintf("%s: not an object", at(&w)));
-	if ((r = get_string(jc, "instance", true, &c->instance, &w, err)) < 0 ||
-	    (r = get_string(jc, "created", false, &c->created, &w, err)) < 0)
+	json_fields(jc, claim_keys, f, 5);
+	if ((r = get_string(f[0], "instance", true, &instance, &w, err)) < 0 ||
+	    (r = get_string(f[1], "created", false, &created, &w, err)) < 0)
 		return r;
 	/* The labels asked for are the namespaces' labels, in order: one
 	 * namespace per label, so they are not stored twice. */
-	nss = cJSON_GetObjectItemCaseSensitive(jc, "namespaces");
+	nss = f[2];
 	if (!cJSON_IsArray(nss) || !nss->child)
 		return bad(err, xasprintf("%s (%s): \"namespaces\" must be a non-empty array",
-					  at(&w), c->instance));
-	c->n_ns = (size_t)cJSON_GetArraySize(nss);
-	c->ns = xcalloc(c->n_ns, sizeof(*c->ns));
-	c->labels = xcalloc(c->n_ns, sizeof(*c->labels));
-	c->n_labels = c->n_ns;
-	size_t i = 0;
+					  at(&w), instance));
+	n = (size_t)cJSON_GetArraySize(nss);
+	names = n <= CLAIM_NS_ON_STACK ? stack : (heap = xcalloc(3 * n, sizeof(char *)));
+	uuids = names + n;
+	labels = uuids + n;
 	cJSON_ArrayForEach(j, nss) {
-		if (!cJSON_IsObject(j))
-			return bad(err, xasprintf("%s (%s): a namespace is not an object", at(&w),
-						  c->instance));
-		if ((r = get_string(j, "name", true, &c->ns[i].name, &w, err)) < 0 ||
-		    (r = get_string(j, "uuid", false, &c->ns[i].uuid, &w, err)) < 0 ||
-		    (r = get_string(j, "label", true, &c->ns[i].label, &w, err)) < 0)
-			return r;
-		c->labels[i] = xstrdup(c->ns[i].label);
+		const cJSON *nf[3];
+
+		if (!cJSON_IsObject(j)) {
+			r = bad(err, xasprintf("%s (%s): a namespace is not an object", at(&w),
+					       instance));
+			goto out;
+		}
+		json_fields(j, claim_ns_keys, nf, 3);
+		if ((r = get_string(nf[0], "name", true, &names[i], &w, err)) < 0 ||
+		    (r = get_string(nf[1], "uuid", false, &uuids[i], &w, err)) < 0 ||
+		    (r = get_string(nf[2], "label", true, &labels[i], &w, err)) < 0)
+			goto out;
 		i++;
 	}
-	j = cJSON_GetObjectItemCaseSensitive(jc, "releasing_pid");
+	*c = claim_new(instance, created, n, (const char *const *)names,
+		       (const char *const *)uuids, (const char *const *)labels);
+	j = f[3];
 	if (j && cJSON_IsNumber(j) && j->valuedouble > 0 && j->valuedouble < INT32_MAX)
 		c->releasing_pid = (int)j->valuedouble;
-	j = cJSON_GetObjectItemCaseSensitive(jc, "releasing_start");
+	j = f[4];
 	if (j && cJSON_IsNumber(j) && exact_u64(j->valuedouble))
 		c->releasing_start = (uint64_t)j->valuedouble;
-	return 0;
+out:
+	free(heap);
+	return r;
 }
+
+static const char *const quarantine_keys[] = { "name", "uuid", "reason", "since" };
 
 static int parse_quarantine(const cJSON *jq, size_t idx, struct quarantine *q, char **err)
 {
 	struct where w = { "quarantine entry", idx, "" };
+	char *name, *uuid, *reason, *since;
+	const cJSON *f[4];
 	int r;
 
 	*q = (struct quarantine){ 0 };
 	if (!cJSON_IsObject(jq))
 		return bad(err, xasprintf("%s: not an object", at(&w)));
-	if ((r = get_string(jq, "name", true, &q->name, &w, err)) < 0 ||
-	    (r = get_string(jq, "uuid", false, &q->uuid, &w, err)) < 0 ||
-	    (r = get_string(jq, "reason", false, &q->reason, &w, err)) < 0 ||
-	    (r = get_string(jq, "since", false, &q->since, &w, err)) < 0)
+	json_fields(jq, quarantine_keys, f, 4);
+	if ((r = get_string(f[0], "name", true, &name, &w, err)) < 0 ||
+	    (r = get_string(f[1], "uuid", false, &uuid, &w, err)) < 0 ||
+	    (r = get_string(f[2], "reason", false, &reason, &w, err)) < 0 ||
+	    (r = get_string(f[3], "since", false, &since, &w, err)) < 0)
 		return r;
+	*q = (struct quarantine){
+		.name = xstrdup(name),
+		.uuid = uuid ? xstrdup(uuid) : NULL,
+		.reason = reason ? xstrdup(reason) : NULL,
+		.since = since ? xstrdup(since) : NULL,
+	};
 	return 0;
 }
 
@@ -204,10 +274,12 @@ out:
 }
 
 /* Built in an arena and printed compact: committing 4,096 claims is then
- * mostly the printing. Keys are constants (the CS calls copy nothing). */
+ * mostly the printing. Nothing is copied into the document: keys are
+ * constants (the CS calls) and values are references to the state's own
+ * strings, which outlive it. */
 static void add_str(cJSON *o, const char *key, const char *value)
 {
-	cJSON_AddItemToObjectCS(o, key, cJSON_CreateString(value));
+	cJSON_AddItemToObjectCS(o, key, cJSON_CreateStringReference(value));
 }
 
 char *state_format(const struct state *st)
@@ -292,17 +364,7 @@ struct quarantine *state_find_quarantine(const struct state *st, const char *nam
 
 void claim_clear(struct claim *c)
 {
-	for (size_t i = 0; i < c->n_labels; i++)
-		free(c->labels[i]);
-	free(c->labels);
-	for (size_t i = 0; i < c->n_ns; i++) {
-		free(c->ns[i].name);
-		free(c->ns[i].uuid);
-		free(c->ns[i].label);
-	}
-	free(c->ns);
-	free(c->instance);
-	free(c->created);
+	free(c->ns); /* and with it everything else (claim_new) */
 	*c = (struct claim){ 0 };
 }
 
@@ -471,7 +533,7 @@ int store_load(struct store *s, struct state *st)
 		log_error("state file %s is not a regular file of reasonable size", s->path);
 		return -EINVAL;
 	}
-	cap = (size_t)sb.st_size + 1;
+	cap = (size_t)sb.st_size + 2; /* the NUL, and no doubling to find the end */
 	text = xmalloc(cap);
 	for (;;) {
 		ssize_t n = read(fd, text + have, cap - have - 1);

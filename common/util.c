@@ -235,7 +235,9 @@ int read_file(const char *path, size_t max, char **out, size_t *len)
 		return -EISDIR;
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
 		return -EFBIG;
-	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 4096;
+	/* Room for the NUL and one byte more, so that the read that finds the
+	 * end of a regular file does not first double (and copy) the buffer. */
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 4096;
 	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t r;
