@@ -9,6 +9,7 @@
 struct host_job {
 	const char *snapshot;
 	struct host *host;
+	struct host_index index;
 	int r;
 };
 
@@ -17,6 +18,8 @@ static void *host_thread(void *arg)
 	struct host_job *job = arg;
 
 	job->r = host_load(job->snapshot, job->host);
+	if (job->r == 0)
+		host_index_build(job->host, &job->index);
 	log_debug("host read: %zu namespaces at %.1f ms", job->host->n, log_elapsed_ms());
 	return NULL;
 }
@@ -50,25 +53,32 @@ int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 		return EXIT_FAIL;
 	/* Reading the host (sysfs, or a large snapshot) and taking the lock and
 	 * reading the state do not depend on each other: on a large host they
-	 * overlap on two cores. */
+	 * overlap on two cores. All that needs only the configuration and the
+	 * state (the pool laid out, the claims marked) is done before the
+	 * host is waited for; what is left after is finding the names on it. */
 	job = (struct host_job){ .snapshot = ctx->set.host_snapshot, .host = &ctx->host };
 	threaded = pthread_create(&thread, NULL, host_thread, &job) == 0;
 	if (!threaded)
 		host_thread(&job);
 	if (ctx->set.namespaces)
 		pmem_conf_parse(ctx->set.namespaces, &ctx->conf, f);
+	pool_init(&ctx->conf, &ctx->pool);
 	if (mode != CTX_NO_STATE)
 		rs = read_state(ctx, mode == CTX_CHANGE);
 	ctx->state_ok = rs == EXIT_OK;
+	if (ctx->state_ok)
+		pool_apply_state(&ctx->pool, &ctx->state);
 	log_debug("configuration and state read: %zu claims at %.1f ms", ctx->state.n_claims,
 		  log_elapsed_ms());
 	if (threaded)
 		pthread_join(thread, NULL);
 	ctx->host_ok = job.r == 0;
-	if (ctx->host_ok)
-		pool_build(&ctx->conf, &ctx->host, ctx->set.dev_dir, &ctx->pool, f);
-	if (ctx->host_ok && ctx->state_ok)
-		pool_apply_state(&ctx->pool, &ctx->state);
+	if (ctx->host_ok) {
+		pool_resolve(&ctx->pool, &ctx->host, &job.index, ctx->set.dev_dir, f);
+		host_index_free(&job.index);
+	} else {
+		pool_free(&ctx->pool); /* no host, no pool */
+	}
 	log_debug("pool resolved at %.1f ms", log_elapsed_ms());
 	return rs == EXIT_LOCKED ? EXIT_LOCKED : EXIT_OK;
 }

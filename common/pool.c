@@ -14,13 +14,6 @@ const char *ns_state_name(enum ns_state s)
 	}
 }
 
-/* Configured names are looked up in a sorted index of the host's named
- * namespaces, so resolving n names costs n log n, not n squared. */
-struct host_index {
-	const struct host_ns **by_name;
-	size_t n;
-};
-
 static int cmp_ns_name(const void *a, const void *b)
 {
 	const struct host_ns *const *x = a, *const *y = b;
@@ -28,14 +21,20 @@ static int cmp_ns_name(const void *a, const void *b)
 	return strcmp((*x)->name, (*y)->name);
 }
 
-static void index_build(const struct host *host, struct host_index *idx)
+void host_index_build(const struct host *host, struct host_index *idx)
 {
-	idx->by_name = xcalloc(host->n, sizeof(*idx->by_name));
+	idx->by_name = xcalloc(host->n ? host->n : 1, sizeof(*idx->by_name));
 	idx->n = 0;
 	for (size_t i = 0; i < host->n; i++)
 		if (host->ns[i].name)
 			idx->by_name[idx->n++] = &host->ns[i];
 	qsort(idx->by_name, idx->n, sizeof(*idx->by_name), cmp_ns_name);
+}
+
+void host_index_free(struct host_index *idx)
+{
+	free(idx->by_name);
+	*idx = (struct host_index){ 0 };
 }
 
 static const struct host_ns *index_find(const struct host_index *idx, const char *name,
@@ -152,18 +151,15 @@ void pool_apply_state(struct pool *pool, const struct state *st)
 	pool_count(pool);
 }
 
-size_t pool_build(const struct pmem_conf *conf, const struct host *host,
-		  const char *dev_dir, struct pool *pool, struct findings *problems)
+void pool_init(const struct pmem_conf *conf, struct pool *pool)
 {
-	size_t before = problems->n, total = 0;
-	struct host_index idx;
+	size_t total = 0;
 
 	*pool = (struct pool){ 0 };
-	index_build(host, &idx);
 	for (size_t i = 0; i < conf->n_labels; i++)
 		total += conf->labels[i].n_names;
-	pool->ns = xcalloc(total, sizeof(*pool->ns));
-	pool->rc = xcalloc(conf->n_labels, sizeof(*pool->rc));
+	pool->ns = xcalloc(total ? total : 1, sizeof(*pool->ns));
+	pool->rc = xcalloc(conf->n_labels ? conf->n_labels : 1, sizeof(*pool->rc));
 	for (size_t i = 0; i < conf->n_labels; i++) {
 		const struct pmem_label *l = &conf->labels[i];
 
@@ -173,18 +169,60 @@ size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 
 			p->name = l->names[j];
 			p->label = l;
-			p->host = resolve(l, l->names[j], host, &idx, problems);
-			if (p->host)
-				p->devpath = path_join(dev_dir, p->host->chardev);
 		}
 	}
-	free(idx.by_name);
-	pool->by_name = xcalloc(pool->n, sizeof(*pool->by_name));
+	pool->by_name = xcalloc(pool->n ? pool->n : 1, sizeof(*pool->by_name));
 	for (size_t i = 0; i < pool->n; i++)
 		pool->by_name[i] = &pool->ns[i];
 	qsort(pool->by_name, pool->n, sizeof(*pool->by_name), cmp_pool_name);
 	pool_count(pool);
+}
+
+size_t pool_resolve(struct pool *pool, const struct host *host, const struct host_index *idx,
+		    const char *dev_dir, struct findings *problems)
+{
+	size_t before = problems->n, bytes = 0, dirlen = strlen(dev_dir);
+	char *cursor;
+
+	for (size_t i = 0; i < pool->n; i++) {
+		struct pool_ns *p = &pool->ns[i];
+
+		p->host = resolve(p->label, p->name, host, idx, problems);
+		if (p->host)
+			bytes += dirlen + 1 + strlen(p->host->chardev) + 1;
+	}
+	/* every device path in one allocation */
+	free(pool->paths);
+	pool->paths = cursor = xmalloc(bytes ? bytes : 1);
+	for (size_t i = 0; i < pool->n; i++) {
+		struct pool_ns *p = &pool->ns[i];
+
+		p->devpath = NULL;
+		if (!p->host)
+			continue;
+		/* as path_join() makes it */
+		size_t n = strlen(p->host->chardev);
+
+		p->devpath = cursor;
+		memcpy(cursor, dev_dir, dirlen);
+		cursor[dirlen] = '/';
+		memcpy(cursor + dirlen + 1, p->host->chardev, n + 1);
+		cursor += dirlen + 1 + n + 1;
+	}
 	return problems->n - before;
+}
+
+size_t pool_build(const struct pmem_conf *conf, const struct host *host,
+		  const char *dev_dir, struct pool *pool, struct findings *problems)
+{
+	struct host_index idx;
+	size_t n;
+
+	pool_init(conf, pool);
+	host_index_build(host, &idx);
+	n = pool_resolve(pool, host, &idx, dev_dir, problems);
+	host_index_free(&idx);
+	return n;
 }
 
 void pool_count(struct pool *pool)
@@ -218,8 +256,7 @@ const struct pool_rc *pool_find_rc(const struct pool *pool, const char *label)
 
 void pool_free(struct pool *pool)
 {
-	for (size_t i = 0; i < pool->n; i++)
-		free(pool->ns[i].devpath);
+	free(pool->paths);
 	free(pool->ns);
 	free(pool->by_name);
 	free(pool->rc);

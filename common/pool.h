@@ -14,7 +14,7 @@ struct pool_ns {
 	const char *name;                /* in the configuration */
 	const struct pmem_label *label;
 	const struct host_ns *host;      /* NULL when the host lacks it */
-	char *devpath;                   /* dev_dir/chardev, NULL without one */
+	char *devpath;                   /* dev_dir/chardev, NULL without one (in paths) */
 	enum ns_state state;
 	const char *instance;            /* holder, NULL when free */
 };
@@ -30,11 +30,27 @@ struct pool {
 	struct pool_ns **by_name;        /* the same, sorted by name */
 	struct pool_rc *rc;              /* label order */
 	size_t n_rc;
+	char *paths;                     /* every devpath, one allocation */
 };
 
-/* Resolve every configured namespace. Each problem (absent, ambiguous, not
- * devdax, disabled, no character device) goes to problems naming the label
- * and the namespace; returns how many. */
+/* The host's named namespaces sorted by name, so that resolving n names
+ * costs n log n, not n squared. It points into host. */
+struct host_index {
+	const struct host_ns **by_name;
+	size_t n;
+};
+void host_index_build(const struct host *host, struct host_index *idx);
+void host_index_free(struct host_index *idx);
+
+/* A pool is built in two steps, so that the first can run while the host is
+ * still being read: pool_init lays out the configured namespaces (all free,
+ * none resolved), pool_resolve finds each on the host. Each problem (absent,
+ * ambiguous, not devdax, disabled, no character device) goes to problems
+ * naming the label and the namespace; pool_resolve returns how many.
+ * pool_build does both. */
+void pool_init(const struct pmem_conf *conf, struct pool *pool);
+size_t pool_resolve(struct pool *pool, const struct host *host, const struct host_index *idx,
+		    const char *dev_dir, struct findings *problems);
 size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 		  const char *dev_dir, struct pool *pool, struct findings *problems);
 
