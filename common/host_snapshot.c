@@ -149,16 +149,16 @@ static int parse_ns(const cJSON *jns, size_t idx, struct host_ns *ns, char **err
 
 static int add_list(const cJSON *list, struct host *h, char **err)
 {
+	size_t room = h->n + (size_t)cJSON_GetArraySize(list);
 	const cJSON *jns;
 
+	h->ns = xreallocarray(h->ns, room ? room : 1, sizeof(*h->ns));
 	cJSON_ArrayForEach(jns, list) {
-		struct host_ns ns;
-		int r = parse_ns(jns, h->n, &ns, err);
+		int r = parse_ns(jns, h->n, &h->ns[h->n], err);
 
 		if (r < 0)
 			return r;
-		h->ns = xreallocarray(h->ns, h->n + 1, sizeof(*h->ns));
-		h->ns[h->n++] = ns;
+		h->n++;
 	}
 	return 0;
 }
