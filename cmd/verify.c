@@ -3,6 +3,7 @@
  * agree? A health check in the Nagios plugin convention. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -67,50 +68,72 @@ static const struct argp argp = {
 
 static void check_sizes(const struct pool *pool, struct findings *f)
 {
-	for (size_t r = 0; r < pool->n_rc; r++) {
-		const struct pool_ns *first = NULL;
+	/* One pass: the first namespace of each label, by the label's index
+	 * (rc[i].label is &conf->labels[i]), and whether it was reported. */
+	_cleanup_free_ const struct pool_ns **first = NULL;
+	_cleanup_free_ bool *reported = NULL;
 
-		for (size_t i = 0; i < pool->n; i++) {
-			const struct pool_ns *p = &pool->ns[i];
-			char a[32], b[32];
+	if (!pool->n_rc)
+		return;
+	first = xcalloc(pool->n_rc, sizeof(*first));
+	reported = xcalloc(pool->n_rc, sizeof(*reported));
+	for (size_t i = 0; i < pool->n; i++) {
+		const struct pool_ns *p = &pool->ns[i];
+		size_t r = (size_t)(p->label - pool->rc[0].label);
+		char a[32], b[32];
 
-			if (p->label != pool->rc[r].label || !p->host)
-				continue;
-			if (!first) {
-				first = p;
-			} else if (p->host->size != first->host->size) {
-				findings_add(f, SEV_WARNING, "config-unequal-sizes", p->label->label,
-					     "label '%s': namespaces differ in size (%s %s, %s %s); a "
-					     "guest gets any of them, so give a label namespaces of one "
-					     "size", p->label->label, first->name,
-					     format_size(first->host->size, a, sizeof(a)), p->name,
-					     format_size(p->host->size, b, sizeof(b)));
-				break;
-			}
+		if (!p->host || reported[r])
+			continue;
+		if (!first[r]) {
+			first[r] = p;
+		} else if (p->host->size != first[r]->host->size) {
+			findings_add(f, SEV_WARNING, "config-unequal-sizes", p->label->label,
+				     "label '%s': namespaces differ in size (%s %s, %s %s); a "
+				     "guest gets any of them, so give a label namespaces of one "
+				     "size", p->label->label, first[r]->name,
+				     format_size(first[r]->host->size, a, sizeof(a)), p->name,
+				     format_size(p->host->size, b, sizeof(b)));
+			reported[r] = true;
 		}
 	}
 }
 
-static void check_devices(const struct pool *pool, struct findings *f)
+/* Each device is looked up in the device directory opened once, not by its
+ * whole path: a stat of 4,096 devices is then 4,096 one-name lookups. */
+static void check_devices(const struct pool *pool, const char *dev_dir, struct findings *f)
 {
+	_cleanup_close_ int dirfd = open(dev_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
 	for (size_t i = 0; i < pool->n; i++) {
 		const struct pool_ns *p = &pool->ns[i];
 		_cleanup_free_ char *subject = NULL;
 		struct stat st;
+		int r;
 
 		if (!p->devpath)
 			continue;
+		r = dirfd >= 0 ? fstatat(dirfd, p->host->chardev, &st, 0) : stat(p->devpath, &st);
+		if (r == 0 && (S_ISCHR(st.st_mode) || S_ISREG(st.st_mode)))
+			continue;
 		subject = xasprintf("%s/%s", p->label->label, p->name);
-		if (stat(p->devpath, &st) < 0)
+		if (r < 0)
 			findings_add(f, SEV_ERROR, "host-device-missing", subject,
 				     "namespace '%s' (%s): device %s: %s; is the device-dax driver "
 				     "loaded and the namespace enabled?", p->name, p->host->dev,
 				     p->devpath, strerror(errno));
-		else if (!S_ISCHR(st.st_mode) && !S_ISREG(st.st_mode))
+		else
 			findings_add(f, SEV_ERROR, "host-device-missing", subject,
 				     "namespace '%s': %s is not a character device", p->name,
 				     p->devpath);
 	}
+}
+
+/* "claim INSTANCE", formatted on first use: most claims have no finding. */
+static const char *claim_subject(char **buf, const char *instance)
+{
+	if (!*buf)
+		*buf = xasprintf("claim %s", instance);
+	return *buf;
 }
 
 static void check_claims(const struct vpm_ctx *ctx, struct findings *f)
@@ -119,10 +142,11 @@ static void check_claims(const struct vpm_ctx *ctx, struct findings *f)
 
 	for (size_t i = 0; i < st->n_claims; i++) {
 		const struct claim *c = &st->claims[i];
-		_cleanup_free_ char *subject = xasprintf("claim %s", c->instance);
+		_cleanup_free_ char *subject = NULL;
 
 		if (c->releasing_pid && !process_running(c->releasing_pid, c->releasing_start))
-			findings_add(f, SEV_WARNING, "state-release-interrupted", subject,
+			findings_add(f, SEV_WARNING, "state-release-interrupted",
+				     claim_subject(&subject, c->instance),
 				     "the release of %s was interrupted (pid %d is gone); run "
 				     "vpmemctl release %s again", c->instance, c->releasing_pid,
 				     c->instance);
@@ -131,19 +155,22 @@ static void check_claims(const struct vpm_ctx *ctx, struct findings *f)
 			const struct pool_ns *p = pool_find(&ctx->pool, cn->name);
 
 			if (!p) {
-				findings_add(f, SEV_ERROR, "state-unknown-namespace", subject,
+				findings_add(f, SEV_ERROR, "state-unknown-namespace",
+					     claim_subject(&subject, c->instance),
 					     "%s holds namespace '%s', which is no longer configured; "
 					     "configure it again, or release the claim", c->instance,
 					     cn->name);
 				continue;
 			}
 			if (p->instance && !streq(p->instance, c->instance))
-				findings_add(f, SEV_ERROR, "state-double-claim", subject,
+				findings_add(f, SEV_ERROR, "state-double-claim",
+					     claim_subject(&subject, c->instance),
 					     "namespace '%s' is held by both %s and %s; release one of "
 					     "them (and check which guest really uses it)", cn->name,
 					     p->instance, c->instance);
 			if (p->host && cn->uuid && p->host->uuid && !streq(cn->uuid, p->host->uuid))
-				findings_add(f, SEV_ERROR, "state-uuid-changed", subject,
+				findings_add(f, SEV_ERROR, "state-uuid-changed",
+					     claim_subject(&subject, c->instance),
 					     "namespace '%s' of %s now has uuid %s, not %s as claimed: it "
 					     "was destroyed and re-created, and the guest's data is gone; "
 					     "release the claim and claim again", cn->name, c->instance,
@@ -458,7 +485,7 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	}
 	if (ctx.host_ok) {
 		check_sizes(&ctx.pool, &f);
-		check_devices(&ctx.pool, &f);
+		check_devices(&ctx.pool, ctx.set.dev_dir, &f);
 	}
 	if (ctx.state_ok && ctx.host_ok)
 		check_claims(&ctx, &f);

@@ -26,7 +26,9 @@ cJSON *json_str_or_null(const char *s);
 
 struct pool_ns;
 /* A configured namespace as inventory and claim show it: name, label,
- * resource_class, dev, devpath, uuid, size, align, numa_node, state, instance. */
+ * resource_class, dev, devpath, uuid, size, align, numa_node, state, instance.
+ * Its strings are referred to, not copied: the pool must outlive the
+ * document. */
 cJSON *json_pool_ns(const struct pool_ns *p);
 
 struct json_doc;
