@@ -102,6 +102,41 @@ snapshot_copy() {
 	assert_output '[["host-device-missing", "6GB/ns2"]]'
 }
 
+@test "devices: a directory is not a device, a link is followed, a dangling link is missing" {
+	mkdir "$SCRATCH/elsewhere"
+	mv "$VPMEMCTL_DEV_DIR/dax0.0" "$SCRATCH/elsewhere/dax0.0"
+	ln -s "$SCRATCH/elsewhere/dax0.0" "$VPMEMCTL_DEV_DIR/dax0.0"
+	run --separate-stderr vpm verify -f json
+	assert_success
+	rm "$VPMEMCTL_DEV_DIR/dax0.1"
+	mkdir "$VPMEMCTL_DEV_DIR/dax0.1"
+	ln -sf "$SCRATCH/nothing-here" "$VPMEMCTL_DEV_DIR/dax1.0"
+	run --separate-stderr vpm verify -f json
+	assert_failure 2
+	run json_get '[(f["code"], f["subject"], f["message"].split(";")[0]) for f in d["findings"]]'
+	assert_output "[[\"host-device-missing\", \"6GB/ns1\", \"namespace 'ns1': $VPMEMCTL_DEV_DIR/dax0.1 is not a character device\"], [\"host-device-missing\", \"LARGE/ns3\", \"namespace 'ns3' (namespace1.0): device $VPMEMCTL_DEV_DIR/dax1.0: No such file or directory\"]]"
+}
+
+@test "a device directory that is not there: every device missing" {
+	export VPMEMCTL_DEV_DIR="$SCRATCH/no-such-dir"
+	run --separate-stderr vpm verify -f json
+	assert_failure 2
+	run codes
+	assert_output '"error:host-device-missing error:host-device-missing error:host-device-missing error:host-device-missing"'
+}
+
+@test "unequal sizes are reported once for each label that has them" {
+	snapshot_copy
+	edit_json "$SCRATCH/host.json" 'd[1]["size"] = 8589934592; d[2]["size"] = 4294967296'
+	# A: ns0 6 GiB, ns1 8 and ns2 4: two differences, one finding for A.
+	run --separate-stderr "$VPMEMCTL_BIN" -N 'A:ns0|ns1|ns2,B:ns3' verify -f json
+	run json_get '[(f["code"], f["subject"]) for f in d["findings"] if f["code"] == "config-unequal-sizes"]'
+	assert_output '[["config-unequal-sizes", "A"]]'
+	run --separate-stderr "$VPMEMCTL_BIN" -N 'A:ns0|ns1,B:ns2|ns3' verify -f json
+	run json_get '[(f["code"], f["subject"]) for f in d["findings"] if f["code"] == "config-unequal-sizes"]'
+	assert_output '[["config-unequal-sizes", "A"], ["config-unequal-sizes", "B"]]'
+}
+
 @test "a host that cannot be read is CRITICAL" {
 	echo '[{"dev": ' >"$SCRATCH/broken.json"
 	run --separate-stderr vpm --host-snapshot "$SCRATCH/broken.json" verify -f json
