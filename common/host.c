@@ -69,7 +69,8 @@ void host_ns_clear(struct host_ns *ns)
 void host_free(struct host *h)
 {
 	if (h->doc) {
-		json_doc_free(h->doc);
+		for (size_t i = 0; i < h->n_doc; i++)
+			json_doc_free(&h->doc[i]);
 		free(h->doc);
 	} else {
 		for (size_t i = 0; i < h->n; i++)

@@ -5,6 +5,8 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "host.h"
@@ -195,16 +197,134 @@ static void where_in_text(const char *text, const char *at, int *line, int *col)
 	}
 }
 
+/* Where to cut a top-level array in two near its middle: the offset of a
+ * comma between two of its elements, or 0 when there is none (not an
+ * array, or too short). Strings are skipped with their escapes and nesting
+ * is followed; cJSON then checks each half in full, and a cut in the wrong
+ * place leaves two halves that do not parse (the caller then parses the
+ * whole, for the same result and the same message). */
+static size_t split_point(const char *text, size_t len)
+{
+	size_t i = 0, depth = 0;
+	bool in_string = false;
+
+	while (i < len && strchr(" \t\r\n", text[i]))
+		i++;
+	if (i == len || text[i] != '[')
+		return 0;
+	for (; i < len; i++) {
+		char c = text[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+			continue;
+		}
+		switch (c) {
+		case '"':
+			in_string = true;
+			break;
+		case '[': case '{':
+			depth++;
+			break;
+		case ']': case '}':
+			if (depth-- <= 1)
+				return 0;
+			break;
+		case ',':
+			if (depth == 1 && i >= len / 2)
+				return i;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+struct half {
+	char *text;
+	struct json_doc doc;
+};
+
+static void *parse_half(void *arg)
+{
+	struct half *hf = arg;
+
+	json_doc_parse(&hf->doc, hf->text);
+	return NULL;
+}
+
+/* A large array parsed as two arrays, its halves, on two threads. Returns
+ * 1 with both documents' namespaces in h, 0 when it cannot be done that way
+ * (the caller parses the whole), or -EINVAL (with *err) when an entry is
+ * wrong. */
+static int parse_split(const char *text, size_t len, struct host *h, char **err)
+{
+	size_t cut = split_point(text, len);
+	struct half half[2];
+	pthread_t thread;
+	bool threaded;
+	int r;
+
+	if (!cut)
+		return 0;
+	/* "[e1, ..., ek" + "]" and "[" + " ek+1, ..., en]" */
+	half[0].text = xmalloc(cut + 2);
+	memcpy(half[0].text, text, cut);
+	memcpy(half[0].text + cut, "]", 2);
+	half[1].text = xmalloc(len - cut + 1);
+	half[1].text[0] = '[';
+	memcpy(half[1].text + 1, text + cut + 1, len - cut);
+	threaded = pthread_create(&thread, NULL, parse_half, &half[1]) == 0;
+	parse_half(&half[0]);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else
+		parse_half(&half[1]);
+	free(half[0].text);
+	free(half[1].text);
+	if (!cJSON_IsArray(half[0].doc.root) || !cJSON_IsArray(half[1].doc.root)) {
+		json_doc_free(&half[0].doc);
+		json_doc_free(&half[1].doc);
+		return 0;
+	}
+	h->doc = xcalloc(2, sizeof(*h->doc));
+	h->doc[0] = half[0].doc;
+	h->doc[1] = half[1].doc;
+	h->n_doc = 2;
+	if ((r = add_list(half[0].doc.root, h, err)) < 0 ||
+	    (r = add_list(half[1].doc.root, h, err)) < 0)
+		return r;
+	return 1;
+}
+
 int host_parse_snapshot(const char *text, struct host *h, char **err)
+{
+	return host_parse_snapshot_split(text, SNAPSHOT_SPLIT_MIN, h, err);
+}
+
+int host_parse_snapshot_split(const char *text, size_t split_min, struct host *h, char **err)
 {
 	struct json_doc doc;
 	const cJSON *root, *j;
+	size_t len;
 	int r;
 
 	*h = (struct host){ 0 };
 	*err = NULL;
 	if (str_is_blank(text))
 		return 0; /* ndctl prints nothing at all when it finds nothing */
+	len = strlen(text);
+	if (len >= split_min) {
+		r = parse_split(text, len, h, err);
+		if (r < 0)
+			host_free(h);
+		if (r != 0)
+			return r < 0 ? r : 0;
+	}
 	json_doc_parse(&doc, text);
 	root = doc.root;
 	if (!root) {
@@ -214,6 +334,10 @@ int host_parse_snapshot(const char *text, struct host *h, char **err)
 		json_doc_free(&doc);
 		return fail(err, xasprintf("not valid JSON (line %d, column %d)", line, col));
 	}
+	/* the document first, so that a failure below frees it with the host */
+	h->doc = xmalloc(sizeof(*h->doc));
+	*h->doc = doc;
+	h->n_doc = 1;
 	if (cJSON_IsArray(root)) {
 		r = add_list(root, h, err);
 	} else if (!cJSON_IsObject(root)) {
@@ -235,8 +359,6 @@ int host_parse_snapshot(const char *text, struct host *h, char **err)
 	} else {
 		r = fail(err, xstrdup("object has neither \"dev\", \"namespaces\" nor \"regions\""));
 	}
-	h->doc = xmalloc(sizeof(*h->doc));
-	*h->doc = doc;
 	if (r < 0)
 		host_free(h);
 	return r;

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,10 +90,84 @@ static void test_errors(void)
 	expect_error("[" NS0 "] trailing", "not valid JSON", "trailing garbage");
 }
 
+/* A large array: names full of what a naive cut would trip on (commas,
+ * brackets, escaped quotes and backslashes inside strings). */
+static char *large_doc(size_t n, const char *tail_entry, const char *after)
+{
+	size_t cap = n * 256 + 1024, len = 0;
+	char *doc = malloc(cap);
+
+	len += (size_t)sprintf(doc + len, "[");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(doc + len, "%s{\"dev\": \"namespace%zu.0\", \"name\": "
+				       "\"n%zu,]} [{\\\"x\\\\\", \"size\": %zu, \"mode\": \"devdax\", "
+				       "\"daxregion\": {\"align\": 4096, \"devices\": "
+				       "[{\"chardev\": \"dax%zu.0\"}]}}", i ? ", " : "", i, i,
+				       4096 * (i + 1), i);
+	len += (size_t)sprintf(doc + len, "%s%s]%s", tail_entry ? ", " : "",
+			       tail_entry ? tail_entry : "", after);
+	return doc;
+}
+
+static void same_both_ways(const char *doc, const char *name)
+{
+	struct host whole, split;
+	char *ew = NULL, *es = NULL;
+	int rw = host_parse_snapshot_split(doc, SIZE_MAX, &whole, &ew);
+	int rs = host_parse_snapshot_split(doc, 0, &split, &es);
+	bool same = rw == rs && whole.n == split.n &&
+		    ((!ew && !es) || (ew && es && strcmp(ew, es) == 0));
+
+	for (size_t i = 0; same && i < whole.n; i++)
+		same = strcmp(whole.ns[i].name, split.ns[i].name) == 0 &&
+		       strcmp(whole.ns[i].dev, split.ns[i].dev) == 0 &&
+		       whole.ns[i].size == split.ns[i].size;
+	ok(same, "%s: the same read whole and in halves", name);
+	if (!same)
+		printf("#   whole %d %zu %s, halves %d %zu %s\n", rw, whole.n, ew ? ew : "",
+		       rs, split.n, es ? es : "");
+	free(ew);
+	free(es);
+	host_free(&whole);
+	host_free(&split);
+}
+
+static void test_split(void)
+{
+	char *doc = large_doc(3000, NULL, "\n");
+	struct host h;
+	char *err = NULL;
+
+	ok(host_parse_snapshot(doc, &h, &err) == 0, "a large array parses");
+	is_u64(h.n, 3000, "every namespace of it");
+	is_u64(h.n_doc, 2, "in two halves");
+	is_str(h.ns[1500].name, "n1500,]} [{\"x\\", "a name with separators and escapes");
+	is_str(h.ns[2999].chardev, "dax2999.0", "the last one");
+	host_free(&h);
+	same_both_ways(doc, "valid");
+	free(doc);
+
+	doc = large_doc(3000, "{\"dev\": \"bad\", \"size\": -1}", "");
+	same_both_ways(doc, "an entry in the second half is wrong");
+	ok(host_parse_snapshot(doc, &h, &err) < 0 && err &&
+	   strstr(err, "namespace entry 3000 (bad)"), "its error names it by its place in the whole");
+	free(err);
+	err = NULL;
+	free(doc);
+
+	doc = large_doc(3000, NULL, " x");
+	same_both_ways(doc, "trailing garbage");
+	free(doc);
+	doc = large_doc(3000, "{\"dev\": \"unterminated", "");
+	same_both_ways(doc, "an unterminated string");
+	free(doc);
+}
+
 int main(void)
 {
 	test_single_object();
 	test_array_and_unnamed();
 	test_errors();
+	test_split();
 	return tap_done();
 }
