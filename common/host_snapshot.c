@@ -286,7 +286,11 @@ static int parse_split(const char *text, size_t len, struct host *h, char **err)
 		parse_half(&half[1]);
 	free(half[0].text);
 	free(half[1].text);
-	if (!cJSON_IsArray(half[0].doc.root) || !cJSON_IsArray(half[1].doc.root)) {
+	/* Two non-empty arrays: then the whole is their elements, comma
+	 * separated, and valid (a cut at "[," or ", ]" would leave an empty
+	 * half that parses where the whole does not). */
+	if (!cJSON_IsArray(half[0].doc.root) || !cJSON_IsArray(half[1].doc.root) ||
+	    !half[0].doc.root->child || !half[1].doc.root->child) {
 		json_doc_free(&half[0].doc);
 		json_doc_free(&half[1].doc);
 		return 0;

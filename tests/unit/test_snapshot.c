@@ -158,6 +158,8 @@ static void test_split(void)
 	doc = large_doc(3000, NULL, " x");
 	same_both_ways(doc, "trailing garbage");
 	free(doc);
+	same_both_ways("[{\"dev\": \"a\", \"size\": 1} ,]", "a comma before the end");
+	same_both_ways("[,{\"dev\": \"a\", \"size\": 1}]", "a comma after the start");
 	doc = large_doc(3000, "{\"dev\": \"unterminated", "");
 	same_both_ways(doc, "an unterminated string");
 	free(doc);
