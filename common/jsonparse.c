@@ -210,6 +210,22 @@ void json_fields(const cJSON *obj, const char *const *keys, const cJSON **out, s
 	}
 }
 
+char *json_print(const cJSON *item, const struct json_doc *doc, bool format)
+{
+	size_t room = json_doc_size(doc) + 4096;
+
+	for (int tries = 0; tries < 4; tries++, room *= 4) {
+		char *text = xmalloc(room);
+
+		if (cJSON_PrintPreallocated((cJSON *)item, text,
+					    (int)(room < INT32_MAX ? room : INT32_MAX), format))
+			return text;
+		free(text);
+	}
+	fputs("vpmemctl: out of memory\n", stderr);
+	exit(1);
+}
+
 size_t json_doc_size(const struct json_doc *doc)
 {
 	size_t n = 0;

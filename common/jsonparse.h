@@ -6,6 +6,7 @@
 #define VPM_JSONPARSE_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 
 struct json_doc {
 	cJSON *root;            /* NULL when the text is not JSON */
@@ -17,6 +18,11 @@ struct json_doc {
  * doc's arena: for building a large document only to print it. */
 void json_doc_begin(struct json_doc *doc);
 void json_doc_end(void);
+
+/* Print item (formatted or not) into a malloc'd buffer sized from the arena
+ * it was built in, which is larger than its text: cJSON then writes it
+ * once, where its own printing grows a buffer by doubling and copying. */
+char *json_print(const cJSON *item, const struct json_doc *doc, bool format);
 
 /* Parse text (NUL-terminated, nothing but whitespace after the value). */
 void json_doc_parse(struct json_doc *doc, const char *text);

@@ -162,25 +162,11 @@ static void write_layout(const char *text, FILE *f)
 
 int json_emit(cJSON *doc, struct json_doc *arena)
 {
-	/* Printed, a document is smaller than its nodes: the arena's size is
-	 * room enough to print into at once, where cJSON would otherwise grow
-	 * its buffer by doubling and copying. */
-	size_t room = json_doc_size(arena) + 4096;
-	char *text = NULL;
+	char *text;
 
 	json_doc_end();
-	for (int tries = 0; tries < 4 && !text; tries++, room *= 4) {
-		text = xmalloc(room);
-		if (!cJSON_PrintPreallocated(doc, text, (int)(room < INT32_MAX ? room : INT32_MAX), 1)) {
-			free(text);
-			text = NULL;
-		}
-	}
+	text = json_print(doc, arena, true);
 	json_doc_free(arena);
-	if (!text) {
-		fputs("vpmemctl: out of memory\n", stderr);
-		exit(1);
-	}
 	write_layout(text, stdout);
 	free(text);
 	return fflush(stdout) == EOF || ferror(stdout) ? -EIO : 0;

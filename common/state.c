@@ -593,6 +593,7 @@ int store_commit(struct store *s, struct state *st)
 
 	st->generation++;
 	text = state_format(st);
+	log_debug("state formatted at %.1f ms", log_elapsed_ms());
 	len = strlen(text);
 	text = xrealloc(text, len + 2);
 	text[len++] = '\n';
