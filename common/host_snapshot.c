@@ -205,26 +205,25 @@ static void where_in_text(const char *text, const char *at, int *line, int *col)
  * whole, for the same result and the same message). */
 static size_t split_point(const char *text, size_t len)
 {
-	size_t i = 0, depth = 0;
-	bool in_string = false;
+	const char *p = text + strspn(text, " \t\r\n"), *end = text + len;
+	size_t depth = 0;
 
-	while (i < len && strchr(" \t\r\n", text[i]))
-		i++;
-	if (i == len || text[i] != '[')
+	if (*p != '[')
 		return 0;
-	for (; i < len; i++) {
-		char c = text[i];
-
-		if (in_string) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_string = false;
-			continue;
-		}
-		switch (c) {
+	/* strcspn skips the runs between the bytes that matter, many at a time */
+	for (; p < end; p++) {
+		p += strcspn(p, "\"[]{},");
+		switch (*p) {
 		case '"':
-			in_string = true;
+			for (p++; *p && *p != '"'; p++) {
+				p += strcspn(p, "\"\\");
+				if (*p == '\\' && p[1])
+					p++;
+				else
+					break;
+			}
+			if (!*p)
+				return 0;
 			break;
 		case '[': case '{':
 			depth++;
@@ -234,11 +233,11 @@ static size_t split_point(const char *text, size_t len)
 				return 0;
 			break;
 		case ',':
-			if (depth == 1 && i >= len / 2)
-				return i;
+			if (depth == 1 && p >= text + len / 2)
+				return (size_t)(p - text);
 			break;
-		default:
-			break;
+		default: /* the end */
+			return 0;
 		}
 	}
 	return 0;
