@@ -97,15 +97,21 @@ static int scrub_item(struct item *it, unsigned jobs)
 			       it->host->numa_node, jobs, &it->res);
 }
 
-/* Refuse while anything holds a device; say who. */
+/* Refuse while anything holds a device; say who. One scan of /proc for all
+ * of the claim's devices. */
 static int check_in_use(struct item *items, size_t n)
 {
-	int busy = 0;
+	_cleanup_free_ const char **names = xcalloc(n ? n : 1, sizeof(*names));
+	_cleanup_free_ const char **paths = xcalloc(n ? n : 1, sizeof(*paths));
+	size_t m = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (items[i].devpath)
-			busy += inuse_refuse(items[i].name, items[i].devpath);
-	return busy;
+	for (size_t i = 0; i < n; i++) {
+		if (!items[i].devpath)
+			continue;
+		names[m] = items[i].name;
+		paths[m++] = items[i].devpath;
+	}
+	return m ? inuse_refuse_many(names, paths, m) : 0;
 }
 
 static cJSON *json_release(const char *instance, const struct item *items, size_t n)

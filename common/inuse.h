@@ -9,10 +9,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct stat;
+
 struct inuse {
 	pid_t pid;
 	char comm[32];
 	const char *how;    /* "open" or "mapped" */
+	size_t target;      /* which of the targets (inuse_scan_many) */
 };
 
 /* Processes other than this one that hold path open or mapped. proc is the
@@ -20,10 +23,19 @@ struct inuse {
  * negative errno when path cannot be examined. */
 int inuse_scan(const char *proc, const char *path, struct inuse **users);
 
+/* The same for several files at once, as stat(2) gives them, in one pass
+ * over the processes: a user per process and target it holds. A process
+ * without mappings (a kernel thread) is not looked into further, and each
+ * mapped file is stat'ed once per scan, however many map it. */
+int inuse_scan_many(const char *proc, const struct stat *targets, size_t n,
+		    struct inuse **users);
+
 /* Log, for each process holding devpath, that namespace name is open or
  * mapped by it; returns how many (1 also when devpath cannot be examined:
- * refuse rather than guess). A missing device counts 0: the scrub says so. */
+ * refuse rather than guess). A missing device counts 0: the scrub says so.
+ * inuse_refuse_many does it for n namespaces in one scan. */
 int inuse_refuse(const char *name, const char *devpath);
+int inuse_refuse_many(const char *const *names, const char *const *devpaths, size_t n);
 
 /* When a process started (clock ticks since boot, from /proc/PID/stat): with
  * the pid it names one process, which a pid alone does not once pids wrap. */

@@ -161,6 +161,38 @@ teardown() {
 	assert_output '"claimed"'
 }
 
+@test "every holder of every namespace of the claim is named, from one scan" {
+	vpm claim vm1 '6GB,LARGE' >/dev/null
+	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
+	HOLDER=$!
+	python3 -c 'import mmap,sys,time,os; f=open(sys.argv[1],"r+b"); m=mmap.mmap(f.fileno(),0); f.close(); os.write(1,b"x"); time.sleep(60)' \
+		"$VPMEMCTL_DEV_DIR/dax1.0" >"$SCRATCH/ready" &
+	HOLDER2=$!
+	for _ in $(seq 50); do [ -s "$SCRATCH/ready" ] && break; sleep 0.1; done
+	run vpm release vm1
+	kill "$HOLDER2"
+	assert_failure 1
+	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (sleep)"
+	assert_output --partial "namespace ns3 ($VPMEMCTL_DEV_DIR/dax1.0) is mapped by pid $HOLDER2 (python3)"
+	run vpm inventory -f json
+	run json_get '[n["state"] for n in d["namespaces"]]'
+	assert_output '["claimed", "free", "free", "claimed"]'
+}
+
+@test "another node of the same character device counts as the device" {
+	vpm claim vm1 6GB >/dev/null
+	# dax0.0 becomes a node of /dev/full's device; a process holds /dev/full
+	rm "$VPMEMCTL_DEV_DIR/dax0.0"
+	mknod "$VPMEMCTL_DEV_DIR/dax0.0" c "$(stat -c '%t' /dev/full | xargs printf '%d')" \
+		"$(stat -c '%T' /dev/full | xargs printf '%d')"
+	sleep 60 3>/dev/full &
+	HOLDER=$!
+	sleep 0.2
+	run vpm release vm1
+	assert_failure 1
+	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (sleep)"
+}
+
 @test "--force scrubs a namespace in use" {
 	vpm claim vm1 6GB >/dev/null
 	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
