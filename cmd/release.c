@@ -97,9 +97,9 @@ static int scrub_item(struct item *it, unsigned jobs)
 			       it->host->numa_node, jobs, &it->res);
 }
 
-/* Refuse while anything holds a device; say who. One scan of /proc for all
- * of the claim's devices. */
-static int check_in_use(struct item *items, size_t n)
+/* Refuse while anything holds a device; say who: from the snapshot of /proc
+ * taken while the host was read, or one taken now. */
+static int check_in_use(struct item *items, size_t n, const struct inuse_snapshot *snap)
 {
 	_cleanup_free_ const char **names = xcalloc(n ? n : 1, sizeof(*names));
 	_cleanup_free_ const char **paths = xcalloc(n ? n : 1, sizeof(*paths));
@@ -111,7 +111,7 @@ static int check_in_use(struct item *items, size_t n)
 		names[m] = items[i].name;
 		paths[m++] = items[i].devpath;
 	}
-	return m ? inuse_refuse_many(names, paths, m) : 0;
+	return m ? inuse_refuse_many(snap, names, paths, m) : 0;
 }
 
 static cJSON *json_release(const char *instance, const struct item *items, size_t n)
@@ -203,9 +203,27 @@ static void apply_release(struct state *st, const char *instance, const struct i
 		state_remove_claim(st, c);
 }
 
+/* What the processes hold, read while the host is: a release that will
+ * check it (the instance has a claim, no --force) then waits for one read
+ * instead of two in a row. */
+struct early_scan {
+	const struct release_args *a;
+	struct inuse_snapshot *snap;
+};
+
+static void scan_early(struct vpm_ctx *ctx, void *arg)
+{
+	struct early_scan *es = arg;
+
+	if (!es->a->force && ctx->state_ok && state_find_claim(&ctx->state, es->a->instance))
+		es->snap = inuse_snapshot_take("/proc"); /* NULL: scanned later instead */
+}
+
 int cmd_release(int argc, char **argv, struct common_opts *co)
 {
 	struct release_args a = { .co = co };
+	struct early_scan early = { .a = &a };
+	struct ctx_overlap overlap = { scan_early, &early };
 	struct vpm_ctx ctx;
 	struct item *items = NULL;
 	struct claim *c;
@@ -213,7 +231,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 	int r;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	r = ctx_open(&ctx, co, a.dry_run ? CTX_READ : CTX_CHANGE);
+	r = ctx_open_overlap(&ctx, co, a.dry_run ? CTX_READ : CTX_CHANGE, &overlap);
 	if (r != EXIT_OK)
 		goto out;
 
@@ -244,7 +262,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 			items[i].devpath = path_join(ctx.set.dev_dir, items[i].host->chardev);
 	}
 	/* Even unscrubbed, a namespace a guest still maps must not be handed on. */
-	if (!a.force && check_in_use(items, n)) {
+	if (!a.force && check_in_use(items, n, early.snap)) {
 		log_error("instance %s keeps its claim; stop what uses it, or use --force", a.instance);
 		r = EXIT_FAIL;
 		goto out;
@@ -343,6 +361,7 @@ out:
 		free(items[i].devpath);
 	}
 	free(items);
+	inuse_snapshot_free(early.snap);
 	ctx_close(&ctx);
 	return r;
 }

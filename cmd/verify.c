@@ -128,7 +128,7 @@ static struct dev_entry *read_dev_dir(DIR *d, size_t *n)
 	return v;
 }
 
-/* Whether the device of p is there: 0 with *st_mode set, or -1 with errno. */
+/* Whether the device of p is there: 0 with *st_mode set, or -errno. */
 static int find_device(const struct pool_ns *p, DIR *d, const struct dev_entry *v, size_t n,
 		       mode_t *st_mode)
 {
@@ -138,15 +138,13 @@ static int find_device(const struct pool_ns *p, DIR *d, const struct dev_entry *
 
 	if (!d) {
 		if (stat(p->devpath, &st) < 0)
-			return -1;
+			return -errno;
 		*st_mode = st.st_mode;
 		return 0;
 	}
 	hit = bsearch(&key, v, n, sizeof(*v), cmp_dev_entry);
-	if (!hit) {
-		errno = ENOENT;
-		return -1;
-	}
+	if (!hit)
+		return -ENOENT;
 	switch (hit->type) {
 	case DT_CHR: *st_mode = S_IFCHR; return 0;
 	case DT_REG: *st_mode = S_IFREG; return 0;
@@ -154,7 +152,7 @@ static int find_device(const struct pool_ns *p, DIR *d, const struct dev_entry *
 	default:     *st_mode = DTTOIF(hit->type); return 0;
 	}
 	if (fstatat(dirfd(d), hit->name, &st, 0) < 0)
-		return -1;
+		return -errno;
 	*st_mode = st.st_mode;
 	return 0;
 }
@@ -183,7 +181,7 @@ static void check_devices(const struct pool *pool, const char *dev_dir, struct f
 			findings_add(f, SEV_ERROR, "host-device-missing", subject,
 				     "namespace '%s' (%s): device %s: %s; is the device-dax driver "
 				     "loaded and the namespace enabled?", p->name, p->host->dev,
-				     p->devpath, strerror(errno));
+				     p->devpath, strerror(-r));
 		else
 			findings_add(f, SEV_ERROR, "host-device-missing", subject,
 				     "namespace '%s': %s is not a character device", p->name,
@@ -547,6 +545,12 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 			     : ctx.set.state_dir,
 			     "the state in %s cannot be read; repair or move it away, nothing "
 			     "will be claimed or released until then", ctx.set.state_dir);
+	/* before --repair changes anything: an UNKNOWN after a repair would
+	 * not say what was repaired */
+	if (a.libvirt_dir && ctx.state_ok && ctx.host_ok && dl_load_xml() < 0) {
+		status = unknown(&a, "libxml2 cannot be loaded to read the libvirt domains");
+		goto out;
+	}
 	if (a.repair && ctx.state_ok && ctx.host_ok && repair(&ctx, &repaired) != EXIT_OK) {
 		status = unknown(&a, "the repaired state could not be written");
 		goto out;
@@ -558,10 +562,6 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	if (ctx.state_ok && ctx.host_ok)
 		check_claims(&ctx, &f);
 	log_debug("checks done at %.1f ms", log_elapsed_ms());
-	if (a.libvirt_dir && ctx.state_ok && ctx.host_ok && dl_load_xml() < 0) {
-		status = unknown(&a, "libxml2 cannot be loaded to read the libvirt domains");
-		goto out;
-	}
 	if (a.libvirt_dir && ctx.state_ok && ctx.host_ok && check_libvirt(&ctx, a.libvirt_dir, &f) < 0) {
 		_cleanup_free_ char *why = xasprintf("cannot read %s", a.libvirt_dir);
 

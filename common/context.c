@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 
+#include "jsonparse.h"
 #include "log.h"
 
 struct host_job {
@@ -20,6 +21,7 @@ static void *host_thread(void *arg)
 	job->r = host_load(job->snapshot, job->host);
 	if (job->r == 0)
 		host_index_build(job->host, &job->index);
+	json_thread_done();
 	log_debug("host read: %zu namespaces at %.1f ms", job->host->n, log_elapsed_ms());
 	return NULL;
 }
@@ -40,8 +42,8 @@ static int read_state(struct vpm_ctx *ctx, bool for_change)
 	return EXIT_OK;
 }
 
-int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
-	     struct findings *f)
+static int load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
+		struct findings *f, const struct ctx_overlap *ov)
 {
 	struct host_job job;
 	pthread_t thread;
@@ -70,6 +72,8 @@ int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 		pool_apply_state(&ctx->pool, &ctx->state);
 	log_debug("configuration and state read: %zu claims at %.1f ms", ctx->state.n_claims,
 		  log_elapsed_ms());
+	if (ov && ov->fn)
+		ov->fn(ctx, ov->arg);
 	if (threaded)
 		pthread_join(thread, NULL);
 	ctx->host_ok = job.r == 0;
@@ -83,10 +87,22 @@ int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 	return rs == EXIT_LOCKED ? EXIT_LOCKED : EXIT_OK;
 }
 
+int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
+	     struct findings *f)
+{
+	return load(ctx, co, mode, f, NULL);
+}
+
 int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode)
 {
+	return ctx_open_overlap(ctx, co, mode, NULL);
+}
+
+int ctx_open_overlap(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
+		     const struct ctx_overlap *ov)
+{
 	struct findings f = { 0 };
-	int r = ctx_load(ctx, co, mode, &f);
+	int r = load(ctx, co, mode, &f, ov);
 
 	if (r == EXIT_OK && !ctx->set.namespaces) {
 		log_error("pmem_namespaces is not set: put it in the [libvirt] section of %s, "

@@ -42,6 +42,16 @@ enum ctx_mode {
  * own line. Returns EXIT_OK, EXIT_FAIL or EXIT_LOCKED. */
 int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode);
 
+/* The same, with work of the command's own done on this thread while the
+ * host is still being read: fn(ctx, arg), called once the configuration and
+ * the state are (ctx->state_ok says whether the state could be read). */
+struct ctx_overlap {
+	void (*fn)(struct vpm_ctx *ctx, void *arg);
+	void *arg;
+};
+int ctx_open_overlap(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
+		     const struct ctx_overlap *ov);
+
 /* The same, for a command that reports problems rather than stopping at
  * them (verify): configuration and host problems go to f, a host or state
  * that cannot be read leaves host_ok or state_ok false (logged). Returns

@@ -18,7 +18,7 @@
 	X(xmlAddChild) X(xmlAddNextSibling) X(xmlAddPrevSibling) \
 	X(xmlBufferContent) X(xmlBufferCreate) X(xmlBufferEmpty) X(xmlBufferFree) \
 	X(xmlBufferLength) X(xmlCtxtGetLastError) X(xmlCtxtReadMemory) \
-	X(xmlDocGetRootElement) X(xmlFree) X(xmlFreeDoc) X(xmlFreeNode) \
+	X(xmlDocDumpMemory) X(xmlDocGetRootElement) X(xmlFree) X(xmlFreeDoc) X(xmlFreeNode) \
 	X(xmlFreeParserCtxt) X(xmlGetProp) X(xmlNewChild) X(xmlNewDoc) \
 	X(xmlNewDocNode) X(xmlNewParserCtxt) X(xmlNewProp) X(xmlNewTextChild) \
 	X(xmlNodeDump) X(xmlNodeGetContent) X(xmlNodeSetContent) X(xmlSaveClose) \
@@ -39,6 +39,7 @@ VPM_XML_SYMBOLS(VPM_DL_DECLARE)
 #define xmlBufferLength vpm_dl_xmlBufferLength
 #define xmlCtxtGetLastError vpm_dl_xmlCtxtGetLastError
 #define xmlCtxtReadMemory vpm_dl_xmlCtxtReadMemory
+#define xmlDocDumpMemory vpm_dl_xmlDocDumpMemory
 #define xmlDocGetRootElement vpm_dl_xmlDocGetRootElement
 /* A variable in libxml2 (the free function it allocates with), not a
  * function: its address is what the pointer holds. */

@@ -59,12 +59,19 @@ static int load(const char *soname, const struct dl_symbol *syms, size_t n)
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The library the headers describe: libxml2 2.14 changed its soname. */
+#if LIBXML_VERSION >= 21400
+#define LIBXML2_SONAME "libxml2.so.16"
+#else
+#define LIBXML2_SONAME "libxml2.so.2"
+#endif
+
 int dl_load_xml(void)
 {
 	static int loaded;
 
 	if (!loaded)
-		loaded = load("libxml2.so.2", xml_symbols, COUNT(xml_symbols)) < 0 ? -1 : 1;
+		loaded = load(LIBXML2_SONAME, xml_symbols, COUNT(xml_symbols)) < 0 ? -1 : 1;
 	return loaded > 0 ? 0 : -1;
 }
 

@@ -256,6 +256,13 @@ static void *parse_half(void *arg)
 	return NULL;
 }
 
+static void *parse_half_thread(void *arg)
+{
+	parse_half(arg);
+	json_thread_done();
+	return NULL;
+}
+
 /* A large array parsed as two arrays, its halves, on two threads. Returns
  * 1 with both documents' namespaces in h, 0 when it cannot be done that way
  * (the caller parses the whole), or -EINVAL (with *err) when an entry is
@@ -277,7 +284,7 @@ static int parse_split(const char *text, size_t len, struct host *h, char **err)
 	half[1].text = xmalloc(len - cut + 1);
 	half[1].text[0] = '[';
 	memcpy(half[1].text + 1, text + cut + 1, len - cut);
-	threaded = pthread_create(&thread, NULL, parse_half, &half[1]) == 0;
+	threaded = pthread_create(&thread, NULL, parse_half_thread, &half[1]) == 0;
 	parse_half(&half[0]);
 	if (threaded)
 		pthread_join(thread, NULL);

@@ -16,14 +16,6 @@
 #include "log.h"
 #include "util.h"
 
-static bool same_target(const struct stat *a, const struct stat *b)
-{
-	/* Another node for the same character device counts as the same. */
-	if (S_ISCHR(a->st_mode) && S_ISCHR(b->st_mode))
-		return a->st_rdev == b->st_rdev;
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
 /* What the files mapped by the processes are, by (dev, inode): the same
  * libraries are mapped by every process, and each is stat'ed once per scan
  * instead of once per mapping. Open addressing, grown at half full. */
@@ -34,98 +26,104 @@ struct mapped_file {
 	struct stat st;
 };
 
-struct scan {
-	const struct stat *targets;
-	size_t n_targets;
-	bool any_chr;                   /* a target is a character device */
+struct file_cache {
 	struct mapped_file *files;
-	size_t n_files, cap_files;
+	size_t n, cap;
 };
 
-static size_t file_slot(const struct scan *sc, dev_t dev, ino_t ino)
+static size_t file_slot(const struct file_cache *fc, dev_t dev, ino_t ino)
 {
 	size_t h = ((size_t)ino * 0x9E3779B97F4A7C15ull) ^ (size_t)dev;
 
-	for (size_t i = h & (sc->cap_files - 1);; i = (i + 1) & (sc->cap_files - 1))
-		if (!sc->files[i].used || (sc->files[i].dev == dev && sc->files[i].ino == ino))
+	for (size_t i = h & (fc->cap - 1);; i = (i + 1) & (fc->cap - 1))
+		if (!fc->files[i].used || (fc->files[i].dev == dev && fc->files[i].ino == ino))
 			return i;
 }
 
-static void file_remember(struct scan *sc, dev_t dev, ino_t ino, const struct stat *st)
+static void file_remember(struct file_cache *fc, dev_t dev, ino_t ino, const struct stat *st)
 {
-	if (2 * (sc->n_files + 1) > sc->cap_files) {
-		struct mapped_file *old = sc->files;
-		size_t old_cap = sc->cap_files;
+	struct mapped_file *f;
 
-		sc->cap_files = old_cap ? old_cap * 2 : 256;
-		sc->files = xcalloc(sc->cap_files, sizeof(*sc->files));
+	if (2 * (fc->n + 1) > fc->cap) {
+		struct mapped_file *old = fc->files;
+		size_t old_cap = fc->cap;
+
+		fc->cap = old_cap ? old_cap * 2 : 256;
+		fc->files = xcalloc(fc->cap, sizeof(*fc->files));
 		for (size_t i = 0; i < old_cap; i++)
 			if (old[i].used)
-				sc->files[file_slot(sc, old[i].dev, old[i].ino)] = old[i];
+				fc->files[file_slot(fc, old[i].dev, old[i].ino)] = old[i];
 		free(old);
 	}
-	struct mapped_file *f = &sc->files[file_slot(sc, dev, ino)];
-
+	f = &fc->files[file_slot(fc, dev, ino)];
 	if (!f->used)
-		sc->n_files++;
+		fc->n++;
 	*f = (struct mapped_file){ .dev = dev, .ino = ino, .used = true, .st = *st };
 }
 
-static const struct stat *file_known(const struct scan *sc, dev_t dev, ino_t ino)
+static const struct stat *file_known(const struct file_cache *fc, dev_t dev, ino_t ino)
 {
 	const struct mapped_file *f;
 
-	if (!sc->cap_files)
+	if (!fc->cap)
 		return NULL;
-	f = &sc->files[file_slot(sc, dev, ino)];
+	f = &fc->files[file_slot(fc, dev, ino)];
 	return f->used ? &f->st : NULL;
 }
 
-/* Mark in held[] the targets one mapping (its dev and inode, and path as
- * the maps file shows it) is of. */
-static void match_mapping(struct scan *sc, dev_t dev, ino_t ino, char *path, bool *held)
-{
-	const struct stat *st;
-	struct stat now;
+/* One file a process holds: a mapping (its dev and inode as the maps file
+ * gives them, and what its path is now) or an open descriptor. */
+struct held {
+	dev_t dev, rdev;
+	ino_t ino;
+	bool chr;       /* a character device: rdev says which */
+	bool mapped;
+};
 
-	for (size_t t = 0; t < sc->n_targets; t++)
-		if (dev == sc->targets[t].st_dev && ino == sc->targets[t].st_ino)
-			held[t] = true;
-	/* Another node of a target device maps the same memory: what the
-	 * mapped file is, known or looked up by its path. */
-	if (!sc->any_chr || *path != '/')
-		return;
-	st = file_known(sc, dev, ino);
-	if (!st) {
-		path[strcspn(path, "\n")] = '\0';
-		if (stat(path, &now) < 0)
-			return;
-		/* remembered only while the path still names the mapped file */
-		if (now.st_dev == dev && now.st_ino == ino)
-			file_remember(sc, dev, ino, &now);
-		st = &now;
+struct holder {
+	pid_t pid;
+	size_t first, n;        /* its entries in held[] */
+};
+
+struct inuse_snapshot {
+	char *proc;
+	struct holder *procs;
+	size_t n_procs;
+	struct held *held;
+	size_t n_held, cap_held;
+	struct file_cache cache;
+};
+
+static void hold(struct inuse_snapshot *s, const struct held *h)
+{
+	if (s->n_held == s->cap_held) {
+		s->cap_held = s->cap_held ? s->cap_held * 2 : 1024;
+		s->held = xreallocarray(s->held, s->cap_held, sizeof(*s->held));
 	}
-	for (size_t t = 0; t < sc->n_targets; t++)
-		if (same_target(st, &sc->targets[t]))
-			held[t] = true;
+	s->held[s->n_held++] = *h;
 }
 
 /* Returns 1 when the process has mappings, 0 when it has none (a kernel
  * thread, or one that has exited: it holds no file open either), -1 when its
  * maps cannot be read. */
-static int scan_maps(struct scan *sc, const char *proc, const char *pid, bool *mapped)
+static int snap_maps(struct inuse_snapshot *s, const char *pid)
 {
 	char path[512], line[4096];
 	_cleanup_fclose_ FILE *f = NULL;
+	dev_t last_dev = 0;
+	ino_t last_ino = 0;
 	int any = 0;
 
-	snprintf(path, sizeof(path), "%s/%s/maps", proc, pid);
+	snprintf(path, sizeof(path), "%s/%s/maps", s->proc, pid);
 	f = fopen(path, "re");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
+		struct held h = { .mapped = true };
 		uint64_t maj, min, ino;
-		const char *p = line;
+		const struct stat *st;
+		struct stat now;
+		char *p = line;
 
 		any = 1;
 		/* start-end perms offset maj:min inode [path] */
@@ -133,22 +131,46 @@ static int scan_maps(struct scan *sc, const char *proc, const char *pid, bool *m
 			p = strchr(p, ' ');
 			p = p ? p + 1 : NULL;
 		}
-		if (!p || !(p = scan_u64(p, 16, &maj)) || *p++ != ':' ||
-		    !(p = scan_u64(p, 16, &min)) || !(p = scan_u64(p, 10, &ino)) || ino == 0)
+		if (!p || !(p = (char *)scan_u64(p, 16, &maj)) || *p++ != ':' ||
+		    !(p = (char *)scan_u64(p, 16, &min)) || !(p = (char *)scan_u64(p, 10, &ino)) ||
+		    ino == 0)
 			continue;
+		h.dev = makedev(maj, min);
+		h.ino = (ino_t)ino;
+		/* the lines of one file follow each other: once is enough */
+		if (h.dev == last_dev && h.ino == last_ino)
+			continue;
+		last_dev = h.dev;
+		last_ino = h.ino;
+		/* Another node of a device maps the same memory: what the mapped
+		 * file is, known or looked up by its path. */
 		p += strspn(p, " ");
-		match_mapping(sc, makedev(maj, min), (ino_t)ino, line + (p - line), mapped);
+		st = *p == '/' ? file_known(&s->cache, h.dev, h.ino) : NULL;
+		if (*p == '/' && !st) {
+			p[strcspn(p, "\n")] = '\0';
+			if (stat(p, &now) == 0) {
+				/* remembered only while the path names the mapped file */
+				if (now.st_dev == h.dev && now.st_ino == h.ino)
+					file_remember(&s->cache, h.dev, h.ino, &now);
+				st = &now;
+			}
+		}
+		if (st && S_ISCHR(st->st_mode)) {
+			h.chr = true;
+			h.rdev = st->st_rdev;
+		}
+		hold(s, &h);
 	}
 	return any;
 }
 
-static void scan_fds(const struct scan *sc, const char *proc, const char *pid, bool *open)
+static void snap_fds(struct inuse_snapshot *s, const char *pid)
 {
 	char dir[512];
 	struct dirent *e;
 	DIR *d;
 
-	snprintf(dir, sizeof(dir), "%s/%s/fd", proc, pid);
+	snprintf(dir, sizeof(dir), "%s/%s/fd", s->proc, pid);
 	d = opendir(dir);
 	if (!d)
 		return; /* gone, or not ours to see */
@@ -157,11 +179,100 @@ static void scan_fds(const struct scan *sc, const char *proc, const char *pid, b
 
 		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, 0) < 0)
 			continue;
-		for (size_t t = 0; t < sc->n_targets; t++)
-			if (same_target(&st, &sc->targets[t]))
-				open[t] = true;
+		hold(s, &(struct held){ .dev = st.st_dev, .ino = st.st_ino, .rdev = st.st_rdev,
+					 .chr = S_ISCHR(st.st_mode) });
 	}
 	closedir(d);
+}
+
+struct inuse_snapshot *inuse_snapshot_take(const char *proc)
+{
+	struct inuse_snapshot *s;
+	pid_t self = getpid();
+	struct dirent *e;
+	DIR *d = opendir(proc);
+
+	if (!d)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->proc = xstrdup(proc);
+	while ((e = readdir(d))) {
+		size_t first = s->n_held;
+		int pid;
+
+		if (parse_int(e->d_name, 1, INT32_MAX, &pid) < 0 || pid == self)
+			continue;
+		if (snap_maps(s, e->d_name) != 0)
+			snap_fds(s, e->d_name);
+		if (s->n_held == first)
+			continue;
+		s->procs = xreallocarray(s->procs, s->n_procs + 1, sizeof(*s->procs));
+		s->procs[s->n_procs++] = (struct holder){ .pid = pid, .first = first,
+							   .n = s->n_held - first };
+	}
+	closedir(d);
+	return s;
+}
+
+void inuse_snapshot_free(struct inuse_snapshot *s)
+{
+	if (!s)
+		return;
+	free(s->proc);
+	free(s->procs);
+	free(s->held);
+	free(s->cache.files);
+	free(s);
+}
+
+/* Another node for the same character device counts as the same. */
+static bool holds(const struct held *h, const struct stat *t)
+{
+	if (h->dev == t->st_dev && h->ino == t->st_ino)
+		return true;
+	return h->chr && S_ISCHR(t->st_mode) && h->rdev == t->st_rdev;
+}
+
+int inuse_snapshot_match(const struct inuse_snapshot *s, const struct stat *targets, size_t n,
+			 struct inuse **users)
+{
+	size_t found = 0;
+
+	*users = NULL;
+	for (size_t p = 0; p < s->n_procs; p++) {
+		const struct holder *pr = &s->procs[p];
+		char comm[32] = "";
+
+		for (size_t t = 0; t < n; t++) {
+			const char *how = NULL;
+
+			for (size_t k = pr->first; k < pr->first + pr->n; k++) {
+				if (!holds(&s->held[k], &targets[t]))
+					continue;
+				how = s->held[k].mapped ? "mapped" : how ? how : "open";
+				if (s->held[k].mapped)
+					break;
+			}
+			if (!how)
+				continue;
+			if (!comm[0]) {
+				char path[512];
+				_cleanup_fclose_ FILE *f = NULL;
+
+				snprintf(path, sizeof(path), "%s/%d/comm", s->proc, (int)pr->pid);
+				f = fopen(path, "re");
+				if (f && fgets(comm, sizeof(comm), f))
+					comm[strcspn(comm, "\n")] = '\0';
+				else
+					strcpy(comm, "?");
+			}
+			*users = xreallocarray(*users, found + 1, sizeof(**users));
+			(*users)[found] = (struct inuse){ .pid = pr->pid, .target = t, .how = how };
+			memcpy((*users)[found].comm, comm, sizeof(comm));
+			found++;
+		}
+	}
+	return (int)found;
 }
 
 int process_start_time(pid_t pid, uint64_t *start)
@@ -208,52 +319,15 @@ bool process_running(pid_t pid, uint64_t start)
 int inuse_scan_many(const char *proc, const struct stat *targets, size_t n,
 		    struct inuse **users)
 {
-	struct scan sc = { .targets = targets, .n_targets = n };
-	_cleanup_free_ bool *mapped = xcalloc(n ? n : 1, sizeof(bool));
-	_cleanup_free_ bool *open = xcalloc(n ? n : 1, sizeof(bool));
-	struct dirent *e;
-	size_t found = 0;
-	pid_t self = getpid();
-	DIR *d;
+	struct inuse_snapshot *s = inuse_snapshot_take(proc);
+	int k;
 
 	*users = NULL;
-	for (size_t t = 0; t < n; t++)
-		sc.any_chr |= S_ISCHR(targets[t].st_mode);
-	d = opendir(proc);
-	if (!d)
+	if (!s)
 		return -errno;
-	while ((e = readdir(d))) {
-		char comm_path[512], comm[32] = "?";
-		int pid;
-
-		if (parse_int(e->d_name, 1, INT32_MAX, &pid) < 0 || pid == self)
-			continue;
-		memset(mapped, 0, n * sizeof(bool));
-		memset(open, 0, n * sizeof(bool));
-		if (scan_maps(&sc, proc, e->d_name, mapped) != 0)
-			scan_fds(&sc, proc, e->d_name, open);
-		for (size_t t = 0; t < n; t++) {
-			if (!mapped[t] && !open[t])
-				continue;
-			if (comm[0] == '?') {
-				snprintf(comm_path, sizeof(comm_path), "%s/%s/comm", proc, e->d_name);
-				_cleanup_fclose_ FILE *f = fopen(comm_path, "re");
-
-				if (f && fgets(comm, sizeof(comm), f))
-					comm[strcspn(comm, "\n")] = '\0';
-				else
-					strcpy(comm, "?");
-			}
-			*users = xreallocarray(*users, found + 1, sizeof(**users));
-			(*users)[found] = (struct inuse){ .pid = pid, .target = t,
-							  .how = mapped[t] ? "mapped" : "open" };
-			memcpy((*users)[found].comm, comm, sizeof(comm));
-			found++;
-		}
-	}
-	closedir(d);
-	free(sc.files);
-	return (int)found;
+	k = inuse_snapshot_match(s, targets, n, users);
+	inuse_snapshot_free(s);
+	return k;
 }
 
 int inuse_scan(const char *proc, const char *path, struct inuse **users)
@@ -266,7 +340,8 @@ int inuse_scan(const char *proc, const char *path, struct inuse **users)
 	return inuse_scan_many(proc, &target, 1, users);
 }
 
-int inuse_refuse_many(const char *const *names, const char *const *devpaths, size_t n)
+int inuse_refuse_many(const struct inuse_snapshot *snap, const char *const *names,
+		      const char *const *devpaths, size_t n)
 {
 	_cleanup_free_ struct stat *targets = xcalloc(n ? n : 1, sizeof(*targets));
 	_cleanup_free_ size_t *which = xcalloc(n ? n : 1, sizeof(*which));
@@ -286,17 +361,23 @@ int inuse_refuse_many(const char *const *names, const char *const *devpaths, siz
 	}
 	if (!m)
 		return busy;
-	k = inuse_scan_many("/proc", targets, m, &users);
+	k = snap ? inuse_snapshot_match(snap, targets, m, &users)
+		 : inuse_scan_many("/proc", targets, m, &users);
 	if (k < 0) {
-		log_error("cannot tell whether %s is in use: cannot read /proc: %s",
-			  devpaths[which[0]], strerror(-k));
-		return busy + 1;
+		for (size_t t = 0; t < m; t++)
+			log_error("cannot tell whether %s is in use: %s", devpaths[which[t]],
+				  strerror(-k));
+		return busy + (int)m;
 	}
-	for (int j = 0; j < k; j++) {
-		size_t i = which[users[j].target];
+	/* device by device, in the order given */
+	for (size_t t = 0; t < m; t++) {
+		size_t i = which[t];
 
-		log_error("namespace %s (%s) is %s by pid %d (%s)", names[i], devpaths[i],
-			  users[j].how, (int)users[j].pid, users[j].comm);
+		for (int j = 0; j < k; j++)
+			if (users[j].target == t)
+				log_error("namespace %s (%s) is %s by pid %d (%s)", names[i],
+					  devpaths[i], users[j].how, (int)users[j].pid,
+					  users[j].comm);
 	}
 	free(users);
 	return busy + k;
@@ -304,5 +385,5 @@ int inuse_refuse_many(const char *const *names, const char *const *devpaths, siz
 
 int inuse_refuse(const char *name, const char *devpath)
 {
-	return inuse_refuse_many(&name, &devpath, 1);
+	return inuse_refuse_many(NULL, &name, &devpath, 1);
 }

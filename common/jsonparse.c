@@ -235,6 +235,13 @@ size_t json_doc_size(const struct json_doc *doc)
 	return n;
 }
 
+void json_thread_done(void)
+{
+	if (spare)
+		munmap(spare, spare->mapped);
+	spare = NULL;
+}
+
 void json_doc_free(struct json_doc *doc)
 {
 	while (doc->chunks) {

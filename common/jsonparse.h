@@ -36,6 +36,10 @@ size_t json_doc_size(const struct json_doc *doc);
  * member) for each key they are read for is most of the reading. */
 void json_fields(const cJSON *obj, const char *const *keys, const cJSON **out, size_t n);
 
+/* A thread that parses no more: give back the arena it keeps for its next
+ * document (see json_doc_free). */
+void json_thread_done(void);
+
 /* Free the whole tree at once; never cJSON_Delete() doc->root. */
 void json_doc_free(struct json_doc *doc);
 

@@ -70,6 +70,23 @@ broken() {
 	assert_output --partial "libxml2"
 }
 
+@test "verify --repair --libvirt-dir without libxml2: UNKNOWN before anything is repaired" {
+	standins
+	vpm claim vm1 6GB >/dev/null
+	mv "$VPMEMCTL_DEV_DIR/dax0.0" "$SCRATCH/away"
+	run vpm release vm1
+	assert_failure 1
+	mv "$SCRATCH/away" "$VPMEMCTL_DEV_DIR/dax0.0"
+	mkdir "$SCRATCH/qemu"
+	broken libxml2.so.2
+	run vpm verify --repair --libvirt-dir "$SCRATCH/qemu"
+	assert_failure 3
+	assert_output --partial "libxml2"
+	run vpm inventory -f json
+	run json_get 'd["resource_classes"][0]["reserved"]'
+	assert_output '1'
+}
+
 @test "the host through libndctl, which loads when no snapshot is given" {
 	unset VPMEMCTL_HOST_SNAPSHOT
 	# No persistent memory here: libndctl loads and finds none.
