@@ -5,6 +5,12 @@ load helpers
 
 setup() { common_setup; }
 
+# compact FILE: the JSON document in FILE as one compact line, byte for byte
+# what vpmemctl prints to anything but a terminal.
+compact() {
+	python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), separators=(",", ":")))' "$1"
+}
+
 @test "Nova's example: 6GB has total 3 and max_unit 3" {
 	run vpm inventory -f json
 	assert_success
@@ -63,7 +69,7 @@ setup() { common_setup; }
 @test "-f placement prints exactly Placement's inventories body" {
 	run vpm inventory -f placement
 	assert_success
-	assert_output "$(cat "$DATA/placement-host-1.json")"
+	assert_output "$(compact "$DATA/placement-host-1.json")"
 }
 
 @test "-f placement --generation adds resource_provider_generation" {
@@ -104,7 +110,7 @@ setup() { common_setup; }
 	ln -s "$VPMEMCTL_BIN" "$SCRATCH/vpmemctl-inventory"
 	run "$SCRATCH/vpmemctl-inventory" -N "$NOVA_SPEC" -f placement
 	assert_success
-	assert_output "$(cat "$DATA/placement-host-1.json")"
+	assert_output "$(compact "$DATA/placement-host-1.json")"
 }
 
 @test "the snapshot's single-object form (one namespace) is read" {
@@ -114,4 +120,16 @@ setup() { common_setup; }
 	assert_success
 	run json_get '[(c["resource_class"], c["total"]) for c in d["resource_classes"]]'
 	assert_output '[["CUSTOM_PMEM_NAMESPACE_LARGE", 1]]'
+}
+
+@test "-f json: one compact line to a pipe or file, indented on a terminal, the same document" {
+	vpm inventory -f json >"$SCRATCH/piped.json"
+	[ "$(wc -l <"$SCRATCH/piped.json")" -eq 1 ]
+	run script -qec "$VPMEMCTL_BIN -N '$NOVA_SPEC' inventory -f json" "$SCRATCH/typescript"
+	assert_success
+	tr -d '\r' <<<"$output" >"$SCRATCH/tty.json"
+	[ "$(wc -l <"$SCRATCH/tty.json")" -gt 20 ]
+	grep -q '^  "namespaces": \[{$' "$SCRATCH/tty.json"
+	python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(a != b)' \
+		"$SCRATCH/piped.json" "$SCRATCH/tty.json"
 }

@@ -215,7 +215,9 @@ assert_lint_clean() {
 	run "$VPMEMCTL_BIN" -c "$EXAMPLE/vpmemctl.conf" --host-snapshot "$EXAMPLE/ndctl-list.json" \
 		inventory -f placement --generation 7
 	assert_success
-	assert_output "$documented"
+	# the page shows it as a terminal does (indented): the same document
+	python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1]) != json.loads(sys.argv[2]))' \
+		"$output" "$documented"
 }
 
 # literal_after REGEX PAGE: the lines of the literal display of PAGE that
