@@ -330,16 +330,6 @@ int inuse_scan_many(const char *proc, const struct stat *targets, size_t n,
 	return k;
 }
 
-int inuse_scan(const char *proc, const char *path, struct inuse **users)
-{
-	struct stat target;
-
-	*users = NULL;
-	if (stat(path, &target) < 0)
-		return -errno;
-	return inuse_scan_many(proc, &target, 1, users);
-}
-
 int inuse_refuse_many(const struct inuse_snapshot *snap, const char *const *names,
 		      const char *const *devpaths, size_t n)
 {

@@ -18,13 +18,10 @@ struct inuse {
 	size_t target;      /* which of the targets (inuse_scan_many) */
 };
 
-/* Processes other than this one that hold path open or mapped. proc is the
- * /proc to read ("/proc" normally). Returns how many (users malloc'd), or a
- * negative errno when path cannot be examined. */
-int inuse_scan(const char *proc, const char *path, struct inuse **users);
-
-/* The same for several files at once, as stat(2) gives them, in one pass
- * over the processes: a user per process and target it holds. */
+/* Processes other than this one that hold any of the targets (files as
+ * stat(2) gives them) open or mapped, in one pass over proc ("/proc"
+ * normally): a user per process and target it holds. Returns how many
+ * (users malloc'd), or a negative errno when proc cannot be read. */
 int inuse_scan_many(const char *proc, const struct stat *targets, size_t n,
 		    struct inuse **users);
 
