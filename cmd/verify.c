@@ -124,7 +124,8 @@ static struct dev_entry *read_dev_dir(DIR *d, size_t *n)
 		}
 		v[(*n)++] = (struct dev_entry){ xstrdup(e->d_name), e->d_type };
 	}
-	qsort(v, *n, sizeof(*v), cmp_dev_entry);
+	if (v)
+		qsort(v, *n, sizeof(*v), cmp_dev_entry);
 	return v;
 }
 
@@ -142,7 +143,7 @@ static int find_device(const struct pool_ns *p, DIR *d, const struct dev_entry *
 		*st_mode = st.st_mode;
 		return 0;
 	}
-	hit = bsearch(&key, v, n, sizeof(*v), cmp_dev_entry);
+	hit = v ? bsearch(&key, v, n, sizeof(*v), cmp_dev_entry) : NULL;
 	if (!hit)
 		return -ENOENT;
 	switch (hit->type) {

@@ -9,7 +9,7 @@
 #include "dynlib.h"
 #include "log.h"
 
-#define VPM_DL_DEFINE(f) __typeof__(&f) vpm_dl_##f;
+#define VPM_DL_DEFINE(f) __typeof__(&(f)) vpm_dl_##f;
 VPM_XML_SYMBOLS(VPM_DL_DEFINE)
 VPM_NDCTL_SYMBOLS(VPM_DL_DEFINE)
 VPM_DAXCTL_SYMBOLS(VPM_DL_DEFINE)

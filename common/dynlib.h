@@ -16,7 +16,7 @@
 #define VPM_DYNLIB_H
 
 /* A pointer with the type of the library's own symbol f. */
-#define VPM_DL_DECLARE(f) extern __typeof__(&f) vpm_dl_##f;
+#define VPM_DL_DECLARE(f) extern __typeof__(&(f)) vpm_dl_##f;
 
 /* Load libxml2 (libxml2.so.2; .16 from libxml2 2.14 on) and fill every pointer of dl_xml.h: 0, or -1
  * with the reason logged. Loads once; to be called from one thread. */

@@ -363,7 +363,7 @@ int inuse_refuse_many(const struct inuse_snapshot *snap, const char *const *name
 	for (size_t t = 0; t < m; t++) {
 		size_t i = which[t];
 
-		for (int j = 0; j < k; j++)
+		for (int j = 0; users && j < k; j++)
 			if (users[j].target == t)
 				log_error("namespace %s (%s) is %s by pid %d (%s)", names[i],
 					  devpaths[i], users[j].how, (int)users[j].pid,

@@ -201,13 +201,10 @@ size_t pool_resolve(struct pool *pool, const struct host *host, const struct hos
 		if (!p->host)
 			continue;
 		/* as path_join() makes it */
-		size_t n = strlen(p->host->chardev);
-
 		p->devpath = cursor;
-		memcpy(cursor, dev_dir, dirlen);
-		cursor[dirlen] = '/';
-		memcpy(cursor + dirlen + 1, p->host->chardev, n + 1);
-		cursor += dirlen + 1 + n + 1;
+		cursor = stpcpy(cursor, dev_dir);
+		*cursor++ = '/';
+		cursor = stpcpy(cursor, p->host->chardev) + 1;
 	}
 	return problems->n - before;
 }
