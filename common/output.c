@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jsonout.h"
 #include "jsonparse.h"
 #include "pool.h"
 #include "util.h"
@@ -101,18 +102,13 @@ void table_free(struct table *t)
 
 cJSON *json_u64(uint64_t v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[21];
 
 	/* Raw text, exact for any value: cJSON prints a number by trying two
 	 * printf precisions and reading each back, which is most of the time
 	 * of a large document. The digits by hand: snprintf's machinery costs
 	 * ten times as much, and an inventory prints three numbers a namespace. */
-	*--p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return cJSON_CreateRaw(p);
+	return cJSON_CreateRaw(u64_digits(v, buf));
 }
 
 cJSON *json_str_or_null(const char *s)

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jsonout.h"
 #include "jsonparse.h"
 #include "log.h"
 #include "output.h"
@@ -273,77 +274,74 @@ out:
 	return r;
 }
 
-/* Built in an arena and printed compact: committing 4,096 claims is then
- * mostly the printing. Nothing is copied into the document: keys are
- * constants (the CS calls) and values are references to the state's own
- * strings, which outlive it. */
-static void add_str(cJSON *o, const char *key, const char *value)
+/* Written as text directly (see jsonout.h): a commit of 4,096 claims used
+ * to spend most of its time building and printing a cJSON tree. Members in
+ * a fixed order; optional ones only when set. MEMBER writes what comes
+ * before the key (punctuation), the key, and the value. */
+static void member_str(struct jout *j, const char *lead, size_t len, const char *value)
 {
-	cJSON_AddItemToObjectCS(o, key, cJSON_CreateStringReference(value));
+	jout_raw(j, lead, len);
+	jout_str(j, value);
 }
+#define MEMBER(j, before, key, value) \
+	member_str((j), before "\"" key "\":", sizeof(before "\"" key "\":") - 1, (value))
 
 char *state_format(const struct state *st)
 {
-	struct json_doc doc;
-	cJSON *root, *claims, *q;
-	char *printed, *text;
+	struct jout j;
 
-	json_doc_begin(&doc);
-	root = cJSON_CreateObject();
-	cJSON_AddItemToObjectCS(root, "version", cJSON_CreateNumber(STATE_VERSION));
-	/* exact digits: cJSON's own printing keeps only 15 of them */
-	cJSON_AddItemToObjectCS(root, "generation", json_u64(st->generation));
-	claims = cJSON_CreateArray();
-	cJSON_AddItemToObjectCS(root, "claims", claims);
+	/* about what a claim of one namespace takes, so that it seldom grows */
+	jout_init(&j, 256 + 160 * st->n_claims + 128 * st->n_q);
+	jout_lit(&j, "{\"version\":");
+	jout_u64(&j, STATE_VERSION);
+	jout_lit(&j, ",\"generation\":");
+	jout_u64(&j, st->generation);
+	jout_lit(&j, ",\"claims\":[");
 	for (size_t i = 0; i < st->n_claims; i++) {
 		const struct claim *c = &st->claims[i];
-		cJSON *jc = cJSON_CreateObject();
-		cJSON *nss = cJSON_CreateArray();
 
-		add_str(jc, "instance", c->instance);
-		cJSON_AddItemToObjectCS(jc, "namespaces", nss);
+		if (i)
+			jout_lit(&j, ",");
+		MEMBER(&j, "{", "instance", c->instance);
+		jout_lit(&j, ",\"namespaces\":[");
 		for (size_t k = 0; k < c->n_ns; k++) {
-			cJSON *jn = cJSON_CreateObject();
-
-			add_str(jn, "name", c->ns[k].name);
+			if (k)
+				jout_lit(&j, ",");
+			MEMBER(&j, "{", "name", c->ns[k].name);
 			if (c->ns[k].uuid)
-				add_str(jn, "uuid", c->ns[k].uuid);
-			add_str(jn, "label", c->ns[k].label);
-			cJSON_AddItemToArray(nss, jn);
+				MEMBER(&j, ",", "uuid", c->ns[k].uuid);
+			MEMBER(&j, ",", "label", c->ns[k].label);
+			jout_lit(&j, "}");
 		}
+		jout_lit(&j, "]");
 		if (c->created)
-			add_str(jc, "created", c->created);
+			MEMBER(&j, ",", "created", c->created);
 		if (c->releasing_pid) {
-			cJSON_AddItemToObjectCS(jc, "releasing_pid",
-						cJSON_CreateNumber(c->releasing_pid));
-			cJSON_AddItemToObjectCS(jc, "releasing_start",
-						json_u64(c->releasing_start));
+			jout_lit(&j, ",\"releasing_pid\":");
+			/* positive (parse_claim checks), an integer as cJSON printed it */
+			jout_u64(&j, (uint64_t)c->releasing_pid);
+			jout_lit(&j, ",\"releasing_start\":");
+			jout_u64(&j, c->releasing_start);
 		}
-		cJSON_AddItemToArray(claims, jc);
+		jout_lit(&j, "}");
 	}
-	q = cJSON_CreateArray();
-	cJSON_AddItemToObjectCS(root, "quarantine", q);
+	jout_lit(&j, "],\"quarantine\":[");
 	for (size_t i = 0; i < st->n_q; i++) {
-		cJSON *jq = cJSON_CreateObject();
+		const struct quarantine *q = &st->q[i];
 
-		add_str(jq, "name", st->q[i].name);
-		if (st->q[i].uuid)
-			add_str(jq, "uuid", st->q[i].uuid);
-		if (st->q[i].reason)
-			add_str(jq, "reason", st->q[i].reason);
-		if (st->q[i].since)
-			add_str(jq, "since", st->q[i].since);
-		cJSON_AddItemToArray(q, jq);
+		if (i)
+			jout_lit(&j, ",");
+		MEMBER(&j, "{", "name", q->name);
+		if (q->uuid)
+			MEMBER(&j, ",", "uuid", q->uuid);
+		if (q->reason)
+			MEMBER(&j, ",", "reason", q->reason);
+		if (q->since)
+			MEMBER(&j, ",", "since", q->since);
+		jout_lit(&j, "}");
 	}
-	printed = cJSON_PrintUnformatted(root);
-	json_doc_end();
-	text = printed ? xstrdup(printed) : NULL;
-	json_doc_free(&doc);
-	if (!text) {
-		fputs("vpmemctl: out of memory\n", stderr);
-		exit(1);
-	}
-	return text;
+	jout_lit(&j, "]}");
+	return jout_take(&j, NULL);
 }
 
 struct claim *state_find_claim(const struct state *st, const char *instance)

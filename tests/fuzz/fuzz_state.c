@@ -2,6 +2,7 @@
 /* state_parse: the state file. A state that parses must survive the round
  * trip the program makes on every commit: format, parse again, same state. */
 #include <errno.h>
+#include <cjson/cJSON.h>
 
 #include "state.h"
 #include "fuzz.h"
@@ -39,6 +40,62 @@ static void check_same(const struct state *a, const struct state *b)
 	}
 }
 
+/* The state as cJSON prints it, built member by member as state_format
+ * writes it: the two texts must be the same bytes. */
+static void add(cJSON *o, const char *key, const char *value)
+{
+	if (value)
+		cJSON_AddItemToObject(o, key, cJSON_CreateString(value));
+}
+
+static char *reference_format(const struct state *st)
+{
+	cJSON *root = cJSON_CreateObject(), *claims = cJSON_CreateArray();
+	cJSON *q = cJSON_CreateArray();
+	char digits[32], *text;
+
+	cJSON_AddItemToObject(root, "version", cJSON_CreateNumber(STATE_VERSION));
+	snprintf(digits, sizeof(digits), "%llu", (unsigned long long)st->generation);
+	cJSON_AddItemToObject(root, "generation", cJSON_CreateRaw(digits));
+	cJSON_AddItemToObject(root, "claims", claims);
+	for (size_t i = 0; i < st->n_claims; i++) {
+		const struct claim *c = &st->claims[i];
+		cJSON *jc = cJSON_CreateObject(), *nss = cJSON_CreateArray();
+
+		add(jc, "instance", c->instance);
+		cJSON_AddItemToObject(jc, "namespaces", nss);
+		for (size_t k = 0; k < c->n_ns; k++) {
+			cJSON *jn = cJSON_CreateObject();
+
+			add(jn, "name", c->ns[k].name);
+			add(jn, "uuid", c->ns[k].uuid);
+			add(jn, "label", c->ns[k].label);
+			cJSON_AddItemToArray(nss, jn);
+		}
+		add(jc, "created", c->created);
+		if (c->releasing_pid) {
+			cJSON_AddItemToObject(jc, "releasing_pid", cJSON_CreateNumber(c->releasing_pid));
+			snprintf(digits, sizeof(digits), "%llu",
+				 (unsigned long long)c->releasing_start);
+			cJSON_AddItemToObject(jc, "releasing_start", cJSON_CreateRaw(digits));
+		}
+		cJSON_AddItemToArray(claims, jc);
+	}
+	cJSON_AddItemToObject(root, "quarantine", q);
+	for (size_t i = 0; i < st->n_q; i++) {
+		cJSON *jq = cJSON_CreateObject();
+
+		add(jq, "name", st->q[i].name);
+		add(jq, "uuid", st->q[i].uuid);
+		add(jq, "reason", st->q[i].reason);
+		add(jq, "since", st->q[i].since);
+		cJSON_AddItemToArray(q, jq);
+	}
+	text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return text;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_string(data, size);
@@ -54,7 +111,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *again = state_format(&st), *err2 = NULL;
 		struct state st2;
 
+		char *ref = reference_format(&st);
+
 		FUZZ_CHECK(err == NULL);
+		if (strcmp(again, ref) != 0)
+			fprintf(stderr, "state_format differs from cJSON:\n%s\n%s\n", again, ref);
+		FUZZ_CHECK(strcmp(again, ref) == 0);
+		free(ref);
 		for (size_t i = 0; i < st.n_claims; i++) {
 			FUZZ_CHECK(state_find_claim(&st, st.claims[i].instance) != NULL);
 			FUZZ_CHECK(st.claims[i].n_ns > 0);

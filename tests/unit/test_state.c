@@ -72,9 +72,43 @@ static void test_refused(void)
 	       "a claimed namespace without its label");
 }
 
+/* The exact text, as cJSON printed it before state_format wrote it itself:
+ * states written by earlier versions and by this one read the same. */
+static void test_format_text(void)
+{
+	const char *names[] = { "ns\"0\\", "ns1" }, *uuids[] = { "u0", NULL };
+	const char *labels[] = { "6GB", "tab\there\x01\x1f\x7f\xc3\xa9" };
+	struct quarantine q = { .name = "ns2", .reason = "line\nbreak\r\b\f" };
+	struct state st = { .generation = 18446744073709551615u, .q = &q, .n_q = 1 };
+	struct claim c = claim_new("vm1", "2026-01-01T00:00:00Z", 2, names, uuids, labels);
+	char *text;
+
+	c.releasing_pid = 4242;
+	c.releasing_start = 9007199254740993u;
+	st.claims = &c;
+	st.n_claims = 1;
+	text = state_format(&st);
+	is_str(text,
+	       "{\"version\":1,\"generation\":18446744073709551615,\"claims\":[{\"instance\":"
+	       "\"vm1\",\"namespaces\":[{\"name\":\"ns\\\"0\\\\\",\"uuid\":\"u0\",\"label\":"
+	       "\"6GB\"},{\"name\":\"ns1\",\"label\":\"tab\\there\\u0001\\u001f\x7f\xc3\xa9\"}],"
+	       "\"created\":\"2026-01-01T00:00:00Z\",\"releasing_pid\":4242,"
+	       "\"releasing_start\":9007199254740993}],\"quarantine\":[{\"name\":\"ns2\","
+	       "\"reason\":\"line\\nbreak\\r\\b\\f\"}]}",
+	       "state text: escapes as cJSON's, exact 64-bit numbers, optional members left out");
+	free(text);
+	st.n_claims = st.n_q = 0;
+	text = state_format(&st);
+	is_str(text, "{\"version\":1,\"generation\":18446744073709551615,\"claims\":[],"
+	       "\"quarantine\":[]}", "an empty state");
+	free(text);
+	claim_clear(&c);
+}
+
 int main(void)
 {
 	test_roundtrip();
+	test_format_text();
 	test_refused();
 	return tap_done();
 }

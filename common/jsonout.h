@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* Writing compact JSON text straight into a buffer, for the documents that
+ * are written on every change and grow with the number of claims (the
+ * state file). Building a cJSON tree of 4,096 claims only to print it costs
+ * eight times as much as writing the text: cJSON examines every byte of
+ * every string twice and every node through a call. The text is the same,
+ * byte for byte, as cJSON_PrintUnformatted gives for the same values (the
+ * fuzzer checks it), so cJSON reads it back as it always did. */
+#ifndef VPM_JSONOUT_H
+#define VPM_JSONOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct jout {
+	char *buf;      /* NUL-terminated at every step */
+	size_t len, cap;
+};
+
+void jout_init(struct jout *j, size_t hint);
+
+/* Text as it is: punctuation, keys known not to need escaping. */
+void jout_raw(struct jout *j, const char *s, size_t len);
+#define jout_lit(j, s) jout_raw((j), (s), sizeof(s) - 1)
+
+/* A string value, quoted and escaped as cJSON does: the two that must be
+ * (quote, backslash), \b \f \n \r \t by name, any other byte below 0x20 as
+ * \u00xx; everything else, UTF-8 included, as it is. */
+void jout_str(struct jout *j, const char *s);
+
+/* An unsigned integer, every digit exact. */
+void jout_u64(struct jout *j, uint64_t v);
+
+/* The text, malloc'd: the caller frees it. j is empty afterwards. */
+char *jout_take(struct jout *j, size_t *len);
+
+/* Decimal digits of v into the end of buf (at least 21 bytes), returning
+ * where they start; buf[20] is the terminating NUL. */
+char *u64_digits(uint64_t v, char buf[21]);
+
+#endif
