@@ -4,7 +4,7 @@
 
 #include "alloc.h"
 #include "cmd.h"
-#include "jsonparse.h"
+#include "jsonout.h"
 #include "inuse.h"
 #include "log.h"
 
@@ -103,55 +103,68 @@ static const struct argp argp = {
 	common_children, NULL, NULL
 };
 
-/* {RC: count} of a claim, as claim's JSON and Placement's allocations have it. */
-static cJSON *json_resources(const struct claim *c)
+/* {RC: count} of a claim, as claim's JSON and Placement's allocations have
+ * it: the classes in the order the claim first names them. */
+static void json_resources(struct jw *w, const char *key, const struct claim *c)
 {
-	cJSON *res = cJSON_CreateObject();
+	char **rcs = xcalloc(c->n_ns, sizeof(*rcs));
 
+	for (size_t i = 0; i < c->n_ns; i++)
+		rcs[i] = ns_resource_class(c->ns[i].label);
+	jw_object(w, key);
 	for (size_t i = 0; i < c->n_ns; i++) {
-		_cleanup_free_ char *rc = ns_resource_class(c->ns[i].label);
-		cJSON *count = cJSON_GetObjectItemCaseSensitive(res, rc);
+		size_t count = 0, k;
 
-		if (count)
-			cJSON_SetNumberValue(count, count->valuedouble + 1);
-		else
-			cJSON_AddNumberToObject(res, rc, 1);
+		for (k = 0; k < i && !streq(rcs[k], rcs[i]); k++)
+			;
+		if (k < i)
+			continue; /* counted with its first */
+		for (k = i; k < c->n_ns; k++)
+			count += streq(rcs[k], rcs[i]);
+		jw_u64(w, rcs[i], count);
 	}
-	return res;
+	jw_end(w);
+	for (size_t i = 0; i < c->n_ns; i++)
+		free(rcs[i]);
+	free(rcs);
 }
 
 /* The claim's namespaces, resolved in the pool (NULL where the configuration
  * no longer has one). */
-static cJSON *json_claim(const struct claim *c, const struct pool *pool, bool created)
+static int json_claim(const struct claim *c, const struct pool *pool, bool created)
 {
-	cJSON *doc = cJSON_CreateObject();
-	cJSON *labels, *nss;
+	struct jw w;
 
-	cJSON_AddStringToObject(doc, "instance", c->instance);
-	labels = cJSON_AddArrayToObject(doc, "labels");
+	jw_init(&w, json_pretty(), 1024);
+	jw_object(&w, NULL);
+	jw_str(&w, "instance", c->instance);
+	jw_array(&w, "labels");
 	for (size_t i = 0; i < c->n_labels; i++)
-		cJSON_AddItemToArray(labels, cJSON_CreateString(c->labels[i]));
-	cJSON_AddBoolToObject(doc, "created", created);
-	cJSON_AddItemToObject(doc, "resources", json_resources(c));
-	nss = cJSON_AddArrayToObject(doc, "namespaces");
+		jw_str(&w, NULL, c->labels[i]);
+	jw_end(&w);
+	jw_bool(&w, "created", created);
+	json_resources(&w, "resources", c);
+	jw_array(&w, "namespaces");
 	for (size_t i = 0; i < c->n_ns; i++) {
 		const struct pool_ns *p = pool_find(pool, c->ns[i].name);
-		_cleanup_free_ char *rc = ns_resource_class(c->ns[i].label);
+		_cleanup_free_ char *rc = NULL;
 
 		if (p) {
-			cJSON_AddItemToArray(nss, json_pool_ns(p));
-		} else {
-			cJSON *o = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(o, "name", c->ns[i].name);
-			cJSON_AddStringToObject(o, "label", c->ns[i].label);
-			cJSON_AddStringToObject(o, "resource_class", rc);
-			cJSON_AddItemToObject(o, "devpath", cJSON_CreateNull());
-			cJSON_AddItemToObject(o, "uuid", json_str_or_null(c->ns[i].uuid));
-			cJSON_AddItemToArray(nss, o);
+			jw_pool_ns(&w, p);
+			continue;
 		}
+		rc = ns_resource_class(c->ns[i].label);
+		jw_object(&w, NULL);
+		jw_str(&w, "name", c->ns[i].name);
+		jw_str(&w, "label", c->ns[i].label);
+		jw_str(&w, "resource_class", rc);
+		jw_null(&w, "devpath");
+		jw_str(&w, "uuid", c->ns[i].uuid);
+		jw_end(&w);
 	}
-	return doc;
+	jw_end(&w);
+	jw_end(&w);
+	return jw_emit(&w);
 }
 
 static void print_claim_table(const struct claim *c, const struct pool *pool)
@@ -178,34 +191,35 @@ static void print_claim_table(const struct claim *c, const struct pool *pool)
 }
 
 /* The body of PUT /allocations/{consumer_uuid} (microversion 1.38 and on). */
-static cJSON *json_allocations(const struct claim_args *a, const struct claim *c)
+static int json_allocations(const struct claim_args *a, const struct claim *c)
 {
-	cJSON *doc = cJSON_CreateObject();
-	cJSON *allocs = cJSON_AddObjectToObject(doc, "allocations");
-	cJSON *rp = cJSON_AddObjectToObject(allocs, a->provider);
+	struct jw w;
 
-	cJSON_AddItemToObject(rp, "resources", json_resources(c));
-	cJSON_AddStringToObject(doc, "project_id", a->project ? a->project : UNKNOWN_ID);
-	cJSON_AddStringToObject(doc, "user_id", a->user ? a->user : UNKNOWN_ID);
-	cJSON_AddItemToObject(doc, "consumer_generation", a->consumer_generation
-			      ? json_u64(a->consumer_gen) : cJSON_CreateNull());
-	cJSON_AddStringToObject(doc, "consumer_type", "INSTANCE");
-	return doc;
+	jw_init(&w, json_pretty(), 1024);
+	jw_object(&w, NULL);
+	jw_object(&w, "allocations");
+	jw_object(&w, a->provider);
+	json_resources(&w, "resources", c);
+	jw_end(&w);
+	jw_end(&w);
+	jw_str(&w, "project_id", a->project ? a->project : UNKNOWN_ID);
+	jw_str(&w, "user_id", a->user ? a->user : UNKNOWN_ID);
+	if (a->consumer_generation)
+		jw_u64(&w, "consumer_generation", a->consumer_gen);
+	else
+		jw_null(&w, "consumer_generation");
+	jw_str(&w, "consumer_type", "INSTANCE");
+	jw_end(&w);
+	return jw_emit(&w);
 }
 
 static int print_claim(const struct claim_args *a, const struct claim *c,
 		       const struct pool *pool, bool created)
 {
-	struct json_doc jd;
-
-	if (a->format == FMT_PLACEMENT) {
-		json_doc_begin(&jd);
-		return json_emit(json_allocations(a, c), &jd) < 0 ? EXIT_FAIL : EXIT_OK;
-	}
-	if (a->format == FMT_JSON) {
-		json_doc_begin(&jd);
-		return json_emit(json_claim(c, pool, created), &jd) < 0 ? EXIT_FAIL : EXIT_OK;
-	}
+	if (a->format == FMT_PLACEMENT)
+		return json_allocations(a, c) < 0 ? EXIT_FAIL : EXIT_OK;
+	if (a->format == FMT_JSON)
+		return json_claim(c, pool, created) < 0 ? EXIT_FAIL : EXIT_OK;
 	print_claim_table(c, pool);
 	return fflush(stdout) == EOF ? EXIT_FAIL : EXIT_OK;
 }

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "jsonparse.h"
+#include "jsonout.h"
 #include "log.h"
 
 struct inventory_args {
@@ -115,64 +115,71 @@ static void print_namespaces_table(const struct pool *pool)
 }
 
 /* The unit limits Nova sets for every vPMEM class; the rest are counts. */
-static void add_units(cJSON *o, const struct pool_rc *rc)
+static void add_units(struct jw *w, const struct pool_rc *rc)
 {
-	cJSON_AddItemToObject(o, "min_unit", json_u64(1));
-	cJSON_AddItemToObject(o, "max_unit", json_u64(rc->total));
-	cJSON_AddItemToObject(o, "step_size", json_u64(1));
-	/* "1.0" as Nova sends it; cJSON would print a whole double as "1". */
-	cJSON_AddItemToObject(o, "allocation_ratio", cJSON_CreateRaw("1.0"));
+	jw_u64(w, "min_unit", 1);
+	jw_u64(w, "max_unit", rc->total);
+	jw_u64(w, "step_size", 1);
+	jw_raw(w, "allocation_ratio", "1.0"); /* as Nova sends it */
 }
 
-static cJSON *json_inventory(const struct pool *pool)
+static int json_inventory(const struct pool *pool)
 {
-	cJSON *doc = cJSON_CreateObject();
-	cJSON *classes = cJSON_AddArrayToObject(doc, "resource_classes");
-	cJSON *nss = cJSON_AddArrayToObject(doc, "namespaces");
+	struct jw w;
 
+	/* about what a namespace takes, so that the buffer seldom grows */
+	jw_init(&w, json_pretty(), 512 + 384 * pool->n + 256 * pool->n_rc);
+	jw_object(&w, NULL);
+	jw_array(&w, "resource_classes");
 	for (size_t i = 0; i < pool->n_rc; i++) {
 		const struct pool_rc *rc = &pool->rc[i];
-		cJSON *o = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(o, "resource_class", rc->label->rc);
-		cJSON_AddStringToObject(o, "label", rc->label->label);
-		cJSON_AddItemToObject(o, "total", json_u64(rc->total));
-		cJSON_AddItemToObject(o, "reserved", json_u64(rc->reserved));
-		cJSON_AddItemToObject(o, "used", json_u64(rc->used));
-		cJSON_AddItemToObject(o, "free", json_u64(rc->free));
-		add_units(o, rc);
-		cJSON_AddItemToArray(classes, o);
+		jw_object(&w, NULL);
+		jw_str(&w, "resource_class", rc->label->rc);
+		jw_str(&w, "label", rc->label->label);
+		jw_u64(&w, "total", rc->total);
+		jw_u64(&w, "reserved", rc->reserved);
+		jw_u64(&w, "used", rc->used);
+		jw_u64(&w, "free", rc->free);
+		add_units(&w, rc);
+		jw_end(&w);
 	}
+	jw_end(&w);
+	jw_array(&w, "namespaces");
 	for (size_t i = 0; i < pool->n; i++)
-		cJSON_AddItemToArray(nss, json_pool_ns(&pool->ns[i]));
-	return doc;
+		jw_pool_ns(&w, &pool->ns[i]);
+	jw_end(&w);
+	jw_end(&w);
+	return jw_emit(&w);
 }
 
 /* The body of PUT /resource_providers/{uuid}/inventories. */
-static cJSON *json_placement(const struct pool *pool, const struct inventory_args *a)
+static int json_placement(const struct pool *pool, const struct inventory_args *a)
 {
-	cJSON *doc = cJSON_CreateObject();
-	cJSON *inv;
+	struct jw w;
 
+	jw_init(&w, json_pretty(), 256 + 256 * pool->n_rc);
+	jw_object(&w, NULL);
 	if (a->generation)
-		cJSON_AddItemToObject(doc, "resource_provider_generation", json_u64(a->gen));
-	inv = cJSON_AddObjectToObject(doc, "inventories");
+		jw_u64(&w, "resource_provider_generation", a->gen);
+	jw_object(&w, "inventories");
 	for (size_t i = 0; i < pool->n_rc; i++) {
 		const struct pool_rc *rc = &pool->rc[i];
-		cJSON *o = cJSON_CreateObject();
 
-		cJSON_AddItemToObject(o, "total", json_u64(rc->total));
-		cJSON_AddItemToObject(o, "reserved", json_u64(rc->reserved));
-		add_units(o, rc);
-		cJSON_AddItemToObject(inv, rc->label->rc, o);
+		jw_object(&w, rc->label->rc);
+		jw_u64(&w, "total", rc->total);
+		jw_u64(&w, "reserved", rc->reserved);
+		add_units(&w, rc);
+		jw_end(&w);
 	}
-	return doc;
+	jw_end(&w);
+	jw_end(&w);
+	return jw_emit(&w);
 }
 
 int cmd_inventory(int argc, char **argv, struct common_opts *co)
 {
 	struct inventory_args a = { .co = co };
-	struct json_doc jd;
 	struct vpm_ctx ctx;
 	int r;
 
@@ -182,12 +189,10 @@ int cmd_inventory(int argc, char **argv, struct common_opts *co)
 		goto out;
 	switch (a.format) {
 	case FMT_JSON:
-		json_doc_begin(&jd);
-		r = json_emit(json_inventory(&ctx.pool), &jd);
+		r = json_inventory(&ctx.pool);
 		break;
 	case FMT_PLACEMENT:
-		json_doc_begin(&jd);
-		r = json_emit(json_placement(&ctx.pool, &a), &jd);
+		r = json_placement(&ctx.pool, &a);
 		break;
 	default:
 		if (a.list)

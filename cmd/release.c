@@ -6,7 +6,7 @@
 
 #include "alloc.h"
 #include "cmd.h"
-#include "jsonparse.h"
+#include "jsonout.h"
 #include "inuse.h"
 #include "log.h"
 #include "scrub.h"
@@ -114,28 +114,30 @@ static int check_in_use(struct item *items, size_t n, const struct inuse_snapsho
 	return m ? inuse_refuse_many(snap, names, paths, m) : 0;
 }
 
-static cJSON *json_release(const char *instance, const struct item *items, size_t n)
+static int json_release(const char *instance, const struct item *items, size_t n)
 {
-	cJSON *doc = cJSON_CreateObject();
-	cJSON *nss;
+	struct jw w;
 
-	cJSON_AddStringToObject(doc, "instance", instance);
-	nss = cJSON_AddArrayToObject(doc, "namespaces");
+	jw_init(&w, json_pretty(), 256 + 512 * n);
+	jw_object(&w, NULL);
+	jw_str(&w, "instance", instance);
+	jw_array(&w, "namespaces");
 	for (size_t i = 0; i < n; i++) {
-		cJSON *o = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(o, "name", items[i].name);
-		cJSON_AddItemToObject(o, "devpath", json_str_or_null(items[i].devpath));
-		cJSON_AddBoolToObject(o, "scrubbed", items[i].scrubbed);
-		cJSON_AddItemToObject(o, "bytes", json_u64(items[i].res.bytes));
-		cJSON_AddNumberToObject(o, "seconds", items[i].res.seconds);
-		cJSON_AddNumberToObject(o, "jobs", items[i].res.jobs);
-		cJSON_AddStringToObject(o, "state", items[i].quarantine ? "quarantined" : "free");
+		jw_object(&w, NULL);
+		jw_str(&w, "name", items[i].name);
+		jw_str(&w, "devpath", items[i].devpath);
+		jw_bool(&w, "scrubbed", items[i].scrubbed);
+		jw_u64(&w, "bytes", items[i].res.bytes);
+		jw_double(&w, "seconds", items[i].res.seconds);
+		jw_u64(&w, "jobs", items[i].res.jobs);
+		jw_str(&w, "state", items[i].quarantine ? "quarantined" : "free");
 		if (items[i].res.error[0])
-			cJSON_AddStringToObject(o, "error", items[i].res.error);
-		cJSON_AddItemToArray(nss, o);
+			jw_str(&w, "error", items[i].res.error);
+		jw_end(&w);
 	}
-	return doc;
+	jw_end(&w);
+	jw_end(&w);
+	return jw_emit(&w);
 }
 
 static void print_release_table(const char *instance, const struct item *items, size_t n)
@@ -347,10 +349,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 		r = EXIT_FAIL;
 print:
 	if (a.format == FMT_JSON) {
-		struct json_doc jd;
-
-		json_doc_begin(&jd);
-		if (json_emit(json_release(a.instance, items, n), &jd) < 0)
+		if (json_release(a.instance, items, n) < 0)
 			r = EXIT_FAIL;
 	} else if (n) {
 		print_release_table(a.instance, items, n);

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
-#include "jsonparse.h"
+#include "jsonout.h"
 #include "domxml.h"
 #include "inuse.h"
 #include "log.h"
@@ -448,30 +448,31 @@ static int emit(const struct verify_args *a, int status, const struct vpm_ctx *c
 	_cleanup_free_ char *line = summary(status, ctx, f);
 
 	if (a->format == FMT_JSON) {
-		struct json_doc jd;
-		cJSON *doc, *arr;
 		static const char *const lower[] = { "ok", "warning", "critical", "unknown" };
+		struct jw w;
 
-		json_doc_begin(&jd);
-		doc = cJSON_CreateObject();
-		cJSON_AddStringToObject(doc, "status", lower[status]);
-		cJSON_AddStringToObject(doc, "summary", line);
-		cJSON_AddItemToObject(doc, "namespaces", json_u64(ctx->pool.n));
-		cJSON_AddItemToObject(doc, "claims", json_u64(ctx->state.n_claims));
-		arr = cJSON_AddArrayToObject(doc, "findings");
+		jw_init(&w, json_pretty(), 1024 + 512 * f->n);
+		jw_object(&w, NULL);
+		jw_str(&w, "status", lower[status]);
+		jw_str(&w, "summary", line);
+		jw_u64(&w, "namespaces", ctx->pool.n);
+		jw_u64(&w, "claims", ctx->state.n_claims);
+		jw_array(&w, "findings");
 		for (size_t i = 0; i < f->n; i++) {
-			cJSON *o = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(o, "severity", severity_name(f->v[i].severity));
-			cJSON_AddStringToObject(o, "code", f->v[i].code);
-			cJSON_AddStringToObject(o, "subject", f->v[i].subject);
-			cJSON_AddStringToObject(o, "message", f->v[i].message);
-			cJSON_AddItemToArray(arr, o);
+			jw_object(&w, NULL);
+			jw_str(&w, "severity", severity_name(f->v[i].severity));
+			jw_str(&w, "code", f->v[i].code);
+			jw_str(&w, "subject", f->v[i].subject);
+			jw_str(&w, "message", f->v[i].message);
+			jw_end(&w);
 		}
-		arr = cJSON_AddArrayToObject(doc, "repaired");
+		jw_end(&w);
+		jw_array(&w, "repaired");
 		for (size_t i = 0; i < repaired->n; i++)
-			cJSON_AddItemToArray(arr, cJSON_CreateString(repaired->v[i]));
-		return json_emit(doc, &jd);
+			jw_str(&w, NULL, repaired->v[i]);
+		jw_end(&w);
+		jw_end(&w);
+		return jw_emit(&w);
 	}
 	/* -q: nothing at all when all is well, for cron. */
 	if (status == NAGIOS_OK && a->co->verbosity < 0 && !repaired->n)
@@ -498,16 +499,18 @@ static int unknown(const struct verify_args *a, const char *why)
 	_cleanup_free_ char *line = xasprintf("VPMEMCTL UNKNOWN - %s", why);
 
 	if (a->format == FMT_JSON) {
-		struct json_doc jd;
-		cJSON *doc;
+		struct jw w;
 
-		json_doc_begin(&jd);
-		doc = cJSON_CreateObject();
-		cJSON_AddStringToObject(doc, "status", "unknown");
-		cJSON_AddStringToObject(doc, "summary", line);
-		cJSON_AddArrayToObject(doc, "findings");
-		cJSON_AddArrayToObject(doc, "repaired");
-		json_emit(doc, &jd);
+		jw_init(&w, json_pretty(), 512);
+		jw_object(&w, NULL);
+		jw_str(&w, "status", "unknown");
+		jw_str(&w, "summary", line);
+		jw_array(&w, "findings");
+		jw_end(&w);
+		jw_array(&w, "repaired");
+		jw_end(&w);
+		jw_end(&w);
+		(void)jw_emit(&w);
 	} else {
 		puts(line);
 	}

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "jsonout.h"
 
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util.h"
@@ -104,4 +108,155 @@ char *jout_take(struct jout *j, size_t *len)
 		*len = j->len;
 	*j = (struct jout){ 0 };
 	return text;
+}
+
+void jw_init(struct jw *w, bool pretty, size_t hint)
+{
+	*w = (struct jw){ .pretty = pretty };
+	jout_init(&w->out, hint);
+}
+
+static void indent(struct jw *w, unsigned depth)
+{
+	char *o = room(&w->out, 2 * depth);
+
+	memset(o, ' ', 2 * depth);
+	w->out.len += 2 * depth;
+	w->out.buf[w->out.len] = '\0';
+}
+
+/* Everything that comes before a value: the comma after the one before, the
+ * line break and indent of a member, its key. */
+static void lead(struct jw *w, const char *key)
+{
+	unsigned d = w->depth;
+
+	if (!d)
+		return;
+	if (w->in_array[d]) {
+		if (w->any[d])
+			jout_raw(&w->out, ", ", w->pretty ? 2 : 1);
+	} else {
+		if (w->any[d])
+			jout_raw(&w->out, ",\n", w->pretty ? 2 : 1);
+		if (w->pretty)
+			indent(w, d);
+		jout_str(&w->out, key ? key : "");
+		jout_raw(&w->out, ": ", w->pretty ? 2 : 1);
+	}
+	w->any[d] = true;
+}
+
+static void open_container(struct jw *w, const char *key, bool array)
+{
+	lead(w, key);
+	if (w->depth + 1 >= JW_DEPTH) {
+		fputs("vpmemctl: internal error: JSON nested too deep\n", stderr);
+		abort();
+	}
+	w->depth++;
+	w->in_array[w->depth] = array;
+	w->any[w->depth] = false;
+	if (array)
+		jout_lit(&w->out, "[");
+	else
+		jout_raw(&w->out, "{\n", w->pretty ? 2 : 1);
+}
+
+void jw_object(struct jw *w, const char *key)
+{
+	open_container(w, key, false);
+}
+
+void jw_array(struct jw *w, const char *key)
+{
+	open_container(w, key, true);
+}
+
+void jw_end(struct jw *w)
+{
+	unsigned d = w->depth;
+
+	if (!d)
+		return;
+	if (w->in_array[d]) {
+		jout_lit(&w->out, "]");
+	} else {
+		if (w->pretty) {
+			if (w->any[d])
+				jout_lit(&w->out, "\n");
+			indent(w, d - 1);
+		}
+		jout_lit(&w->out, "}");
+	}
+	w->depth--;
+}
+
+void jw_str(struct jw *w, const char *key, const char *value)
+{
+	lead(w, key);
+	if (value)
+		jout_str(&w->out, value);
+	else
+		jout_lit(&w->out, "null");
+}
+
+void jw_u64(struct jw *w, const char *key, uint64_t v)
+{
+	lead(w, key);
+	jout_u64(&w->out, v);
+}
+
+void jw_bool(struct jw *w, const char *key, bool v)
+{
+	lead(w, key);
+	if (v)
+		jout_lit(&w->out, "true");
+	else
+		jout_lit(&w->out, "false");
+}
+
+void jw_null(struct jw *w, const char *key)
+{
+	jw_str(w, key, NULL);
+}
+
+void jw_raw(struct jw *w, const char *key, const char *text)
+{
+	lead(w, key);
+	jout_raw(&w->out, text, strlen(text));
+}
+
+void jw_double(struct jw *w, const char *key, double v)
+{
+	char buf[32];
+	double back = 0;
+
+	if (isnan(v) || isinf(v)) {
+		jw_null(w, key);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%1.15g", v);
+	if (sscanf(buf, "%lg", &back) != 1 ||
+	    fabs(back - v) > fmax(fabs(back), fabs(v)) * DBL_EPSILON)
+		snprintf(buf, sizeof(buf), "%1.17g", v);
+	/* a locale's decimal comma would not be JSON */
+	for (char *p = buf; *p; p++)
+		if (*p == ',')
+			*p = '.';
+	jw_raw(w, key, buf);
+}
+
+int jw_emit(struct jw *w)
+{
+	size_t len;
+	char *text;
+	int r = 0;
+
+	jout_lit(&w->out, "\n");
+	text = jout_take(&w->out, &len);
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) == EOF || ferror(stdout))
+		r = -EIO;
+	free(text);
+	return r;
 }

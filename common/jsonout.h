@@ -9,6 +9,7 @@
 #ifndef VPM_JSONOUT_H
 #define VPM_JSONOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,5 +38,38 @@ char *jout_take(struct jout *j, size_t *len);
 /* Decimal digits of v into the end of buf (at least 21 bytes), returning
  * where they start; buf[20] is the terminating NUL. */
 char *u64_digits(uint64_t v, char buf[21]);
+
+/* A document written member by member, in one of two layouts: compact, or
+ * indented for a person as cJSON indents (with two spaces for each of its
+ * tabs and one after a colon). The commas and the indentation follow from
+ * the nesting. key is the member's name inside an object and NULL inside
+ * an array or at the top. */
+#define JW_DEPTH 16
+
+struct jw {
+	struct jout out;
+	bool pretty;
+	unsigned depth;
+	bool in_array[JW_DEPTH];
+	bool any[JW_DEPTH];     /* a value written at that depth already */
+};
+
+void jw_init(struct jw *w, bool pretty, size_t hint);
+void jw_object(struct jw *w, const char *key);
+void jw_array(struct jw *w, const char *key);
+void jw_end(struct jw *w);                      /* of the innermost one */
+void jw_str(struct jw *w, const char *key, const char *value);  /* NULL: null */
+void jw_u64(struct jw *w, const char *key, uint64_t v);
+void jw_bool(struct jw *w, const char *key, bool v);
+void jw_null(struct jw *w, const char *key);
+/* A number as cJSON prints a double: 15 significant digits, or 17 when 15
+ * do not read back the same; NaN and infinities as null. */
+void jw_double(struct jw *w, const char *key, double v);
+/* Text written as it is, for a value spelt exactly ("1.0"). */
+void jw_raw(struct jw *w, const char *key, const char *text);
+
+/* Write the document and a newline to stdout, and free it: 0, or -EIO when
+ * stdout could not take it. */
+int jw_emit(struct jw *w);
 
 #endif

@@ -116,7 +116,7 @@ static void add_chunk(struct json_doc *doc, size_t want, bool populate)
 
 /* cJSON's hooks are global and take no context. They are installed once;
  * inside json_doc_parse() the thread's arena takes the allocations, anywhere
- * else (documents built for output) malloc and free do. */
+ * else malloc and free do. */
 static _Thread_local struct json_doc *filling;
 
 static void *arena_alloc(size_t n)
@@ -162,7 +162,7 @@ static void install_hooks(void)
 	cJSON_InitHooks(&hooks);
 }
 
-void json_doc_begin(struct json_doc *doc)
+static void json_doc_begin(struct json_doc *doc)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -171,7 +171,7 @@ void json_doc_begin(struct json_doc *doc)
 	filling = doc;
 }
 
-void json_doc_end(void)
+static void json_doc_end(void)
 {
 	filling = NULL;
 }
@@ -208,31 +208,6 @@ void json_fields(const cJSON *obj, const char *const *keys, const cJSON **out, s
 			}
 		}
 	}
-}
-
-char *json_print(const cJSON *item, const struct json_doc *doc, bool format)
-{
-	size_t room = json_doc_size(doc) + 4096;
-
-	for (int tries = 0; tries < 4; tries++, room *= 4) {
-		char *text = xmalloc(room);
-
-		if (cJSON_PrintPreallocated((cJSON *)item, text,
-					    (int)(room < INT32_MAX ? room : INT32_MAX), format))
-			return text;
-		free(text);
-	}
-	fputs("vpmemctl: out of memory\n", stderr);
-	exit(1);
-}
-
-size_t json_doc_size(const struct json_doc *doc)
-{
-	size_t n = 0;
-
-	for (const struct arena_chunk *c = doc->chunks; c; c = c->next)
-		n += c->used;
-	return n;
 }
 
 void json_thread_done(void)

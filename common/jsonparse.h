@@ -14,21 +14,8 @@ struct json_doc {
 	struct arena_chunk *chunks;
 };
 
-/* Between begin and end, every cJSON allocation of this thread comes from
- * doc's arena: for building a large document only to print it. */
-void json_doc_begin(struct json_doc *doc);
-void json_doc_end(void);
-
-/* Print item (formatted or not) into a malloc'd buffer sized from the arena
- * it was built in, which is larger than its text: cJSON then writes it
- * once, where its own printing grows a buffer by doubling and copying. */
-char *json_print(const cJSON *item, const struct json_doc *doc, bool format);
-
 /* Parse text (NUL-terminated, nothing but whitespace after the value). */
 void json_doc_parse(struct json_doc *doc, const char *text);
-
-/* Bytes taken from the arena so far. */
-size_t json_doc_size(const struct json_doc *doc);
 
 /* The members named keys[0..n-1] of obj, found in one pass over its members:
  * out[i] is the first member named keys[i], or NULL. Where a document holds

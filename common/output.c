@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "jsonout.h"
-#include "jsonparse.h"
 #include "pool.h"
 #include "util.h"
 
@@ -100,117 +99,35 @@ void table_free(struct table *t)
 	free(t);
 }
 
-cJSON *json_u64(uint64_t v)
-{
-	char buf[21];
-
-	/* Raw text, exact for any value: cJSON prints a number by trying two
-	 * printf precisions and reading each back, which is most of the time
-	 * of a large document. The digits by hand: snprintf's machinery costs
-	 * ten times as much, and an inventory prints three numbers a namespace. */
-	return cJSON_CreateRaw(u64_digits(v, buf));
-}
-
-cJSON *json_str_or_null(const char *s)
-{
-	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
-}
-
-/* cJSON indents with tabs and puts a tab after each colon. Strings never hold
- * a raw tab (cJSON escapes it), so every tab is layout: make it two spaces of
- * indent, or one space after a colon. */
-static void write_layout(const char *text, FILE *f)
-{
-	char out[65536];
-	size_t n = 0;
-	const char *p = text;
-
-	for (;;) {
-		/* the run up to the next tab (or the end) in one copy */
-		const char *tab = strchrnul(p, '\t');
-		size_t run = (size_t)(tab - p);
-
-		if (n + run + 2 > sizeof(out)) {
-			fwrite(out, 1, n, f);
-			n = 0;
-			if (run + 2 > sizeof(out)) {
-				fwrite(p, 1, run, f);
-				run = 0;
-			}
-		}
-		memcpy(out + n, p, run);
-		n += run;
-		if (!*tab)
-			break;
-		if (tab > text && tab[-1] == ':') {
-			out[n++] = ' ';
-		} else {
-			out[n++] = ' ';
-			out[n++] = ' ';
-		}
-		p = tab + 1;
-	}
-	if (n + 1 > sizeof(out)) {
-		fwrite(out, 1, n, f);
-		n = 0;
-	}
-	out[n++] = '\n';
-	fwrite(out, 1, n, f);
-}
-
-int json_emit(cJSON *doc, struct json_doc *arena)
+bool json_pretty(void)
 {
 	/* Indented for a person at a terminal; one compact line for a script,
-	 * a pipe or a file: half the work at 4,096 namespaces, and a third
-	 * less to read. Either parses to the same document. */
-	bool pretty = isatty(STDOUT_FILENO);
-	char *text;
-
-	json_doc_end();
-	text = json_print(doc, arena, pretty);
-	json_doc_free(arena);
-	if (pretty) {
-		write_layout(text, stdout);
-	} else {
-		fputs(text, stdout);
-		putchar('\n');
-	}
-	free(text);
-	return fflush(stdout) == EOF || ferror(stdout) ? -EIO : 0;
+	 * a pipe or a file: a third less to read, and either parses to the
+	 * same document. */
+	return isatty(STDOUT_FILENO);
 }
 
-/* A member that refers to the string instead of copying it, or null. */
-static void add_ref(cJSON *o, const char *key, const char *value)
+/* Called for every namespace of an inventory. */
+void jw_pool_ns(struct jw *w, const struct pool_ns *p)
 {
-	cJSON_AddItemToObjectCS(o, key, value ? cJSON_CreateStringReference(value)
-					      : cJSON_CreateNull());
-}
-
-/* Called for every namespace of an inventory: nothing is copied, the keys
- * are constants and the values belong to the pool, which outlives the
- * document (see json_pool_ns in output.h). */
-cJSON *json_pool_ns(const struct pool_ns *p)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	add_ref(o, "name", p->name);
-	add_ref(o, "label", p->label->label);
-	add_ref(o, "resource_class", p->label->rc);
+	jw_object(w, NULL);
+	jw_str(w, "name", p->name);
+	jw_str(w, "label", p->label->label);
+	jw_str(w, "resource_class", p->label->rc);
 	if (!p->host) {
-		add_ref(o, "dev", NULL);
-		add_ref(o, "state", ns_state_name(p->state));
-		add_ref(o, "instance", p->instance);
-		return o;
+		jw_null(w, "dev");
+	} else {
+		jw_str(w, "dev", p->host->dev);
+		jw_str(w, "devpath", p->devpath);
+		jw_str(w, "uuid", p->host->uuid);
+		jw_u64(w, "size", p->host->size);
+		jw_u64(w, "align", p->host->align);
+		if (p->host->numa_node >= 0)
+			jw_u64(w, "numa_node", (uint64_t)p->host->numa_node);
+		else
+			jw_null(w, "numa_node");
 	}
-	add_ref(o, "dev", p->host->dev);
-	add_ref(o, "devpath", p->devpath);
-	add_ref(o, "uuid", p->host->uuid);
-	cJSON_AddItemToObjectCS(o, "size", json_u64(p->host->size));
-	cJSON_AddItemToObjectCS(o, "align", json_u64(p->host->align));
-	cJSON_AddItemToObjectCS(o, "numa_node", p->host->numa_node >= 0
-				? json_u64((uint64_t)p->host->numa_node) : cJSON_CreateNull());
-	add_ref(o, "state", ns_state_name(p->state));
-	add_ref(o, "instance", p->instance);
-	return o;
+	jw_str(w, "state", ns_state_name(p->state));
+	jw_str(w, "instance", p->instance);
+	jw_end(w);
 }
-

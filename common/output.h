@@ -3,7 +3,7 @@
 #ifndef VPM_OUTPUT_H
 #define VPM_OUTPUT_H
 
-#include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -21,21 +21,14 @@ void table_add(struct table *t, ...);   /* ncols strings; NULL prints "-" */
 void table_print(const struct table *t, FILE *f);
 void table_free(struct table *t);
 
-cJSON *json_u64(uint64_t v);
-cJSON *json_str_or_null(const char *s);
+/* JSON documents are written with jw (jsonout.h): indented on a terminal,
+ * compact otherwise. */
+bool json_pretty(void);
 
+struct jw;
 struct pool_ns;
 /* A configured namespace as inventory and claim show it: name, label,
- * resource_class, dev, devpath, uuid, size, align, numa_node, state, instance.
- * Its strings are referred to, not copied: the pool must outlive the
- * document. */
-cJSON *json_pool_ns(const struct pool_ns *p);
-
-struct json_doc;
-/* Print a document built since json_doc_begin(arena) to stdout followed by a
- * newline, then free the arena (the document with it). Returns 0, or -EIO
- * when stdout could not take it. Output documents are built in an arena:
- * 16,384 namespaces are a lot of small allocations otherwise. */
-int json_emit(cJSON *doc, struct json_doc *arena);
+ * resource_class, dev, devpath, uuid, size, align, numa_node, state, instance. */
+void jw_pool_ns(struct jw *w, const struct pool_ns *p);
 
 #endif
