@@ -532,7 +532,7 @@ int store_load(struct store *s, struct state *st)
 		return -EINVAL;
 	}
 	cap = (size_t)sb.st_size + 2; /* the NUL, and no doubling to find the end */
-	text = xmalloc(cap);
+	text = xmalloc_populated(cap);
 	for (;;) {
 		ssize_t n = read(fd, text + have, cap - have - 1);
 

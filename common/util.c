@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "log.h"
@@ -22,6 +23,24 @@ void *xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 	if (!p)
 		oom();
+	return p;
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+void *xmalloc_populated(size_t n)
+{
+	char *p = xmalloc(n);
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t hi = ((uintptr_t)p + n) & ~(page - 1);
+
+	/* A large block is a fresh mapping: bring its pages in with one call
+	 * instead of a fault for each as read() fills it. Best effort. */
+	if (n >= POPULATE_MIN && hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
 	return p;
 }
 
@@ -238,7 +257,7 @@ int read_file(const char *path, size_t max, char **out, size_t *len)
 	/* Room for the NUL and one byte more, so that the read that finds the
 	 * end of a regular file does not first double (and copy) the buffer. */
 	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 4096;
-	buf = xmalloc(cap);
+	buf = xmalloc_populated(cap);
 	for (;;) {
 		ssize_t r;
 
