@@ -4,6 +4,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "strmap.h"
+
 /* As Nova does it: the whole "PMEM_NAMESPACE_<label>" is normalised, so a
  * label's leading or trailing separators merge into the neighbouring '_'. */
 char *ns_resource_class(const char *label)
@@ -92,6 +94,14 @@ static void parse_entry(char *entry, struct pmem_conf *conf, struct findings *pr
 	l = label_get(conf, label, problems, nprob);
 	if (!l)
 		return;
+	/* room for every name of the entry at once, not a realloc each */
+	{
+		size_t more = 1;
+
+		for (const char *p = names; (p = strchr(p, '|')); p++)
+			more++;
+		l->names = xreallocarray(l->names, l->n_names + more, sizeof(*l->names));
+	}
 
 	/* strtok would merge "ns0||ns1"; an empty name is a mistake to report. */
 	for (name = names;; name = save + 1) {
@@ -104,7 +114,6 @@ static void parse_entry(char *entry, struct pmem_conf *conf, struct findings *pr
 				     "label '%s': empty namespace name", label);
 			(*nprob)++;
 		} else {
-			l->names = xreallocarray(l->names, l->n_names + 1, sizeof(*l->names));
 			l->names[l->n_names++] = xstrdup(name);
 		}
 		if (!save)
@@ -112,77 +121,47 @@ static void parse_entry(char *entry, struct pmem_conf *conf, struct findings *pr
 	}
 }
 
-struct name_ref {
-	const char *name;
-	size_t label, pos;      /* where it was written */
-	bool drop;
-};
-
-static int cmp_name_ref(const void *a, const void *b)
-{
-	const struct name_ref *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	if (c)
-		return c;
-	/* equal names: in the order written */
-	if (x->label != y->label)
-		return x->label < y->label ? -1 : 1;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
-/* A namespace may be listed once: report every later listing and drop it.
- * Sorting finds them in n log n, however many namespaces there are. */
+/* A namespace may be listed once: report every later listing, in the order
+ * written, against the first, and drop it. */
 static size_t drop_duplicates(struct pmem_conf *conf, struct findings *problems)
 {
-	struct name_ref *refs;
+	struct strmap seen;
 	size_t n = 0, nprob = 0;
+	size_t *first;          /* the label of each name's first listing */
 
 	for (size_t i = 0; i < conf->n_labels; i++)
 		n += conf->labels[i].n_names;
-	refs = xcalloc(n, sizeof(*refs));
+	strmap_init(&seen, n);
+	first = xcalloc(n ? n : 1, sizeof(*first));
 	n = 0;
-	for (size_t i = 0; i < conf->n_labels; i++)
-		for (size_t j = 0; j < conf->labels[i].n_names; j++)
-			refs[n++] = (struct name_ref){ .name = conf->labels[i].names[j], .label = i, .pos = j };
-	qsort(refs, n, sizeof(*refs), cmp_name_ref);
-	/* Report against the first listing of each name; drop the later ones
-	 * only after the scan, which still compares their names. */
-	for (size_t k = 1, first = 0; k < n; k++) {
-		if (strcmp(refs[k].name, refs[first].name) != 0) {
-			first = k;
-			continue;
-		}
-		if (refs[k].label == refs[first].label)
-			findings_add(problems, SEV_ERROR, "config-duplicate", refs[k].name,
-				     "label '%s', namespace '%s': listed twice",
-				     conf->labels[refs[k].label].label, refs[k].name);
-		else
-			findings_add(problems, SEV_ERROR, "config-duplicate", refs[k].name,
-				     "label '%s', namespace '%s': already listed under label '%s'",
-				     conf->labels[refs[k].label].label, refs[k].name,
-				     conf->labels[refs[first].label].label);
-		nprob++;
-		refs[k].drop = true;
-	}
-	for (size_t k = 0; k < n; k++) {
-		if (refs[k].drop) {
-			struct pmem_label *l = &conf->labels[refs[k].label];
-
-			free(l->names[refs[k].pos]);
-			l->names[refs[k].pos] = NULL;
-		}
-	}
-	free(refs);
 	for (size_t i = 0; i < conf->n_labels; i++) {
 		struct pmem_label *l = &conf->labels[i];
 		size_t kept = 0;
 
-		for (size_t j = 0; j < l->n_names; j++)
-			if (l->names[j])
+		for (size_t j = 0; j < l->n_names; j++) {
+			size_t k = strmap_get(&seen, l->names[j], NULL);
+
+			if (k == SIZE_MAX) {
+				strmap_add(&seen, l->names[j], n);
+				first[n++] = i;
 				l->names[kept++] = l->names[j];
+				continue;
+			}
+			if (first[k] == i)
+				findings_add(problems, SEV_ERROR, "config-duplicate", l->names[j],
+					     "label '%s', namespace '%s': listed twice", l->label,
+					     l->names[j]);
+			else
+				findings_add(problems, SEV_ERROR, "config-duplicate", l->names[j],
+					     "label '%s', namespace '%s': already listed under label '%s'",
+					     l->label, l->names[j], conf->labels[first[k]].label);
+			nprob++;
+			free(l->names[j]);
+		}
 		l->n_names = kept;
 	}
+	strmap_free(&seen);
+	free(first);
 	return nprob;
 }
 

@@ -14,47 +14,26 @@ const char *ns_state_name(enum ns_state s)
 	}
 }
 
-static int cmp_ns_name(const void *a, const void *b)
-{
-	const struct host_ns *const *x = a, *const *y = b;
-
-	return strcmp((*x)->name, (*y)->name);
-}
-
 void host_index_build(const struct host *host, struct host_index *idx)
 {
-	idx->by_name = xcalloc(host->n ? host->n : 1, sizeof(*idx->by_name));
-	idx->n = 0;
+	strmap_init(&idx->by_name, host->n);
 	for (size_t i = 0; i < host->n; i++)
 		if (host->ns[i].name)
-			idx->by_name[idx->n++] = &host->ns[i];
-	qsort(idx->by_name, idx->n, sizeof(*idx->by_name), cmp_ns_name);
+			strmap_add(&idx->by_name, host->ns[i].name, i);
 }
 
 void host_index_free(struct host_index *idx)
 {
-	free(idx->by_name);
-	*idx = (struct host_index){ 0 };
+	strmap_free(&idx->by_name);
 }
 
-static const struct host_ns *index_find(const struct host_index *idx, const char *name,
-					size_t *count)
+/* The first namespace of the host with that name, and how many carry it. */
+static const struct host_ns *index_find(const struct host *host, const struct host_index *idx,
+					const char *name, size_t *count)
 {
-	struct host_ns key = { .name = (char *)name };
-	const struct host_ns *kp = &key;
-	const struct host_ns **hit = bsearch(&kp, idx->by_name, idx->n, sizeof(*idx->by_name),
-					     cmp_ns_name);
-	const struct host_ns **lo, **hi;
+	size_t i = strmap_get(&idx->by_name, name, count);
 
-	*count = 0;
-	if (!hit)
-		return NULL;
-	for (lo = hit; lo > idx->by_name && streq(lo[-1]->name, name); lo--)
-		;
-	for (hi = hit; hi + 1 < idx->by_name + idx->n && streq(hi[1]->name, name); hi++)
-		;
-	*count = (size_t)(hi - lo) + 1;
-	return *lo;
+	return i == SIZE_MAX ? NULL : &host->ns[i];
 }
 
 static const struct host_ns *resolve(const struct pmem_label *l, const char *name,
@@ -62,7 +41,7 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 				     struct findings *problems)
 {
 	size_t count;
-	const struct host_ns *ns = index_find(idx, name, &count);
+	const struct host_ns *ns = index_find(host, idx, name, &count);
 	_cleanup_free_ char *subject = NULL;
 
 	/* the usual case first: a problem's subject is formatted only for it */
@@ -105,21 +84,11 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 	return NULL;
 }
 
-static int cmp_pool_name(const void *a, const void *b)
-{
-	const struct pool_ns *const *x = a, *const *y = b;
-
-	return strcmp((*x)->name, (*y)->name);
-}
-
 struct pool_ns *pool_find(const struct pool *pool, const char *name)
 {
-	struct pool_ns key = { .name = name };
-	struct pool_ns *kp = &key;
-	struct pool_ns **hit = bsearch(&kp, pool->by_name, pool->n, sizeof(*pool->by_name),
-				       cmp_pool_name);
+	size_t i = strmap_get(&pool->by_name, name, NULL);
 
-	return hit ? *hit : NULL;
+	return i == SIZE_MAX ? NULL : &pool->ns[i];
 }
 
 void pool_apply_state(struct pool *pool, const struct state *st)
@@ -171,10 +140,10 @@ void pool_init(const struct pmem_conf *conf, struct pool *pool)
 			p->label = l;
 		}
 	}
-	pool->by_name = xcalloc(pool->n ? pool->n : 1, sizeof(*pool->by_name));
+	/* names are unique: the configuration drops repeats */
+	strmap_init(&pool->by_name, pool->n);
 	for (size_t i = 0; i < pool->n; i++)
-		pool->by_name[i] = &pool->ns[i];
-	qsort(pool->by_name, pool->n, sizeof(*pool->by_name), cmp_pool_name);
+		strmap_add(&pool->by_name, pool->ns[i].name, i);
 	pool_count(pool);
 }
 
@@ -255,7 +224,7 @@ void pool_free(struct pool *pool)
 {
 	free(pool->paths);
 	free(pool->ns);
-	free(pool->by_name);
+	strmap_free(&pool->by_name);
 	free(pool->rc);
 	*pool = (struct pool){ 0 };
 }

@@ -7,6 +7,7 @@
 #include "findings.h"
 #include "host.h"
 #include "pmemconf.h"
+#include "strmap.h"
 
 enum ns_state { NS_FREE, NS_CLAIMED, NS_QUARANTINED };
 
@@ -27,17 +28,16 @@ struct pool_rc {
 struct pool {
 	struct pool_ns *ns;              /* configuration order */
 	size_t n;
-	struct pool_ns **by_name;        /* the same, sorted by name */
+	struct strmap by_name;           /* name -> index in ns */
 	struct pool_rc *rc;              /* label order */
 	size_t n_rc;
 	char *paths;                     /* every devpath, one allocation */
 };
 
-/* The host's named namespaces sorted by name, so that resolving n names
- * costs n log n, not n squared. It points into host. */
+/* The host's named namespaces by name, so that resolving n names costs n,
+ * not n squared. It points into host. */
 struct host_index {
-	const struct host_ns **by_name;
-	size_t n;
+	struct strmap by_name;           /* name -> index in host->ns */
 };
 void host_index_build(const struct host *host, struct host_index *idx);
 void host_index_free(struct host_index *idx);

@@ -106,6 +106,11 @@ static void test_invalid(void)
 	is_u64(parse("A:ns0|ns0|ns0,B:ns1|ns0", &c, &p), 3, "a name listed three times, and again elsewhere");
 	is_u64(c.labels[0].n_names, 1, "only the first listing is kept");
 	is_u64(c.labels[1].n_names, 1, "under either label");
+	is_str(c.labels[1].names[0], "ns1", "and the names kept keep their order");
+	ok(p.n == 3 && strstr(p.v[0].message, "'A', namespace 'ns0': listed twice") &&
+	   strstr(p.v[1].message, "'A', namespace 'ns0': listed twice") &&
+	   strstr(p.v[2].message, "'B', namespace 'ns0': already listed under label 'A'"),
+	   "repeats reported in the order written");
 	pmem_conf_free(&c);
 	findings_clear(&p);
 
