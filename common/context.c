@@ -7,23 +7,54 @@
 #include "jsonparse.h"
 #include "log.h"
 
+/* The host thread reads the host, then, once the main thread has laid out
+ * the pool, finds the pool's names on it: with the host just parsed in its
+ * cache, and while the main thread is still reading the state. The main
+ * thread marks claims (state, instance) while this one resolves (host,
+ * devpath): different members, never the same ones. Problems go to
+ * problems, which the main thread leaves alone until the join. */
 struct host_job {
 	const char *snapshot;
 	struct host *host;
-	struct host_index index;
 	int r;
+	bool on_thread;                 /* else the main thread resolves */
+	pthread_mutex_t lock;
+	pthread_cond_t pool_laid_out;
+	struct pool *pool;              /* set, under lock, once laid out */
+	const char *dev_dir;
+	struct findings *problems;
+	bool resolved;
 };
 
 static void *host_thread(void *arg)
 {
 	struct host_job *job = arg;
+	struct host_index index;
+	struct pool *pool;
 
 	job->r = host_load(job->snapshot, job->host);
-	if (job->r == 0)
-		host_index_build(job->host, &job->index);
 	json_thread_done();
 	log_debug("host read: %zu namespaces at %.1f ms", job->host->n, log_elapsed_ms());
+	if (job->r < 0 || !job->on_thread)
+		return NULL;
+	host_index_build(job->host, &index);
+	pthread_mutex_lock(&job->lock);
+	while (!(pool = job->pool))
+		pthread_cond_wait(&job->pool_laid_out, &job->lock);
+	pthread_mutex_unlock(&job->lock);
+	pool_resolve(pool, job->host, &index, job->dev_dir, job->problems);
+	host_index_free(&index);
+	job->resolved = true;
 	return NULL;
+}
+
+static void resolve_here(struct vpm_ctx *ctx, struct findings *f)
+{
+	struct host_index index;
+
+	host_index_build(&ctx->host, &index);
+	pool_resolve(&ctx->pool, &ctx->host, &index, ctx->set.dev_dir, f);
+	host_index_free(&index);
 }
 
 static int read_state(struct vpm_ctx *ctx, bool for_change)
@@ -58,13 +89,23 @@ static int load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode
 	 * overlap on two cores. All that needs only the configuration and the
 	 * state (the pool laid out, the claims marked) is done before the
 	 * host is waited for; what is left after is finding the names on it. */
-	job = (struct host_job){ .snapshot = ctx->set.host_snapshot, .host = &ctx->host };
+	job = (struct host_job){ .snapshot = ctx->set.host_snapshot, .host = &ctx->host,
+				 .on_thread = true, .dev_dir = ctx->set.dev_dir, .problems = f };
+	pthread_mutex_init(&job.lock, NULL);
+	pthread_cond_init(&job.pool_laid_out, NULL);
 	threaded = pthread_create(&thread, NULL, host_thread, &job) == 0;
-	if (!threaded)
+	if (!threaded) {
+		job.on_thread = false;
 		host_thread(&job);
+	}
 	if (ctx->set.namespaces)
 		pmem_conf_parse(ctx->set.namespaces, &ctx->conf, f);
 	pool_init(&ctx->conf, &ctx->pool);
+	/* from here until the join, problems belong to the host thread */
+	pthread_mutex_lock(&job.lock);
+	job.pool = &ctx->pool;
+	pthread_cond_signal(&job.pool_laid_out);
+	pthread_mutex_unlock(&job.lock);
 	if (mode != CTX_NO_STATE)
 		rs = read_state(ctx, mode == CTX_CHANGE);
 	ctx->state_ok = rs == EXIT_OK;
@@ -76,13 +117,13 @@ static int load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode
 		ov->fn(ctx, ov->arg);
 	if (threaded)
 		pthread_join(thread, NULL);
+	pthread_cond_destroy(&job.pool_laid_out);
+	pthread_mutex_destroy(&job.lock);
 	ctx->host_ok = job.r == 0;
-	if (ctx->host_ok) {
-		pool_resolve(&ctx->pool, &ctx->host, &job.index, ctx->set.dev_dir, f);
-		host_index_free(&job.index);
-	} else {
+	if (!ctx->host_ok)
 		pool_free(&ctx->pool); /* no host, no pool */
-	}
+	else if (!job.resolved)
+		resolve_here(ctx, f);
 	log_debug("pool resolved at %.1f ms", log_elapsed_ms());
 	return rs == EXIT_LOCKED ? EXIT_LOCKED : EXIT_OK;
 }

@@ -22,7 +22,7 @@ static int host_load_snapshot(const char *path, struct host *h)
 		log_error("cannot read host snapshot %s: %s", path, strerror(-r));
 		return r;
 	}
-	r = host_parse_snapshot(text, h, &err);
+	r = host_parse_snapshot_split(text, SNAPSHOT_SPLIT_MIN, h, &err);
 	if (r < 0) {
 		log_error("host snapshot %s: %s", path, err);
 		return r;

@@ -44,10 +44,11 @@ int host_parse_snapshot(const char *text, struct host *h, char **err);
 /* The same, with a top-level array of at least split_min bytes cut in two
  * halves parsed on two threads (cJSON parses at about 45 instructions a
  * byte: a 4,096-namespace snapshot is 900 KB). 0 always tries, SIZE_MAX
- * never; the result is the same either way, which the fuzzer checks.
- * host_parse_snapshot uses SNAPSHOT_SPLIT_MIN. */
+ * never; the result is the same either way, which the fuzzer checks. The
+ * cut is made in text itself, which is as it was again on return.
+ * host_parse_snapshot uses SNAPSHOT_SPLIT_MIN on a copy. */
 #define SNAPSHOT_SPLIT_MIN (256u << 10)
-int host_parse_snapshot_split(const char *text, size_t split_min, struct host *h, char **err);
+int host_parse_snapshot_split(char *text, size_t split_min, struct host *h, char **err);
 
 int host_load_ndctl(struct host *h);
 

@@ -243,55 +243,110 @@ static size_t split_point(const char *text, size_t len)
 	return 0;
 }
 
-struct half {
-	char *text;
-	struct json_doc doc;
-};
-
-static void *parse_half(void *arg)
+/* A cut that a snapshot as ndctl writes it gives away without a scan: a
+ * comma past the middle between a "}" and a "{" that opens with "dev", the
+ * first member ndctl prints of a namespace (badblocks and devices, the
+ * other objects in arrays, open with other keys). 0 when there is none.
+ * Only a guess: the halves are checked like any cut, and a wrong one costs
+ * the scan after all. */
+static size_t guess_split(const char *text, size_t len)
 {
-	struct half *hf = arg;
+	const char *p = text + len / 2, *end = text + len;
 
-	json_doc_parse(&hf->doc, hf->text);
-	return NULL;
+	if (text[strspn(text, " \t\r\n")] != '[')
+		return 0;
+	while (p < end && (p = memchr(p, ',', (size_t)(end - p)))) {
+		const char *b = p, *f = p + 1;
+
+		while (b > text && strchr(" \t\r\n", b[-1]) && b[-1])
+			b--;
+		f += strspn(f, " \t\r\n");
+		if (b > text && b[-1] == '}' && *f == '{') {
+			f++;
+			f += strspn(f, " \t\r\n");
+			if (strncmp(f, "\"dev\"", 5) == 0)
+				return (size_t)(p - text);
+		}
+		p++;
+	}
+	return 0;
 }
 
+/* One half of a cut array: text[0, len) parsed as one JSON value (nothing
+ * but whitespace may follow it), then, on the thread that parsed it, its
+ * namespaces read into ns (base: the index of its first in the whole, for
+ * messages). */
+struct half {
+	const char *text;
+	size_t len;
+	struct json_doc doc;
+	bool read;              /* ns holds its namespaces */
+	struct host_ns *ns;
+	size_t n;
+};
+
+static void parse_half(struct half *hf)
+{
+	json_doc_parse_n(&hf->doc, hf->text, hf->len);
+}
+
+/* The second half's namespaces are read on its own thread too. A wrong
+ * entry is left for the host thread to find again, which numbers it as
+ * the whole does. */
 static void *parse_half_thread(void *arg)
 {
-	parse_half(arg);
+	struct half *hf = arg;
+	struct host part = { 0 };
+	char *err = NULL;
+
+	parse_half(hf);
+	if (cJSON_IsArray(hf->doc.root) && add_list(hf->doc.root, &part, &err) == 0) {
+		hf->ns = part.ns;
+		hf->n = part.n;
+		hf->read = true;
+	} else {
+		free(part.ns);
+		free(err);
+	}
 	json_thread_done();
 	return NULL;
 }
 
-/* A large array parsed as two arrays, its halves, on two threads. Returns
- * 1 with both documents' namespaces in h, 0 when it cannot be done that way
- * (the caller parses the whole), or -EINVAL (with *err) when an entry is
- * wrong. */
-static int parse_split(const char *text, size_t len, struct host *h, char **err)
+/* The array cut at the comma text[cut] into "[e1, ..., ek]" and
+ * "[ek+1, ..., en]", parsed on two threads. In place where it can be: the
+ * comma becomes the first half's "]" and the blank after it the second's
+ * "["; both are put back. Returns 1 with both documents' namespaces in h, 0
+ * when the halves are not two non-empty arrays (the caller tries another
+ * way), or -EINVAL (with *err) when an entry is wrong. */
+static int parse_cut(char *text, size_t len, size_t cut, struct host *h, char **err)
 {
-	size_t cut = split_point(text, len);
-	struct half half[2];
+	struct half half[2] = { { .text = text, .len = cut + 1 } };
+	char *copy = NULL, blank = text[cut + 1];
 	pthread_t thread;
 	bool threaded;
 	int r;
 
-	if (!cut)
-		return 0;
-	/* "[e1, ..., ek" + "]" and "[" + " ek+1, ..., en]" */
-	half[0].text = xmalloc(cut + 2);
-	memcpy(half[0].text, text, cut);
-	memcpy(half[0].text + cut, "]", 2);
-	half[1].text = xmalloc(len - cut + 1);
-	half[1].text[0] = '[';
-	memcpy(half[1].text + 1, text + cut + 1, len - cut);
+	text[cut] = ']';
+	if (strchr(" \t\r\n", blank) && blank) {
+		text[cut + 1] = '[';
+		half[1].text = text + cut + 1;
+		half[1].len = len - cut - 1;
+	} else {
+		copy = xmalloc(len - cut + 1);
+		copy[0] = '[';
+		memcpy(copy + 1, text + cut + 1, len - cut);
+		half[1].text = copy;
+		half[1].len = len - cut;
+	}
 	threaded = pthread_create(&thread, NULL, parse_half_thread, &half[1]) == 0;
 	parse_half(&half[0]);
 	if (threaded)
 		pthread_join(thread, NULL);
 	else
 		parse_half(&half[1]);
-	free(half[0].text);
-	free(half[1].text);
+	text[cut] = ',';
+	text[cut + 1] = blank;
+	free(copy);
 	/* Two non-empty arrays: then the whole is their elements, comma
 	 * separated, and valid (a cut at "[," or ", ]" would leave an empty
 	 * half that parses where the whole does not). */
@@ -299,24 +354,54 @@ static int parse_split(const char *text, size_t len, struct host *h, char **err)
 	    !half[0].doc.root->child || !half[1].doc.root->child) {
 		json_doc_free(&half[0].doc);
 		json_doc_free(&half[1].doc);
+		free(half[1].ns);
 		return 0;
 	}
 	h->doc = xcalloc(2, sizeof(*h->doc));
 	h->doc[0] = half[0].doc;
 	h->doc[1] = half[1].doc;
 	h->n_doc = 2;
-	if ((r = add_list(half[0].doc.root, h, err)) < 0 ||
-	    (r = add_list(half[1].doc.root, h, err)) < 0)
+	if ((r = add_list(half[0].doc.root, h, err)) < 0)
+		goto out;
+	if (!half[1].read) {
+		r = add_list(half[1].doc.root, h, err);
+		goto out;
+	}
+	h->ns = xreallocarray(h->ns, h->n + half[1].n, sizeof(*h->ns));
+	memcpy(h->ns + h->n, half[1].ns, half[1].n * sizeof(*h->ns));
+	h->n += half[1].n;
+	r = 1;
+out:
+	free(half[1].ns);
+	return r < 0 ? r : 1;
+}
+
+/* A large array parsed as two arrays, its halves, on two threads: cut where
+ * guess_split says, else where split_point finds. 1 done, 0 not done (the
+ * caller parses the whole), or -EINVAL (with *err). */
+static int parse_split(char *text, size_t len, struct host *h, char **err)
+{
+	size_t guess = guess_split(text, len), cut;
+	int r;
+
+	if (guess && (r = parse_cut(text, len, guess, h, err)) != 0)
 		return r;
-	return 1;
+	cut = split_point(text, len);
+	if (!cut || cut == guess)
+		return 0;
+	return parse_cut(text, len, cut, h, err);
 }
 
 int host_parse_snapshot(const char *text, struct host *h, char **err)
 {
-	return host_parse_snapshot_split(text, SNAPSHOT_SPLIT_MIN, h, err);
+	char *copy = xstrdup(text);
+	int r = host_parse_snapshot_split(copy, SNAPSHOT_SPLIT_MIN, h, err);
+
+	free(copy);
+	return r;
 }
 
-int host_parse_snapshot_split(const char *text, size_t split_min, struct host *h, char **err)
+int host_parse_snapshot_split(char *text, size_t split_min, struct host *h, char **err)
 {
 	struct json_doc doc;
 	const cJSON *root, *j;

@@ -176,6 +176,28 @@ static void json_doc_end(void)
 	filling = NULL;
 }
 
+void json_doc_parse_n(struct json_doc *doc, const char *text, size_t len)
+{
+	const char *end = NULL;
+
+	json_doc_begin(doc);
+	if (len * NODES_PER_TEXT_BYTE > CHUNK_MIN)
+		add_chunk(doc, len * NODES_PER_TEXT_BYTE, true);
+	doc->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	json_doc_end();
+	doc->error_at = end;
+	if (!doc->root)
+		return;
+	/* what cJSON takes for whitespace, up to the end, as when it is told
+	 * the text must end there */
+	while (end < text + len && (unsigned char)*end <= 32)
+		end++;
+	if (end < text + len) {
+		doc->root = NULL; /* its nodes go with the arena */
+		doc->error_at = end;
+	}
+}
+
 void json_doc_parse(struct json_doc *doc, const char *text)
 {
 	size_t len = strlen(text);

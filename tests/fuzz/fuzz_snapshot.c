@@ -32,11 +32,15 @@ static void check_same(const struct host *a, int ra, const char *ea, const struc
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = fuzz_string(data, size);
+	char *text = fuzz_string(data, size), *before = fuzz_string(data, size);
 	char *err = NULL, *err_split = NULL;
 	struct host h, split;
 	int r = host_parse_snapshot_split(text, SIZE_MAX, &h, &err);
 	int r_split = host_parse_snapshot_split(text, 0, &split, &err_split);
+
+	/* the cut is made in the text and undone */
+	FUZZ_CHECK(strcmp(text, before) == 0);
+	free(before);
 
 	check_same(&h, r, err, &split, r_split, err_split);
 	if (r < 0) {

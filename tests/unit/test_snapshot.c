@@ -109,17 +109,22 @@ static char *large_doc(size_t n, const char *tail_entry, const char *after)
 	return doc;
 }
 
-static void same_both_ways(const char *doc, const char *name)
+static void same_both_ways(const char *before, const char *name)
 {
 	struct host whole, split;
-	char *ew = NULL, *es = NULL;
+	char *ew = NULL, *es = NULL, *doc = strdup(before);
 	int rw = host_parse_snapshot_split(doc, SIZE_MAX, &whole, &ew);
 	int rs = host_parse_snapshot_split(doc, 0, &split, &es);
 	bool same = rw == rs && whole.n == split.n &&
 		    ((!ew && !es) || (ew && es && strcmp(ew, es) == 0));
 
+	ok(strcmp(doc, before) == 0, "%s: the text is as it was after the cut", name);
+	free(doc);
+
 	for (size_t i = 0; same && i < whole.n; i++)
-		same = strcmp(whole.ns[i].name, split.ns[i].name) == 0 &&
+		same = (whole.ns[i].name == split.ns[i].name ||
+			(whole.ns[i].name && split.ns[i].name &&
+			 strcmp(whole.ns[i].name, split.ns[i].name) == 0)) &&
 		       strcmp(whole.ns[i].dev, split.ns[i].dev) == 0 &&
 		       whole.ns[i].size == split.ns[i].size;
 	ok(same, "%s: the same read whole and in halves", name);
@@ -163,6 +168,24 @@ static void test_split(void)
 	doc = large_doc(3000, "{\"dev\": \"unterminated", "");
 	same_both_ways(doc, "an unterminated string");
 	free(doc);
+
+	/* The middle inside one entry's array of objects that open with "dev":
+	 * the guessed cut is inside it, and the scan finds the right one. */
+	{
+		size_t cap = 40 * 20000 + 1024, len = 0;
+
+		doc = malloc(cap);
+		len += (size_t)sprintf(doc + len, "[{\"dev\": \"a\", \"size\": 1}, {\"dev\": "
+				       "\"big\", \"size\": 2, \"extra\": [");
+		for (int i = 0; i < 20000; i++)
+			len += (size_t)sprintf(doc + len, "%s{\"dev\": \"e%d\"}", i ? ", " : "", i);
+		sprintf(doc + len, "]}, {\"dev\": \"c\", \"size\": 3}]");
+		ok(host_parse_snapshot(doc, &h, &err) == 0 && h.n == 3 && h.n_doc == 2 &&
+		   strcmp(h.ns[2].dev, "c") == 0, "a wrong guess, then the scan's cut: still in halves");
+		host_free(&h);
+		same_both_ways(doc, "a wrong guess");
+		free(doc);
+	}
 }
 
 int main(void)
