@@ -68,10 +68,13 @@ void host_ns_clear(struct host_ns *ns)
 
 void host_free(struct host *h)
 {
-	if (h->doc) {
+	if (h->doc || h->strings) {
 		for (size_t i = 0; i < h->n_doc; i++)
 			json_doc_free(&h->doc[i]);
 		free(h->doc);
+		for (size_t i = 0; i < h->n_strings; i++)
+			free(h->strings[i]);
+		free(h->strings);
 	} else {
 		for (size_t i = 0; i < h->n; i++)
 			host_ns_clear(&h->ns[i]);

@@ -26,10 +26,13 @@ struct host {
 	struct host_ns *ns;
 	size_t n;
 	char *origin;    /* "libndctl" or the snapshot's path, for messages */
-	/* A snapshot's strings stay in its parsed documents (one, or two for
-	 * the halves of a large one), freed with the host. */
+	/* A snapshot's strings stay in its parsed document, freed with the
+	 * host. */
 	struct json_doc *doc;
 	size_t n_doc;
+	/* A large one's, cut in pieces, are copied out into a block each. */
+	char **strings;
+	size_t n_strings;
 };
 
 /* Read the host from the snapshot when path is set, else through libndctl.

@@ -71,6 +71,9 @@ static int get_str(const cJSON *j, const char *key, char **out, struct entry *e,
 	return 0;
 }
 
+/* The mode of an entry without one; not a string of the document. */
+static const char unknown_mode[] = "unknown";
+
 /* The members of a namespace entry that are read, found in one pass. */
 enum { F_DEV, F_NAME, F_MODE, F_UUID, F_CHARDEV, F_SIZE, F_ALIGN, F_NUMA_NODE, F_STATE,
        F_DAXREGION, N_FIELDS };
@@ -104,7 +107,7 @@ static int parse_ns(const cJSON *jns, size_t idx, struct host_ns *ns, char **err
 	    (r = get_u64(f[F_ALIGN], "align", false, &ns->align, &e, err)) < 0)
 		return r;
 	if (!ns->mode)
-		ns->mode = (char *)"unknown";
+		ns->mode = (char *)unknown_mode;
 
 	j = f[F_NUMA_NODE];
 	if (j) {
@@ -243,22 +246,20 @@ static size_t split_point(const char *text, size_t len)
 	return 0;
 }
 
-/* A cut that a snapshot as ndctl writes it gives away without a scan: a
- * comma past the middle between a "}" and a "{" that opens with "dev", the
- * first member ndctl prints of a namespace (badblocks and devices, the
+/* A cut that a snapshot as ndctl writes it gives away without a scan: the
+ * first comma from "from" on between a "}" and a "{" that opens with "dev",
+ * the first member ndctl prints of a namespace (badblocks and devices, the
  * other objects in arrays, open with other keys). 0 when there is none.
- * Only a guess: the halves are checked like any cut, and a wrong one costs
- * the scan after all. */
-static size_t guess_split(const char *text, size_t len)
+ * Only a guess: the pieces are checked like any cut, and a wrong guess
+ * costs the scan after all. */
+static size_t guess_cut(const char *text, size_t len, size_t from)
 {
-	const char *p = text + len / 2, *end = text + len;
+	const char *p = text + from, *end = text + len;
 
-	if (text[strspn(text, " \t\r\n")] != '[')
-		return 0;
 	while (p < end && (p = memchr(p, ',', (size_t)(end - p)))) {
 		const char *b = p, *f = p + 1;
 
-		while (b > text && strchr(" \t\r\n", b[-1]) && b[-1])
+		while (b > text && b[-1] && strchr(" \t\r\n", b[-1]))
 			b--;
 		f += strspn(f, " \t\r\n");
 		if (b > text && b[-1] == '}' && *f == '{') {
@@ -272,124 +273,215 @@ static size_t guess_split(const char *text, size_t len)
 	return 0;
 }
 
-/* One half of a cut array: text[0, len) parsed as one JSON value (nothing
- * but whitespace may follow it), then, on the thread that parsed it, its
- * namespaces read into ns (base: the index of its first in the whole, for
- * messages). */
-struct half {
+/* A piece of a cut array, "[e_i, ..., e_j]". Whichever thread takes it
+ * parses it, reads its namespaces into ns, copies their strings into its
+ * own block and drops the document: the thread's next piece is parsed in
+ * the same memory (json_doc_free keeps it), so a snapshot of 900 KB takes
+ * two arenas of a piece each instead of 6 MiB of nodes, which the kernel
+ * would have to clear first. */
+struct piece {
 	const char *text;
 	size_t len;
-	struct json_doc doc;
-	bool read;              /* ns holds its namespaces */
+	char *copy;             /* the text, when no blank could take its '[' */
+	size_t arena;           /* bytes to map for parsing it */
+	bool parsed, read;      /* a non-empty array; its entries all right */
 	struct host_ns *ns;
 	size_t n;
+	char *strings;          /* the namespaces' strings */
 };
 
-static void parse_half(struct half *hf)
+struct pieces {
+	struct piece *pc;
+	size_t n;
+	pthread_mutex_t lock;
+	size_t next;            /* under lock: the next piece to take */
+};
+
+static char *keep(char **cursor, const char *s)
 {
-	json_doc_parse_n(&hf->doc, hf->text, hf->len);
+	char *at = *cursor;
+	size_t len;
+
+	if (!s)
+		return NULL;
+	len = strlen(s) + 1;
+	memcpy(at, s, len);
+	*cursor += len;
+	return at;
 }
 
-/* The second half's namespaces are read on its own thread too. A wrong
- * entry is left for the host thread to find again, which numbers it as
- * the whole does. */
-static void *parse_half_thread(void *arg)
+static void parse_piece(struct piece *pc)
 {
-	struct half *hf = arg;
+	struct json_doc doc;
 	struct host part = { 0 };
-	char *err = NULL;
+	char *err = NULL, *cursor;
 
-	parse_half(hf);
-	if (cJSON_IsArray(hf->doc.root) && add_list(hf->doc.root, &part, &err) == 0) {
-		hf->ns = part.ns;
-		hf->n = part.n;
-		hf->read = true;
+	json_doc_parse_sized(&doc, pc->text, pc->len, pc->arena);
+	pc->parsed = cJSON_IsArray(doc.root) && doc.root->child;
+	if (pc->parsed && add_list(doc.root, &part, &err) == 0) {
+		/* the strings come from the text: its length bounds them */
+		pc->strings = cursor = xmalloc(pc->len + 1);
+		for (size_t i = 0; i < part.n; i++) {
+			struct host_ns *ns = &part.ns[i];
+
+			ns->name = keep(&cursor, ns->name);
+			ns->dev = keep(&cursor, ns->dev);
+			if (ns->mode != unknown_mode)
+				ns->mode = keep(&cursor, ns->mode);
+			ns->uuid = keep(&cursor, ns->uuid);
+			ns->chardev = keep(&cursor, ns->chardev);
+		}
+		pc->ns = part.ns;
+		pc->n = part.n;
+		pc->read = true;
 	} else {
 		free(part.ns);
 		free(err);
 	}
+	json_doc_free(&doc);
+}
+
+static void *take_pieces(void *arg)
+{
+	struct pieces *ps = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&ps->lock);
+		i = ps->next < ps->n ? ps->next++ : ps->n;
+		pthread_mutex_unlock(&ps->lock);
+		if (i == ps->n)
+			return NULL;
+		parse_piece(&ps->pc[i]);
+	}
+}
+
+static void *take_pieces_thread(void *arg)
+{
+	take_pieces(arg);
 	json_thread_done();
 	return NULL;
 }
 
-/* The array cut at the comma text[cut] into "[e1, ..., ek]" and
- * "[ek+1, ..., en]", parsed on two threads. In place where it can be: the
- * comma becomes the first half's "]" and the blank after it the second's
- * "["; both are put back. Returns 1 with both documents' namespaces in h, 0
- * when the halves are not two non-empty arrays (the caller tries another
- * way), or -EINVAL (with *err) when an entry is wrong. */
-static int parse_cut(char *text, size_t len, size_t cut, struct host *h, char **err)
+/* The array cut at the commas text[cut[0]] < ... < text[cut[ncut - 1]] into
+ * ncut + 1 arrays, parsed on this thread and one more. In place where it
+ * can be: each comma becomes the "]" of the piece before and the blank
+ * after it the "[" of the piece after; all are put back. Returns 1 with the
+ * namespaces in h; 0 when a piece is not a non-empty array (the cut was
+ * wrong); -1 when the pieces are right but an entry is not (the whole then
+ * says which, by its place in the whole). */
+static int parse_pieces(char *text, size_t len, const size_t *cut, size_t ncut, struct host *h)
 {
-	struct half half[2] = { { .text = text, .len = cut + 1 } };
-	char *copy = NULL, blank = text[cut + 1];
+	struct pieces ps = { .n = ncut + 1 };
+	char *blank = xcalloc(ps.n, 1);
+	size_t longest = 0, total = 0;
 	pthread_t thread;
-	bool threaded;
-	int r;
+	bool threaded, ok = true, parsed = true;
 
-	text[cut] = ']';
-	if (strchr(" \t\r\n", blank) && blank) {
-		text[cut + 1] = '[';
-		half[1].text = text + cut + 1;
-		half[1].len = len - cut - 1;
-	} else {
-		copy = xmalloc(len - cut + 1);
-		copy[0] = '[';
-		memcpy(copy + 1, text + cut + 1, len - cut);
-		half[1].text = copy;
-		half[1].len = len - cut;
+	ps.pc = xcalloc(ps.n, sizeof(*ps.pc));
+	pthread_mutex_init(&ps.lock, NULL);
+	for (size_t i = 0; i < ncut; i++)
+		text[cut[i]] = ']';
+	for (size_t i = 0; i < ps.n; i++) {
+		struct piece *pc = &ps.pc[i];
+		size_t start = i ? cut[i - 1] + 1 : 0, stop = i < ncut ? cut[i] + 1 : len;
+
+		if (!i) {
+			pc->text = text;
+			pc->len = stop;
+		} else if (text[start] && strchr(" \t\r\n", text[start])) {
+			blank[i] = text[start];
+			text[start] = '[';
+			pc->text = text + start;
+			pc->len = stop - start;
+		} else {
+			pc->copy = xmalloc(stop - start + 2);
+			pc->copy[0] = '[';
+			memcpy(pc->copy + 1, text + start, stop - start);
+			pc->copy[stop - start + 1] = '\0';
+			pc->text = pc->copy;
+			pc->len = stop - start + 1;
+		}
+		if (pc->len > longest)
+			longest = pc->len;
 	}
-	threaded = pthread_create(&thread, NULL, parse_half_thread, &half[1]) == 0;
-	parse_half(&half[0]);
+	/* each thread's arena fits any piece, so that it serves them all */
+	for (size_t i = 0; i < ps.n; i++)
+		ps.pc[i].arena = longest;
+	threaded = pthread_create(&thread, NULL, take_pieces_thread, &ps) == 0;
+	take_pieces(&ps);
 	if (threaded)
 		pthread_join(thread, NULL);
-	else
-		parse_half(&half[1]);
-	text[cut] = ',';
-	text[cut + 1] = blank;
-	free(copy);
-	/* Two non-empty arrays: then the whole is their elements, comma
+	pthread_mutex_destroy(&ps.lock);
+	for (size_t i = 0; i < ncut; i++)
+		text[cut[i]] = ',';
+	for (size_t i = 1; i < ps.n; i++) {
+		if (blank[i])
+			text[cut[i - 1] + 1] = blank[i];
+		free(ps.pc[i].copy);
+	}
+	free(blank);
+	/* Non-empty arrays all: then the whole is their elements, comma
 	 * separated, and valid (a cut at "[," or ", ]" would leave an empty
-	 * half that parses where the whole does not). */
-	if (!cJSON_IsArray(half[0].doc.root) || !cJSON_IsArray(half[1].doc.root) ||
-	    !half[0].doc.root->child || !half[1].doc.root->child) {
-		json_doc_free(&half[0].doc);
-		json_doc_free(&half[1].doc);
-		free(half[1].ns);
-		return 0;
+	 * piece that parses where the whole does not). */
+	for (size_t i = 0; i < ps.n; i++) {
+		parsed = parsed && ps.pc[i].parsed;
+		ok = ok && ps.pc[i].read;
+		total += ps.pc[i].n;
 	}
-	h->doc = xcalloc(2, sizeof(*h->doc));
-	h->doc[0] = half[0].doc;
-	h->doc[1] = half[1].doc;
-	h->n_doc = 2;
-	if ((r = add_list(half[0].doc.root, h, err)) < 0)
-		goto out;
-	if (!half[1].read) {
-		r = add_list(half[1].doc.root, h, err);
-		goto out;
+	if (ok) {
+		h->ns = xcalloc(total ? total : 1, sizeof(*h->ns));
+		h->strings = xcalloc(ps.n, sizeof(*h->strings));
+		for (size_t i = 0; i < ps.n; i++) {
+			memcpy(h->ns + h->n, ps.pc[i].ns, ps.pc[i].n * sizeof(*h->ns));
+			h->n += ps.pc[i].n;
+			h->strings[h->n_strings++] = ps.pc[i].strings;
+			ps.pc[i].strings = NULL;
+		}
 	}
-	h->ns = xreallocarray(h->ns, h->n + half[1].n, sizeof(*h->ns));
-	memcpy(h->ns + h->n, half[1].ns, half[1].n * sizeof(*h->ns));
-	h->n += half[1].n;
-	r = 1;
-out:
-	free(half[1].ns);
-	return r < 0 ? r : 1;
+	for (size_t i = 0; i < ps.n; i++) {
+		free(ps.pc[i].ns);
+		free(ps.pc[i].strings);
+	}
+	free(ps.pc);
+	return ok ? 1 : parsed ? -1 : 0;
 }
 
-/* A large array parsed as two arrays, its halves, on two threads: cut where
- * guess_split says, else where split_point finds. 1 done, 0 not done (the
- * caller parses the whole), or -EINVAL (with *err). */
-static int parse_split(char *text, size_t len, struct host *h, char **err)
-{
-	size_t guess = guess_split(text, len), cut;
-	int r;
+/* Text per piece: small enough that a thread's arena for it is small (seven
+ * bytes of nodes a byte of text), large enough that there are few. */
+#define PIECE_LEN (64u << 10)
+#define PIECES_MAX 64
 
-	if (guess && (r = parse_cut(text, len, guess, h, err)) != 0)
-		return r;
-	cut = split_point(text, len);
-	if (!cut || cut == guess)
-		return 0;
-	return parse_cut(text, len, cut, h, err);
+/* A large array parsed in pieces on two threads: cut where guess_cut says,
+ * else in two where split_point finds. true done, false not done (the
+ * caller parses the whole). */
+static bool parse_split(char *text, size_t len, struct host *h)
+{
+	size_t n = len / PIECE_LEN, cut[PIECES_MAX], ncut = 0, one;
+	int r = 0;
+
+	if (n < 2)
+		n = 2;
+	if (n > PIECES_MAX)
+		n = PIECES_MAX;
+	if (text[strspn(text, " \t\r\n")] == '[') {
+		for (size_t i = 1; i < n; i++) {
+			size_t from = len * i / n, c;
+
+			if (ncut && from <= cut[ncut - 1])
+				from = cut[ncut - 1] + 1;
+			if (!(c = guess_cut(text, len, from)))
+				break;
+			cut[ncut++] = c;
+		}
+	}
+	if (ncut && (r = parse_pieces(text, len, cut, ncut, h)) != 0)
+		return r > 0;
+	one = split_point(text, len);
+	if (!one || (ncut == 1 && one == cut[0]))
+		return false;
+	return parse_pieces(text, len, &one, 1, h) > 0;
 }
 
 int host_parse_snapshot(const char *text, struct host *h, char **err)
@@ -413,13 +505,8 @@ int host_parse_snapshot_split(char *text, size_t split_min, struct host *h, char
 	if (str_is_blank(text))
 		return 0; /* ndctl prints nothing at all when it finds nothing */
 	len = strlen(text);
-	if (len >= split_min) {
-		r = parse_split(text, len, h, err);
-		if (r < 0)
-			host_free(h);
-		if (r != 0)
-			return r < 0 ? r : 0;
-	}
+	if (len >= split_min && parse_split(text, len, h))
+		return 0;
 	json_doc_parse(&doc, text);
 	root = doc.root;
 	if (!root) {

@@ -178,11 +178,18 @@ static void json_doc_end(void)
 
 void json_doc_parse_n(struct json_doc *doc, const char *text, size_t len)
 {
+	json_doc_parse_sized(doc, text, len, len);
+}
+
+void json_doc_parse_sized(struct json_doc *doc, const char *text, size_t len, size_t like)
+{
 	const char *end = NULL;
 
 	json_doc_begin(doc);
-	if (len * NODES_PER_TEXT_BYTE > CHUNK_MIN)
-		add_chunk(doc, len * NODES_PER_TEXT_BYTE, true);
+	/* populated at once: a chunk that is kept for the next document (see
+	 * json_doc_free) is then faulted in only once */
+	if (like * NODES_PER_TEXT_BYTE > CHUNK_MIN / 4)
+		add_chunk(doc, like * NODES_PER_TEXT_BYTE, true);
 	doc->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	json_doc_end();
 	doc->error_at = end;

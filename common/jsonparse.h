@@ -19,6 +19,9 @@ void json_doc_parse(struct json_doc *doc, const char *text);
 /* The same for the len bytes at text, which need not end there (error_at
  * may then differ by a byte from where json_doc_parse puts it). */
 void json_doc_parse_n(struct json_doc *doc, const char *text, size_t len);
+/* The same, with an arena made for a text of like bytes, so that one kept
+ * from a document of that size serves the next (see json_doc_free). */
+void json_doc_parse_sized(struct json_doc *doc, const char *text, size_t len, size_t like);
 
 /* The members named keys[0..n-1] of obj, found in one pass over its members:
  * out[i] is the first member named keys[i], or NULL. Where a document holds
