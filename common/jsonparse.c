@@ -205,6 +205,18 @@ void json_doc_parse_sized(struct json_doc *doc, const char *text, size_t len, si
 	}
 }
 
+void json_doc_parse_prefix(struct json_doc *doc, const char *text, size_t len, size_t like,
+			   const char **end)
+{
+	json_doc_begin(doc);
+	if (like * NODES_PER_TEXT_BYTE > CHUNK_MIN / 4)
+		add_chunk(doc, like * NODES_PER_TEXT_BYTE, true);
+	*end = NULL;
+	doc->root = cJSON_ParseWithLengthOpts(text, len, end, 0);
+	json_doc_end();
+	doc->error_at = *end;
+}
+
 void json_doc_parse(struct json_doc *doc, const char *text)
 {
 	size_t len = strlen(text);

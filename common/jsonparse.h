@@ -22,6 +22,10 @@ void json_doc_parse_n(struct json_doc *doc, const char *text, size_t len);
 /* The same, with an arena made for a text of like bytes, so that one kept
  * from a document of that size serves the next (see json_doc_free). */
 void json_doc_parse_sized(struct json_doc *doc, const char *text, size_t len, size_t like);
+/* The first value of the len bytes at text, whatever follows it: *end gets
+ * where it ends (where parsing stopped when it fails). */
+void json_doc_parse_prefix(struct json_doc *doc, const char *text, size_t len, size_t like,
+			   const char **end);
 
 /* The members named keys[0..n-1] of obj, found in one pass over its members:
  * out[i] is the first member named keys[i], or NULL. Where a document holds

@@ -204,12 +204,66 @@ static int parse_quarantine(const cJSON *jq, size_t idx, struct quarantine *q, c
 	return 0;
 }
 
+/* The members of the top-level object read before the claims. */
+static int parse_header(const cJSON *root, struct state *st, char **err)
+{
+	const cJSON *j;
+
+	if (!cJSON_IsObject(root))
+		return bad(err, xstrdup("not a JSON object"));
+	j = cJSON_GetObjectItemCaseSensitive(root, "version");
+	if (!cJSON_IsNumber(j) || j->valuedouble < 1 || floor(j->valuedouble) != j->valuedouble)
+		return bad(err, xstrdup("no valid \"version\""));
+	if (j->valuedouble > STATE_VERSION) {
+		*err = xasprintf("format version %.0f was written by a newer vpmemctl "
+				 "(this one reads version %d)", j->valuedouble, STATE_VERSION);
+		return -EPROTO;
+	}
+	j = cJSON_GetObjectItemCaseSensitive(root, "generation");
+	if (!cJSON_IsNumber(j) || !exact_u64(j->valuedouble))
+		return bad(err, xstrdup("no valid \"generation\""));
+	st->generation = (uint64_t)j->valuedouble;
+	return 0;
+}
+
+/* The claims of the array j, appended to st's (their room made already),
+ * numbered from st->n_claims on in messages. */
+static int parse_claims(const cJSON *j, struct state *st, char **err)
+{
+	const cJSON *item;
+	int r;
+
+	cJSON_ArrayForEach(item, j) {
+		size_t i = st->n_claims++;
+
+		if ((r = parse_claim(item, i, &st->claims[i], err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_quarantine_of(const cJSON *root, struct state *st, char **err)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, "quarantine"), *item;
+	int r;
+
+	if (j && !cJSON_IsArray(j))
+		return bad(err, xstrdup("\"quarantine\" is not an array"));
+	st->q = xcalloc((size_t)cJSON_GetArraySize(j), sizeof(*st->q));
+	cJSON_ArrayForEach(item, j) {
+		size_t i = st->n_q++;
+
+		if ((r = parse_quarantine(item, i, &st->q[i], err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int state_parse(const char *text, struct state *st, char **err)
 {
-	const cJSON *j, *item, *root;
+	const cJSON *j, *root;
 	struct json_doc doc;
-	size_t i;
-	int r = 0;
+	int r;
 
 	*st = (struct state){ 0 };
 	*err = NULL;
@@ -219,59 +273,164 @@ int state_parse(const char *text, struct state *st, char **err)
 		json_doc_free(&doc);
 		return bad(err, xstrdup("not valid JSON (truncated or damaged)"));
 	}
-	if (!cJSON_IsObject(root)) {
-		r = bad(err, xstrdup("not a JSON object"));
+	if ((r = parse_header(root, st, err)) < 0)
 		goto out;
-	}
-	j = cJSON_GetObjectItemCaseSensitive(root, "version");
-	if (!cJSON_IsNumber(j) || j->valuedouble < 1 || floor(j->valuedouble) != j->valuedouble) {
-		r = bad(err, xstrdup("no valid \"version\""));
-		goto out;
-	}
-	if (j->valuedouble > STATE_VERSION) {
-		*err = xasprintf("format version %.0f was written by a newer vpmemctl "
-				 "(this one reads version %d)", j->valuedouble, STATE_VERSION);
-		r = -EPROTO;
-		goto out;
-	}
-	j = cJSON_GetObjectItemCaseSensitive(root, "generation");
-	if (!cJSON_IsNumber(j) || !exact_u64(j->valuedouble)) {
-		r = bad(err, xstrdup("no valid \"generation\""));
-		goto out;
-	}
-	st->generation = (uint64_t)j->valuedouble;
-
 	j = cJSON_GetObjectItemCaseSensitive(root, "claims");
 	if (!cJSON_IsArray(j)) {
 		r = bad(err, xstrdup("\"claims\" is not an array"));
 		goto out;
 	}
 	st->claims = xcalloc((size_t)cJSON_GetArraySize(j), sizeof(*st->claims));
-	i = 0;
-	cJSON_ArrayForEach(item, j) {
-		st->n_claims = i + 1;
-		if ((r = parse_claim(item, i, &st->claims[i], err)) < 0)
-			goto out;
-		i++;
-	}
-	j = cJSON_GetObjectItemCaseSensitive(root, "quarantine");
-	if (j && !cJSON_IsArray(j)) {
-		r = bad(err, xstrdup("\"quarantine\" is not an array"));
+	if ((r = parse_claims(j, st, err)) < 0)
 		goto out;
-	}
-	st->q = xcalloc((size_t)cJSON_GetArraySize(j), sizeof(*st->q));
-	i = 0;
-	cJSON_ArrayForEach(item, j) {
-		st->n_q = i + 1;
-		if ((r = parse_quarantine(item, i, &st->q[i], err)) < 0)
-			goto out;
-		i++;
-	}
+	r = parse_quarantine_of(root, st, err);
 out:
 	json_doc_free(&doc);
 	if (r < 0)
 		state_free(st);
 	return r;
+}
+
+/* ---- a large state, in pieces ------------------------------------------ */
+
+/* The state as state_format writes it begins with exactly this, the
+ * version and the generation being digits. Returns the offset of the
+ * claims' "[", or 0. */
+static size_t canonical_head(const char *text)
+{
+	static const char *const parts[] = { "{\"version\":", ",\"generation\":", ",\"claims\":[" };
+	const char *p = text;
+
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		size_t n = strlen(parts[i]);
+
+		if (strncmp(p, parts[i], n) != 0)
+			return 0;
+		p += n;
+		if (i == ARRAY_SIZE(parts) - 1)
+			break;
+		if (*p < '0' || *p > '9')
+			return 0;
+		p += strspn(p, "0123456789");
+	}
+	return (size_t)(p - text) - 1;
+}
+
+/* The comma between two claims from "from" on, as state_format writes
+ * them, or 0. Only a guess, checked as every cut is. */
+static size_t claim_cut(const char *text, size_t len, size_t from)
+{
+	static const char between[] = "},{\"instance\":";
+	const char *p;
+
+	if (from >= len)
+		return 0;
+	p = memmem(text + from, len - from, between, sizeof(between) - 1);
+	return p ? (size_t)(p - text) + 1 : 0;
+}
+
+/* One array of claims at text[0, len): parsed, read into st, dropped. With
+ * tail, only the array counts, wherever it ends: *tail gets where. */
+static int claims_piece(const char *text, size_t len, size_t like, const char **tail,
+			struct state *st, char **err)
+{
+	struct json_doc doc;
+	const cJSON *root;
+	size_t n;
+	int r;
+
+	if (tail)
+		json_doc_parse_prefix(&doc, text, len, like, tail);
+	else
+		json_doc_parse_sized(&doc, text, len, like);
+	root = doc.root;
+	/* empty only when it is the whole array: then "[]" */
+	if (!cJSON_IsArray(root) || (!root->child && (!tail || st->n_claims))) {
+		json_doc_free(&doc);
+		return -EAGAIN;
+	}
+	n = (size_t)cJSON_GetArraySize(root);
+	st->claims = xreallocarray(st->claims, st->n_claims + n + 1, sizeof(*st->claims));
+	r = parse_claims(root, st, err);
+	json_doc_free(&doc);
+	return r;
+}
+
+/* The claims array cut at claim boundaries into pieces of about piece_len
+ * bytes, parsed one after the other in place (the comma before a piece
+ * becomes its "[", the one after it its "]", then both are put back) in one
+ * arena, each piece's nodes dropped once its claims are read: 460 KB of
+ * claims then take 450 KB of nodes at a time instead of 3 MiB, which the
+ * kernel would clear first. Anything that is not as state_format writes it
+ * is left to state_parse, as is any error (its messages number claims in
+ * the whole): -EAGAIN then. */
+static int parse_in_pieces(char *text, size_t len, size_t piece_len, struct state *st,
+			   char **err)
+{
+	size_t open = canonical_head(text), from, cut;
+	char head[96], saved;
+	struct json_doc doc;
+	const char *tail = NULL;
+	int r;
+
+	if (!open || open + 4 > sizeof(head))
+		return -EAGAIN;
+	/* the head alone: {"version":V,"generation":G,"claims":[]} */
+	memcpy(head, text, open + 1);
+	memcpy(head + open + 1, "]}", 3);
+	json_doc_parse(&doc, head);
+	r = parse_header(doc.root, st, err);
+	json_doc_free(&doc);
+	if (r < 0)
+		return -EAGAIN;
+	for (from = open; (cut = claim_cut(text, len, from + piece_len)); from = cut) {
+		saved = text[from];
+		text[from] = '[';
+		text[cut] = ']';
+		r = claims_piece(text + from, cut + 1 - from, 2 * piece_len, NULL, st, err);
+		text[from] = saved;
+		text[cut] = ',';
+		if (r < 0)
+			return -EAGAIN;
+	}
+	/* the last piece runs into the rest: "[...],"quarantine":[...]}" */
+	saved = text[from];
+	text[from] = '[';
+	r = claims_piece(text + from, len - from, 2 * piece_len, &tail, st, err);
+	text[from] = saved;
+	if (r < 0)
+		return -EAGAIN;
+	tail += strspn(tail, " \t\r\n");
+	if (*tail == '}') {
+		if (!str_is_blank(tail + 1))
+			return -EAGAIN;
+		st->q = xcalloc(0, sizeof(*st->q));
+		return 0;
+	}
+	if (*tail != ',')
+		return -EAGAIN;
+	/* the members after the claims, as an object of their own */
+	text[tail - text] = '{';
+	json_doc_parse(&doc, tail);
+	text[tail - text] = ',';
+	/* "],}" does not parse as a whole, "{}" would */
+	r = doc.root && doc.root->child ? parse_quarantine_of(doc.root, st, err) : -EAGAIN;
+	json_doc_free(&doc);
+	return r < 0 ? -EAGAIN : 0;
+}
+
+int state_parse_in_place(char *text, size_t piece_len, struct state *st, char **err)
+{
+	size_t len = strlen(text);
+
+	*st = (struct state){ 0 };
+	*err = NULL;
+	if (len >= 2 * piece_len && parse_in_pieces(text, len, piece_len, st, err) == 0)
+		return 0;
+	state_free(st);
+	free(*err);
+	*err = NULL;
+	return state_parse(text, st, err);
 }
 
 /* Written as text directly (see jsonout.h): a commit of 4,096 claims used
@@ -552,7 +711,7 @@ int store_load(struct store *s, struct state *st)
 		}
 	}
 	text[have] = '\0';
-	r = state_parse(text, st, &err);
+	r = state_parse_in_place(text, STATE_PIECE_LEN, st, &err);
 	if (r < 0)
 		log_error("state file %s: %s; it was left as it is, repair or move it away",
 			  s->path, err);

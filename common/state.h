@@ -50,6 +50,12 @@ struct state {
 /* Pure: text <-> state. state_parse returns -EINVAL with *err set on a
  * document it cannot trust, -EPROTO when a newer program wrote it. */
 int state_parse(const char *text, struct state *st, char **err);
+/* The same, for a large state as state_format writes it cut into pieces of
+ * about piece_len bytes parsed one after the other, in place (text is as
+ * it was on return) and in far less memory; anything else, and any error,
+ * by state_parse. The result is the same either way (the fuzzer checks). */
+#define STATE_PIECE_LEN (64u << 10)
+int state_parse_in_place(char *text, size_t piece_len, struct state *st, char **err);
 char *state_format(const struct state *st);
 
 /* A claim of n namespaces (n >= 1), everything copied. uuids[i] and

@@ -96,12 +96,40 @@ static char *reference_format(const struct state *st)
 	return text;
 }
 
+/* state_parse_in_place on a copy of text, cut every piece_len bytes, must
+ * give what state_parse gave (r, err, st) and leave the text as it was. */
+static void same_in_pieces(const char *text, size_t piece_len, int r, const char *err,
+			   const struct state *st)
+{
+	char *copy = strdup(text), *err2 = NULL;
+	struct state st2;
+	int r2;
+
+	FUZZ_CHECK(copy != NULL);
+	r2 = state_parse_in_place(copy, piece_len, &st2, &err2);
+	FUZZ_CHECK(strcmp(copy, text) == 0);
+	if (r2 != r || (err && (!err2 || strcmp(err, err2) != 0)) || (!err && err2))
+		fprintf(stderr, "whole: %d %s\npieces: %d %s\n", r, err ? err : "-", r2,
+			err2 ? err2 : "-");
+	FUZZ_CHECK(r2 == r);
+	FUZZ_CHECK(err ? err2 && strcmp(err, err2) == 0 : !err2);
+	if (r == 0)
+		check_same(st, &st2);
+	state_free(&st2);
+	free(err2);
+	free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_string(data, size);
 	char *err = NULL;
 	struct state st;
 	int r = state_parse(text, &st, &err);
+	/* pieces of 1 to 64 bytes: every cut the input allows */
+	size_t piece_len = size ? 1 + data[0] % 64 : 1;
+
+	same_in_pieces(text, piece_len, r, err, &st);
 
 	FUZZ_CHECK(r == 0 || r == -EINVAL || r == -EPROTO);
 	if (r < 0) {
@@ -122,6 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(state_find_claim(&st, st.claims[i].instance) != NULL);
 			FUZZ_CHECK(st.claims[i].n_ns > 0);
 		}
+		same_in_pieces(again, piece_len, 0, NULL, &st);
 		r = state_parse(again, &st2, &err2);
 		if (r != 0)
 			fprintf(stderr, "formatted state does not parse again: %s\n%s\n", err2, again);

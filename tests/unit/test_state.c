@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,8 +106,60 @@ static void test_format_text(void)
 	claim_clear(&c);
 }
 
+/* A state of many claims read in pieces: what state_parse reads, the
+ * text untouched; a wrong claim in a middle piece gets the whole's message. */
+static void test_in_pieces(void)
+{
+	struct state st = { .generation = 42 }, a, b;
+	struct quarantine q = { .name = "q0", .reason = "media error" };
+	char *text, *copy, *err = NULL, *err2 = NULL, *bad;
+	bool same = true;
+
+	st.claims = calloc(300, sizeof(*st.claims));
+	for (size_t i = 0; i < 300; i++) {
+		char inst[16], name[16];
+		const char *names[] = { name }, *uuids[] = { "u" }, *labels[] = { "L" };
+
+		snprintf(inst, sizeof(inst), "vm%zu", i);
+		snprintf(name, sizeof(name), "ns%zu", i);
+		st.claims[i] = claim_new(inst, "2026-11-27T00:00:00Z", 1, names, uuids, labels);
+	}
+	st.n_claims = 300;
+	st.q = &q;
+	st.n_q = 1;
+	text = state_format(&st);
+	copy = strdup(text);
+	ok(state_parse_in_place(copy, 512, &a, &err) == 0, "a state of 300 claims read in pieces");
+	ok(strcmp(copy, text) == 0, "the text is as it was");
+	ok(state_parse(text, &b, &err2) == 0, "and whole");
+	same = a.generation == b.generation && a.n_claims == b.n_claims && a.n_q == 1 &&
+	       b.n_q == 1 && strcmp(a.q[0].reason, "media error") == 0;
+	for (size_t i = 0; same && i < a.n_claims; i++)
+		same = strcmp(a.claims[i].instance, b.claims[i].instance) == 0 &&
+		       strcmp(a.claims[i].ns[0].name, b.claims[i].ns[0].name) == 0;
+	ok(same, "the same state either way");
+	state_free(&a);
+	state_free(&b);
+
+	/* claim 200 without its instance */
+	bad = strstr(copy, "\"instance\":\"vm200\"");
+	memcpy(bad, "\"instancX\"", 10);
+	ok(state_parse_in_place(copy, 512, &a, &err) == -EINVAL && err &&
+	   strstr(err, "claim 200"), "a wrong claim is named by its place in the whole");
+	if (err)
+		printf("#   %s\n", err);
+	free(err);
+	free(err2);
+	free(copy);
+	free(text);
+	for (size_t i = 0; i < 300; i++)
+		claim_clear(&st.claims[i]);
+	free(st.claims);
+}
+
 int main(void)
 {
+	test_in_pieces();
 	test_roundtrip();
 	test_format_text();
 	test_refused();
