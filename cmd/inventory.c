@@ -128,7 +128,7 @@ static int json_inventory(const struct pool *pool)
 	struct jw w;
 
 	/* about what a namespace takes, so that the buffer seldom grows */
-	jw_init(&w, json_pretty(), 512 + 384 * pool->n + 256 * pool->n_rc);
+	jw_init(&w, json_pretty(), 512 + 288 * pool->n + 256 * pool->n_rc);
 	jw_object(&w, NULL);
 	jw_array(&w, "resource_classes");
 	for (size_t i = 0; i < pool->n_rc; i++) {

@@ -431,7 +431,7 @@ static int parse_pieces(char *text, size_t len, const size_t *cut, size_t ncut, 
 		total += ps.pc[i].n;
 	}
 	if (ok) {
-		h->ns = xcalloc(total ? total : 1, sizeof(*h->ns));
+		h->ns = xmalloc_populated((total ? total : 1) * sizeof(*h->ns));
 		h->strings = xcalloc(ps.n, sizeof(*h->strings));
 		for (size_t i = 0; i < ps.n; i++) {
 			memcpy(h->ns + h->n, ps.pc[i].ns, ps.pc[i].n * sizeof(*h->ns));

@@ -12,7 +12,7 @@
 void jout_init(struct jout *j, size_t hint)
 {
 	j->cap = hint < 64 ? 64 : hint;
-	j->buf = xmalloc(j->cap);
+	j->buf = xmalloc_populated(j->cap);
 	j->len = 0;
 	j->buf[0] = '\0';
 }

@@ -44,6 +44,22 @@ void *xmalloc_populated(size_t n)
 	return p;
 }
 
+void *xcalloc_populated(size_t n, size_t size)
+{
+	char *p;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo, hi;
+
+	if (size && n > SIZE_MAX / size)
+		oom();
+	p = xcalloc(n, size);
+	lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+	hi = ((uintptr_t)p + n * size) & ~(page - 1);
+	/* zero pages still: calloc took them fresh, or cleared them */
+	if (n * size >= POPULATE_MIN && hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+	return p;
+}
+
 void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);

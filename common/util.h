@@ -24,10 +24,14 @@ static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
 /* Allocation failure is not recoverable in a short-lived command. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
-/* xmalloc for a block about to be filled whole (a file read into it): from
- * POPULATE_MIN bytes on, its pages are brought in at once. */
+/* xmalloc and xcalloc for a block about to be filled whole (a file read
+ * into it, an array of a namespace each): from POPULATE_MIN bytes on, its
+ * pages are brought in with one call, not a page fault each (a fault costs
+ * a microsecond or two on a virtual machine, and 4,096 namespaces take a
+ * few hundred pages of arrays). */
 #define POPULATE_MIN (128u << 10)
 void *xmalloc_populated(size_t n);
+void *xcalloc_populated(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
