@@ -52,20 +52,24 @@ static const char escape[256] = {
 	['"'] = '"', ['\\'] = '\\',
 };
 
-void jout_str(struct jout *j, const char *s)
+char *json_put_str(char *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t len = strlen(s);
-	/* the worst case: every byte as \u00xx, and the quotes */
-	char *o = room(j, 6 * len + 2), *start = o;
 
 	*o++ = '"';
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char e = escape[*p];
+	for (const unsigned char *p = (const unsigned char *)s;; p++) {
+		const unsigned char *run = p;
+		char e;
 
-		if (!e) {
-			*o++ = (char)*p;
-		} else if (e != 'u') {
+		/* the run up to the next byte to escape (NUL is one) at once */
+		while (!escape[*p])
+			p++;
+		memcpy(o, run, (size_t)(p - run));
+		o += p - run;
+		if (!*p)
+			break;
+		e = escape[*p];
+		if (e != 'u') {
 			*o++ = '\\';
 			*o++ = e;
 		} else {
@@ -76,8 +80,26 @@ void jout_str(struct jout *j, const char *s)
 		}
 	}
 	*o++ = '"';
-	*o = '\0';
-	j->len += (size_t)(o - start);
+	return o;
+}
+
+void jout_str(struct jout *j, const char *s)
+{
+	/* the worst case: every byte as \u00xx, and the quotes */
+	char *o = room(j, 6 * strlen(s) + 2);
+
+	jout_commit(j, json_put_str(o, s));
+}
+
+char *jout_reserve(struct jout *j, size_t n)
+{
+	return room(j, n);
+}
+
+void jout_commit(struct jout *j, char *end)
+{
+	j->len = (size_t)(end - j->buf);
+	*end = '\0';
 }
 
 char *u64_digits(uint64_t v, char buf[21])

@@ -29,6 +29,14 @@ void jout_raw(struct jout *j, const char *s, size_t len);
  * \u00xx; everything else, UTF-8 included, as it is. */
 void jout_str(struct jout *j, const char *s);
 
+/* Writing many values at once: jout_reserve gives room for n bytes at the
+ * end, the caller writes there (json_put_str, memcpy), then jout_commit
+ * says where it stopped. json_put_str writes s as jout_str does (at most
+ * 6 * strlen(s) + 2 bytes) and returns the end. */
+char *jout_reserve(struct jout *j, size_t n);
+void jout_commit(struct jout *j, char *end);
+char *json_put_str(char *o, const char *s);
+
 /* An unsigned integer, every digit exact. */
 void jout_u64(struct jout *j, uint64_t v);
 
