@@ -12,6 +12,7 @@
 #include "inuse.h"
 #include "log.h"
 #include "scrub.h"
+#include "strmap.h"
 
 /* The Nagios plugin API's statuses. */
 enum { NAGIOS_OK, NAGIOS_WARNING, NAGIOS_CRITICAL, NAGIOS_UNKNOWN };
@@ -97,75 +98,92 @@ static void check_sizes(const struct pool *pool, struct findings *f)
 	}
 }
 
-/* The entries of the device directory, sorted by name, with the type the
- * directory itself gives (d_type): at 4,096 namespaces, reading /dev once
- * takes a few getdents calls where a stat of each device takes 4,096. */
-struct dev_entry {
-	char *name;
-	unsigned char type;
+/* The entries of the device directory by name, with the type the directory
+ * itself gives (d_type): at 4,096 namespaces, reading /dev once takes a few
+ * getdents calls where a stat of each device takes 4,096. Read while the
+ * host is (the overlap of ctx_load_overlap). */
+struct dev_dir {
+	DIR *d;                 /* NULL when it cannot be read: then a stat each */
+	char *names;            /* every name, NUL-terminated, one after another */
+	size_t *off;            /* where each starts */
+	unsigned char *type;
+	size_t n;
+	struct strmap by_name;  /* name -> entry */
 };
 
-static int cmp_dev_entry(const void *a, const void *b)
+static void dev_dir_read(struct vpm_ctx *ctx, void *arg)
 {
-	return strcmp(((const struct dev_entry *)a)->name, ((const struct dev_entry *)b)->name);
-}
-
-static struct dev_entry *read_dev_dir(DIR *d, size_t *n)
-{
-	struct dev_entry *v = NULL;
-	size_t cap = 0;
+	struct dev_dir *dd = arg;
+	size_t cap = 0, bytes = 0, room = 0;
 	struct dirent *e;
 
-	*n = 0;
-	while ((e = readdir(d))) {
-		if (*n == cap) {
+	dd->d = opendir(ctx->set.dev_dir);
+	if (!dd->d)
+		return;
+	while ((e = readdir(dd->d))) {
+		size_t len = strlen(e->d_name) + 1;
+
+		if (dd->n == cap) {
 			cap = cap ? cap * 2 : 256;
-			v = xreallocarray(v, cap, sizeof(*v));
+			dd->off = xreallocarray(dd->off, cap, sizeof(*dd->off));
+			dd->type = xreallocarray(dd->type, cap, 1);
 		}
-		v[(*n)++] = (struct dev_entry){ xstrdup(e->d_name), e->d_type };
+		if (bytes + len > room) {
+			room = room ? room * 2 : 16384;
+			if (room < bytes + len)
+				room = bytes + len;
+			dd->names = xrealloc(dd->names, room);
+		}
+		memcpy(dd->names + bytes, e->d_name, len);
+		dd->off[dd->n] = bytes;
+		dd->type[dd->n++] = e->d_type;
+		bytes += len;
 	}
-	if (v)
-		qsort(v, *n, sizeof(*v), cmp_dev_entry);
-	return v;
+	/* the names no longer move */
+	strmap_init(&dd->by_name, dd->n);
+	for (size_t i = 0; i < dd->n; i++)
+		strmap_add(&dd->by_name, dd->names + dd->off[i], i);
+}
+
+static void dev_dir_free(struct dev_dir *dd)
+{
+	if (dd->d)
+		closedir(dd->d);
+	strmap_free(&dd->by_name);
+	free(dd->names);
+	free(dd->off);
+	free(dd->type);
 }
 
 /* Whether the device of p is there: 0 with *st_mode set, or -errno. */
-static int find_device(const struct pool_ns *p, DIR *d, const struct dev_entry *v, size_t n,
-		       mode_t *st_mode)
+static int find_device(const struct pool_ns *p, const struct dev_dir *dd, mode_t *st_mode)
 {
-	struct dev_entry key = { .name = (char *)p->host->chardev };
-	const struct dev_entry *hit;
 	struct stat st;
+	size_t i;
 
-	if (!d) {
+	if (!dd->d) {
 		if (stat(p->devpath, &st) < 0)
 			return -errno;
 		*st_mode = st.st_mode;
 		return 0;
 	}
-	hit = v ? bsearch(&key, v, n, sizeof(*v), cmp_dev_entry) : NULL;
-	if (!hit)
+	i = strmap_get(&dd->by_name, p->host->chardev, NULL);
+	if (i == SIZE_MAX)
 		return -ENOENT;
-	switch (hit->type) {
+	switch (dd->type[i]) {
 	case DT_CHR: *st_mode = S_IFCHR; return 0;
 	case DT_REG: *st_mode = S_IFREG; return 0;
 	case DT_LNK: case DT_UNKNOWN: break; /* what it points to, or no type given */
-	default:     *st_mode = DTTOIF(hit->type); return 0;
+	default:     *st_mode = DTTOIF(dd->type[i]); return 0;
 	}
-	if (fstatat(dirfd(d), hit->name, &st, 0) < 0)
+	if (fstatat(dirfd(dd->d), dd->names + dd->off[i], &st, 0) < 0)
 		return -errno;
 	*st_mode = st.st_mode;
 	return 0;
 }
 
-static void check_devices(const struct pool *pool, const char *dev_dir, struct findings *f)
+static void check_devices(const struct pool *pool, const struct dev_dir *dd, struct findings *f)
 {
-	DIR *d = opendir(dev_dir);
-	struct dev_entry *v = NULL;
-	size_t n = 0;
-
-	if (d)
-		v = read_dev_dir(d, &n);
 	for (size_t i = 0; i < pool->n; i++) {
 		const struct pool_ns *p = &pool->ns[i];
 		_cleanup_free_ char *subject = NULL;
@@ -174,7 +192,7 @@ static void check_devices(const struct pool *pool, const char *dev_dir, struct f
 
 		if (!p->devpath)
 			continue;
-		r = find_device(p, d, v, n, &mode);
+		r = find_device(p, dd, &mode);
 		if (r == 0 && (S_ISCHR(mode) || S_ISREG(mode)))
 			continue;
 		subject = xasprintf("%s/%s", p->label->label, p->name);
@@ -188,11 +206,6 @@ static void check_devices(const struct pool *pool, const char *dev_dir, struct f
 				     "namespace '%s': %s is not a character device", p->name,
 				     p->devpath);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(v[i].name);
-	free(v);
-	if (d)
-		closedir(d);
 }
 
 /* "claim INSTANCE", formatted on first use: most claims have no finding. */
@@ -522,12 +535,14 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	struct verify_args a = { .co = co };
 	struct findings f = { 0 };
 	struct strv repaired = { 0 };
+	struct dev_dir devs = { 0 };
+	struct ctx_overlap overlap = { dev_dir_read, &devs };
 	struct vpm_ctx ctx;
 	int r, status;
 
 	argp_err_exit_status = NAGIOS_UNKNOWN;
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	r = ctx_load(&ctx, co, a.repair ? CTX_CHANGE : CTX_READ, &f);
+	r = ctx_load_overlap(&ctx, co, a.repair ? CTX_CHANGE : CTX_READ, &f, &overlap);
 	if (r != EXIT_OK) {
 		status = unknown(&a, r == EXIT_LOCKED ? "the state lock was not taken in time"
 					       : "the settings cannot be read");
@@ -561,7 +576,7 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	}
 	if (ctx.host_ok) {
 		check_sizes(&ctx.pool, &f);
-		check_devices(&ctx.pool, ctx.set.dev_dir, &f);
+		check_devices(&ctx.pool, &devs, &f);
 	}
 	if (ctx.state_ok && ctx.host_ok)
 		check_claims(&ctx, &f);
@@ -577,6 +592,7 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	if (emit(&a, status, &ctx, &f, &repaired) < 0)
 		status = NAGIOS_UNKNOWN;
 out:
+	dev_dir_free(&devs);
 	strv_clear(&repaired);
 	findings_clear(&f);
 	ctx_close(&ctx);

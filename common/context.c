@@ -134,6 +134,12 @@ int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 	return load(ctx, co, mode, f, NULL);
 }
 
+int ctx_load_overlap(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
+		     struct findings *f, const struct ctx_overlap *ov)
+{
+	return load(ctx, co, mode, f, ov);
+}
+
 int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode)
 {
 	return ctx_open_overlap(ctx, co, mode, NULL);

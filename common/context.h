@@ -59,6 +59,10 @@ int ctx_open_overlap(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx
  * not taken in time, else EXIT_OK. */
 int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
 	     struct findings *f);
+/* ... with work of its own overlapped, as ctx_open_overlap */
+int ctx_load_overlap(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
+		     struct findings *f, const struct ctx_overlap *ov);
+
 /* Take the lock again and read the state anew (after work done unlocked). */
 int ctx_reload_state(struct vpm_ctx *ctx);
 
