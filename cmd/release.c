@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* vpmemctl release: zero a guest's namespaces and free them. */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -205,27 +206,52 @@ static void apply_release(struct state *st, const char *instance, const struct i
 		state_remove_claim(st, c);
 }
 
-/* What the processes hold, read while the host is: a release that will
- * check it (the instance has a claim, no --force) then waits for one read
- * instead of two in a row. */
+/* What the processes hold, read on a thread of its own from the start,
+ * while the host and the state are read: a release that will check it (the
+ * instance has a claim, no --force) then waits for no /proc scan of its own
+ * after them. A scan nobody needs is dropped. */
 struct early_scan {
 	const struct release_args *a;
 	struct inuse_snapshot *snap;
+	pthread_t thread;
+	bool started;
 };
 
-static void scan_early(struct vpm_ctx *ctx, void *arg)
+static void *scan_thread(void *arg)
 {
 	struct early_scan *es = arg;
 
-	if (!es->a->force && ctx->state_ok && state_find_claim(&ctx->state, es->a->instance))
-		es->snap = inuse_snapshot_take("/proc"); /* NULL: scanned later instead */
+	es->snap = inuse_snapshot_take("/proc"); /* NULL: scanned later instead */
+	return NULL;
+}
+
+static void scan_start(struct vpm_ctx *ctx, void *arg)
+{
+	struct early_scan *es = arg;
+
+	(void)ctx;
+	if (!es->a->force)
+		es->started = pthread_create(&es->thread, NULL, scan_thread, es) == 0;
+}
+
+static void scan_done(struct vpm_ctx *ctx, void *arg)
+{
+	struct early_scan *es = arg;
+
+	if (es->started)
+		pthread_join(es->thread, NULL);
+	es->started = false;
+	if (!ctx->state_ok || !state_find_claim(&ctx->state, es->a->instance)) {
+		inuse_snapshot_free(es->snap);
+		es->snap = NULL;
+	}
 }
 
 int cmd_release(int argc, char **argv, struct common_opts *co)
 {
 	struct release_args a = { .co = co };
 	struct early_scan early = { .a = &a };
-	struct ctx_overlap overlap = { scan_early, &early };
+	struct ctx_overlap overlap = { scan_done, &early, scan_start };
 	struct vpm_ctx ctx;
 	struct item *items = NULL;
 	struct claim *c;

@@ -536,7 +536,7 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	struct findings f = { 0 };
 	struct strv repaired = { 0 };
 	struct dev_dir devs = { 0 };
-	struct ctx_overlap overlap = { dev_dir_read, &devs };
+	struct ctx_overlap overlap = { dev_dir_read, &devs, NULL };
 	struct vpm_ctx ctx;
 	int r, status;
 

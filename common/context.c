@@ -98,6 +98,8 @@ static int load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode
 		job.on_thread = false;
 		host_thread(&job);
 	}
+	if (ov && ov->start)
+		ov->start(ctx, ov->arg);
 	if (ctx->set.namespaces)
 		pmem_conf_parse(ctx->set.namespaces, &ctx->conf, f);
 	pool_init(&ctx->conf, &ctx->pool);

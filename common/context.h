@@ -44,10 +44,14 @@ int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 
 /* The same, with work of the command's own done on this thread while the
  * host is still being read: fn(ctx, arg), called once the configuration and
- * the state are (ctx->state_ok says whether the state could be read). */
+ * the state are (ctx->state_ok says whether the state could be read), and
+ * start(ctx, arg), when set, called first, once the settings are read and
+ * before the state is (to start a thread of its own; fn is always called
+ * after it, to end it). */
 struct ctx_overlap {
 	void (*fn)(struct vpm_ctx *ctx, void *arg);
 	void *arg;
+	void (*start)(struct vpm_ctx *ctx, void *arg);
 };
 int ctx_open_overlap(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
 		     const struct ctx_overlap *ov);
