@@ -458,7 +458,7 @@ static int parse_pieces(char *text, size_t len, const size_t *cut, size_t ncut, 
  * caller parses the whole). */
 static bool parse_split(char *text, size_t len, struct host *h)
 {
-	size_t n = len / PIECE_LEN, cut[PIECES_MAX], ncut = 0, one;
+	size_t n = len / PIECE_LEN, cut[PIECES_MAX] = { 0 }, ncut = 0, one;
 	int r = 0;
 
 	if (n < 2)

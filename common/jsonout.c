@@ -73,7 +73,9 @@ char *json_put_str(char *o, const char *s)
 			*o++ = '\\';
 			*o++ = e;
 		} else {
-			memcpy(o, "\\u00", 4);
+			o[0] = '\\';
+			o[1] = 'u';
+			o[2] = o[3] = '0';
 			o[4] = hex[*p >> 4];
 			o[5] = hex[*p & 15];
 			o += 6;
@@ -140,10 +142,11 @@ void jw_init(struct jw *w, bool pretty, size_t hint)
 
 static void indent(struct jw *w, unsigned depth)
 {
-	char *o = room(&w->out, 2 * depth);
+	size_t n = 2 * (size_t)depth;
+	char *o = room(&w->out, n);
 
-	memset(o, ' ', 2 * depth);
-	w->out.len += 2 * depth;
+	memset(o, ' ', n);
+	w->out.len += n;
 	w->out.buf[w->out.len] = '\0';
 }
 
@@ -259,8 +262,8 @@ void jw_double(struct jw *w, const char *key, double v)
 		return;
 	}
 	snprintf(buf, sizeof(buf), "%1.15g", v);
-	if (sscanf(buf, "%lg", &back) != 1 ||
-	    fabs(back - v) > fmax(fabs(back), fabs(v)) * DBL_EPSILON)
+	back = strtod(buf, NULL);
+	if (fabs(back - v) > fmax(fabs(back), fabs(v)) * DBL_EPSILON)
 		snprintf(buf, sizeof(buf), "%1.17g", v);
 	/* a locale's decimal comma would not be JSON */
 	for (char *p = buf; *p; p++)
