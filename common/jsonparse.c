@@ -16,6 +16,7 @@ struct arena_chunk {
 	struct arena_chunk *next;
 	size_t used, size;      /* of data */
 	size_t mapped;          /* the whole mapping, header included */
+	bool populated;         /* its pages brought in when it was mapped */
 	max_align_t data[];
 };
 
@@ -107,6 +108,7 @@ static void add_chunk(struct json_doc *doc, size_t want, bool populate)
 		exit(1);
 	}
 	c = m;
+	c->populated = populate;
 	c->mapped = want;
 	c->size = want - sizeof(*c);
 	c->used = 0;
@@ -268,7 +270,9 @@ void json_doc_free(struct json_doc *doc)
 			free(c);
 			continue;
 		}
-		if (!spare || c->mapped > spare->mapped) {
+		/* only a populated chunk is worth keeping: the next document
+		 * would otherwise fault its pages in one by one all the same */
+		if (c->populated && (!spare || c->mapped > spare->mapped)) {
 			struct arena_chunk *old = spare;
 
 			spare = c;
