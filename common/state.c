@@ -394,11 +394,14 @@ static int parse_in_pieces(char *text, size_t len, size_t piece_len, struct stat
 	json_doc_free(&doc);
 	if (r < 0)
 		return -EAGAIN;
+	/* A piece ends at the first claim boundary past piece_len: an arena
+	 * for piece_len and a little more serves them all (one that overflows
+	 * takes a chunk more). */
 	for (from = open; (cut = claim_cut(text, len, from + piece_len)); from = cut) {
 		saved = text[from];
 		text[from] = '[';
 		text[cut] = ']';
-		r = claims_piece(text + from, cut + 1 - from, 2 * piece_len, NULL, st, err);
+		r = claims_piece(text + from, cut + 1 - from, piece_len + 4096, NULL, st, err);
 		text[from] = saved;
 		text[cut] = ',';
 		if (r < 0)
@@ -407,7 +410,7 @@ static int parse_in_pieces(char *text, size_t len, size_t piece_len, struct stat
 	/* the last piece runs into the rest: "[...],"quarantine":[...]}" */
 	saved = text[from];
 	text[from] = '[';
-	r = claims_piece(text + from, len - from, 2 * piece_len, &tail, st, err);
+	r = claims_piece(text + from, len - from, piece_len + 4096, &tail, st, err);
 	text[from] = saved;
 	if (r < 0)
 		return -EAGAIN;
