@@ -206,10 +206,12 @@ static void apply_release(struct state *st, const char *instance, const struct i
 		state_remove_claim(st, c);
 }
 
-/* What the processes hold, read on a thread of its own from the start,
- * while the host and the state are read: a release that will check it (the
- * instance has a claim, no --force) then waits for no /proc scan of its own
- * after them. A scan nobody needs is dropped. */
+/* What the processes hold, read on a thread of its own as soon as the
+ * state lock is held, while the state and the host are read: a release
+ * that will check it (the instance has a claim, no --force) then waits for
+ * no /proc scan of its own after them. Not before the lock: a scan made
+ * while another vpmemctl holds it could be seconds old by the time the
+ * devices are zeroed. A scan nobody needs (no claim) is dropped. */
 struct early_scan {
 	const struct release_args *a;
 	struct inuse_snapshot *snap;

@@ -57,7 +57,9 @@ static void resolve_here(struct vpm_ctx *ctx, struct findings *f)
 	host_index_free(&index);
 }
 
-static int read_state(struct vpm_ctx *ctx, bool for_change)
+/* ov->start, when there is one, is called once the lock is held (for a
+ * change), before the state is read. */
+static int read_state(struct vpm_ctx *ctx, bool for_change, const struct ctx_overlap *ov)
 {
 	int r;
 
@@ -66,6 +68,8 @@ static int read_state(struct vpm_ctx *ctx, bool for_change)
 	r = store_open(&ctx->store, ctx->set.state_dir, for_change);
 	if (r == 0 && for_change)
 		r = store_lock(&ctx->store, ctx->set.lock_timeout);
+	if (r == 0 && ov && ov->start)
+		ov->start(ctx, ov->arg);
 	if (r == 0)
 		r = store_load(&ctx->store, &ctx->state);
 	if (r < 0)
@@ -98,8 +102,6 @@ static int load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode
 		job.on_thread = false;
 		host_thread(&job);
 	}
-	if (ov && ov->start)
-		ov->start(ctx, ov->arg);
 	if (ctx->set.namespaces)
 		pmem_conf_parse(ctx->set.namespaces, &ctx->conf, f);
 	pool_init(&ctx->conf, &ctx->pool);
@@ -109,7 +111,7 @@ static int load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode
 	pthread_cond_signal(&job.pool_laid_out);
 	pthread_mutex_unlock(&job.lock);
 	if (mode != CTX_NO_STATE)
-		rs = read_state(ctx, mode == CTX_CHANGE);
+		rs = read_state(ctx, mode == CTX_CHANGE, ov);
 	ctx->state_ok = rs == EXIT_OK;
 	if (ctx->state_ok)
 		pool_apply_state(&ctx->pool, &ctx->state);
@@ -175,7 +177,7 @@ int ctx_open_overlap(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx
 
 int ctx_reload_state(struct vpm_ctx *ctx)
 {
-	int r = read_state(ctx, true);
+	int r = read_state(ctx, true, NULL);
 
 	if (r == EXIT_OK)
 		pool_apply_state(&ctx->pool, &ctx->state);

@@ -45,9 +45,10 @@ int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 /* The same, with work of the command's own done on this thread while the
  * host is still being read: fn(ctx, arg), called once the configuration and
  * the state are (ctx->state_ok says whether the state could be read), and
- * start(ctx, arg), when set, called first, once the settings are read and
- * before the state is (to start a thread of its own; fn is always called
- * after it, to end it). */
+ * start(ctx, arg), when set, called before: once the state lock is held
+ * (for a change; once the state directory is open otherwise), before the
+ * state is read, to start work of its own on a thread (not called when the
+ * lock is not taken; fn is always called, and ends that work). */
 struct ctx_overlap {
 	void (*fn)(struct vpm_ctx *ctx, void *arg);
 	void *arg;

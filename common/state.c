@@ -340,6 +340,22 @@ static size_t claim_cut(const char *text, size_t len, size_t from)
 	return p ? (size_t)(p - text) + 1 : 0;
 }
 
+/* cJSON refuses containers nested deeper than 1,000 (CJSON_NESTING_LIMIT).
+ * A piece of the claims array is one level less deep than the claims are in
+ * the whole: containers at level level and below must stay within max for
+ * the piece to say what the whole would. */
+static bool nests_within(const cJSON *j, int level, int max)
+{
+	if (!cJSON_IsArray(j) && !cJSON_IsObject(j))
+		return true;
+	if (level > max)
+		return false;
+	for (const cJSON *c = j->child; c; c = c->next)
+		if (!nests_within(c, level + 1, max))
+			return false;
+	return true;
+}
+
 /* One array of claims at text[0, len): parsed, read into st, dropped. With
  * tail, only the array counts, wherever it ends: *tail gets where. */
 static int claims_piece(const char *text, size_t len, size_t like, const char **tail,
@@ -355,8 +371,11 @@ static int claims_piece(const char *text, size_t len, size_t like, const char **
 	else
 		json_doc_parse_sized(&doc, text, len, like);
 	root = doc.root;
-	/* empty only when it is the whole array: then "[]" */
-	if (!cJSON_IsArray(root) || (!root->child && (!tail || st->n_claims))) {
+	/* empty only when it is the whole array: then "[]"; and no deeper
+	 * than the whole allows, one level down (its root is the claims array,
+	 * which is the whole's second level) */
+	if (!cJSON_IsArray(root) || (!root->child && (!tail || st->n_claims)) ||
+	    !nests_within(root, 1, CJSON_NESTING_LIMIT - 1)) {
 		json_doc_free(&doc);
 		return -EAGAIN;
 	}

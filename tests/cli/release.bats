@@ -147,6 +147,28 @@ teardown() {
 	assert_output '"vm1"'
 }
 
+@test "a device opened while the release waits for the state lock is seen: the check comes after the lock" {
+	vpm claim vm1 6GB >/dev/null
+	# another vpmemctl's lock, held for 1.5 s
+	python3 -c 'import fcntl,sys,time; f=open(sys.argv[1],"w"); fcntl.flock(f,fcntl.LOCK_EX); open(sys.argv[2],"w").write("x"); time.sleep(1.5)' \
+		"$VPMEMCTL_STATE_DIR/lock" "$SCRATCH/locked" &
+	LOCKER=$!
+	for _ in $(seq 50); do [ -s "$SCRATCH/locked" ] && break; sleep 0.1; done
+	vpm release vm1 >"$SCRATCH/out" 2>&1 &
+	RELEASE=$!
+	sleep 0.5
+	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
+	HOLDER=$!
+	rc=0
+	wait "$RELEASE" || rc=$?
+	wait "$LOCKER"
+	[ "$rc" -eq 1 ]
+	run cat "$SCRATCH/out"
+	assert_output --partial "is open by pid $HOLDER (sleep)"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+}
+
 @test "a namespace mapped by a process is refused, claim kept" {
 	vpm claim vm1 6GB >/dev/null
 	python3 -c 'import mmap,sys,time,os; f=open(sys.argv[1],"r+b"); m=mmap.mmap(f.fileno(),0); f.close(); os.write(1,b"x"); time.sleep(60)' \

@@ -141,6 +141,38 @@ static void test_in_pieces(void)
 	state_free(&a);
 	state_free(&b);
 
+	/* A member nested as deep as cJSON allows, and one level deeper: the
+	 * pieces, a level less deep than the whole, must refuse what it does. */
+	for (int depth = 997; depth <= 998; depth++) {
+		char *deep = malloc(strlen(text) + 2 * (size_t)depth + 16), *o;
+		const char *at = strstr(text, "{\"instance\":\"vm150\"") + 1;
+		int rw, rp;
+
+		o = deep;
+		memcpy(o, text, (size_t)(at - text));
+		o += at - text;
+		o += sprintf(o, "\"x\":");
+		memset(o, '[', (size_t)depth);
+		o += depth;
+		memset(o, ']', (size_t)depth);
+		o += depth;
+		*o++ = ',';
+		strcpy(o, at);
+		rw = state_parse(deep, &b, &err2);
+		rp = state_parse_in_place(deep, 512, &a, &err);
+		ok(rw == rp && rw == (depth == 997 ? 0 : -EINVAL),
+		   "a member nested %d deep: the same in pieces as whole (%s)", depth,
+		   depth == 997 ? "read" : "refused");
+		if (!rw)
+			state_free(&b);
+		if (!rp)
+			state_free(&a);
+		free(err);
+		free(err2);
+		err = err2 = NULL;
+		free(deep);
+	}
+
 	/* claim 200 without its instance */
 	bad = strstr(copy, "\"instance\":\"vm200\"");
 	memcpy(bad, "\"instancX\"", 10);
