@@ -178,11 +178,6 @@ static void json_doc_end(void)
 	filling = NULL;
 }
 
-void json_doc_parse_n(struct json_doc *doc, const char *text, size_t len)
-{
-	json_doc_parse_sized(doc, text, len, len);
-}
-
 void json_doc_parse_sized(struct json_doc *doc, const char *text, size_t len, size_t like)
 {
 	const char *end = NULL;

@@ -17,10 +17,9 @@ struct json_doc {
 /* Parse text (NUL-terminated, nothing but whitespace after the value). */
 void json_doc_parse(struct json_doc *doc, const char *text);
 /* The same for the len bytes at text, which need not end there (error_at
- * may then differ by a byte from where json_doc_parse puts it). */
-void json_doc_parse_n(struct json_doc *doc, const char *text, size_t len);
-/* The same, with an arena made for a text of like bytes, so that one kept
- * from a document of that size serves the next (see json_doc_free). */
+ * may then differ by a byte from where json_doc_parse puts it), with an
+ * arena made for a text of like bytes, so that one kept from a document of
+ * that size serves the next (see json_doc_free). */
 void json_doc_parse_sized(struct json_doc *doc, const char *text, size_t len, size_t like);
 /* The first value of the len bytes at text, whatever follows it: *end gets
  * where it ends (where parsing stopped when it fails). */
