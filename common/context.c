@@ -90,9 +90,9 @@ static int load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode
 		return EXIT_FAIL;
 	/* Reading the host (sysfs, or a large snapshot) and taking the lock and
 	 * reading the state do not depend on each other: on a large host they
-	 * overlap on two cores. All that needs only the configuration and the
-	 * state (the pool laid out, the claims marked) is done before the
-	 * host is waited for; what is left after is finding the names on it. */
+	 * overlap on two cores. The main thread lays the pool out and marks
+	 * the claims; the host thread, once it has the host, finds the pool's
+	 * names on it (see host_job). */
 	job = (struct host_job){ .snapshot = ctx->set.host_snapshot, .host = &ctx->host,
 				 .on_thread = true, .dev_dir = ctx->set.dev_dir, .problems = f };
 	pthread_mutex_init(&job.lock, NULL);
