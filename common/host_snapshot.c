@@ -13,6 +13,9 @@
 #include "jsonparse.h"
 #include "util.h"
 
+/* The whitespace of JSON, between tokens. */
+#define JSON_BLANKS " \t\r\n"
+
 /* Sizes travel as JSON numbers (doubles); beyond 2^53 they are no longer exact. */
 #define JSON_EXACT_MAX 9007199254740992.0
 
@@ -208,7 +211,7 @@ static void where_in_text(const char *text, const char *at, int *line, int *col)
  * whole, for the same result and the same message). */
 static size_t split_point(const char *text, size_t len)
 {
-	const char *p = text + strspn(text, " \t\r\n"), *end = text + len;
+	const char *p = text + strspn(text, JSON_BLANKS), *end = text + len;
 	size_t depth = 0;
 
 	if (*p != '[')
@@ -259,12 +262,12 @@ static size_t guess_cut(const char *text, size_t len, size_t from)
 	while (p < end && (p = memchr(p, ',', (size_t)(end - p)))) {
 		const char *b = p, *f = p + 1;
 
-		while (b > text && b[-1] && strchr(" \t\r\n", b[-1]))
+		while (b > text && b[-1] && strchr(JSON_BLANKS, b[-1]))
 			b--;
-		f += strspn(f, " \t\r\n");
+		f += strspn(f, JSON_BLANKS);
 		if (b > text && b[-1] == '}' && *f == '{') {
 			f++;
-			f += strspn(f, " \t\r\n");
+			f += strspn(f, JSON_BLANKS);
 			if (strncmp(f, "\"dev\"", 5) == 0)
 				return (size_t)(p - text);
 		}
@@ -297,19 +300,6 @@ struct pieces {
 	size_t next;            /* under lock: the next piece to take */
 };
 
-static char *keep(char **cursor, const char *s)
-{
-	char *at = *cursor;
-	size_t len;
-
-	if (!s)
-		return NULL;
-	len = strlen(s) + 1;
-	memcpy(at, s, len);
-	*cursor += len;
-	return at;
-}
-
 static void parse_piece(struct piece *pc)
 {
 	struct json_doc doc;
@@ -324,12 +314,12 @@ static void parse_piece(struct piece *pc)
 		for (size_t i = 0; i < part.n; i++) {
 			struct host_ns *ns = &part.ns[i];
 
-			ns->name = keep(&cursor, ns->name);
-			ns->dev = keep(&cursor, ns->dev);
+			ns->name = str_put(&cursor, ns->name);
+			ns->dev = str_put(&cursor, ns->dev);
 			if (ns->mode != unknown_mode)
-				ns->mode = keep(&cursor, ns->mode);
-			ns->uuid = keep(&cursor, ns->uuid);
-			ns->chardev = keep(&cursor, ns->chardev);
+				ns->mode = str_put(&cursor, ns->mode);
+			ns->uuid = str_put(&cursor, ns->uuid);
+			ns->chardev = str_put(&cursor, ns->chardev);
 		}
 		pc->ns = part.ns;
 		pc->n = part.n;
@@ -390,7 +380,7 @@ static int parse_pieces(char *text, size_t len, const size_t *cut, size_t ncut, 
 		if (!i) {
 			pc->text = text;
 			pc->len = stop;
-		} else if (text[start] && strchr(" \t\r\n", text[start])) {
+		} else if (text[start] && strchr(JSON_BLANKS, text[start])) {
 			blank[i] = text[start];
 			text[start] = '[';
 			pc->text = text + start;
@@ -465,7 +455,7 @@ static bool parse_split(char *text, size_t len, struct host *h)
 		n = 2;
 	if (n > PIECES_MAX)
 		n = PIECES_MAX;
-	if (text[strspn(text, " \t\r\n")] == '[') {
+	if (text[strspn(text, JSON_BLANKS)] == '[') {
 		for (size_t i = 1; i < n; i++) {
 			size_t from = len * i / n, c;
 

@@ -85,12 +85,15 @@ char *json_put_str(char *o, const char *s)
 	return o;
 }
 
-void jout_str(struct jout *j, const char *s)
+size_t json_str_max(const char *s)
 {
 	/* the worst case: every byte as \u00xx, and the quotes */
-	char *o = room(j, 6 * strlen(s) + 2);
+	return s ? 6 * strlen(s) + 2 : 0;
+}
 
-	jout_commit(j, json_put_str(o, s));
+void jout_str(struct jout *j, const char *s)
+{
+	jout_commit(j, json_put_str(room(j, json_str_max(s)), s));
 }
 
 char *jout_reserve(struct jout *j, size_t n)
@@ -116,12 +119,19 @@ char *u64_digits(uint64_t v, char buf[21])
 	return p;
 }
 
-void jout_u64(struct jout *j, uint64_t v)
+char *json_put_u64(char *o, uint64_t v)
 {
 	char buf[21];
 	char *p = u64_digits(v, buf);
+	size_t n = (size_t)(buf + 20 - p);
 
-	jout_raw(j, p, (size_t)(buf + 20 - p));
+	memcpy(o, p, n);
+	return o + n;
+}
+
+void jout_u64(struct jout *j, uint64_t v)
+{
+	jout_commit(j, json_put_u64(room(j, 20), v));
 }
 
 char *jout_take(struct jout *j, size_t *len)

@@ -30,12 +30,15 @@ void jout_raw(struct jout *j, const char *s, size_t len);
 void jout_str(struct jout *j, const char *s);
 
 /* Writing many values at once: jout_reserve gives room for n bytes at the
- * end, the caller writes there (json_put_str, memcpy), then jout_commit
- * says where it stopped. json_put_str writes s as jout_str does (at most
- * 6 * strlen(s) + 2 bytes) and returns the end. */
+ * end, the caller writes there (json_put_str, json_put_u64, memcpy), then
+ * jout_commit says where it stopped. json_put_str writes s as jout_str does
+ * (at most json_str_max(s) bytes: 0 for NULL, else six a byte and the
+ * quotes), json_put_u64 v's digits (at most 20); both return the end. */
 char *jout_reserve(struct jout *j, size_t n);
 void jout_commit(struct jout *j, char *end);
+size_t json_str_max(const char *s);
 char *json_put_str(char *o, const char *s);
+char *json_put_u64(char *o, uint64_t v);
 
 /* An unsigned integer, every digit exact. */
 void jout_u64(struct jout *j, uint64_t v);

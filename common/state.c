@@ -89,18 +89,6 @@ static size_t size_of(const char *s)
 	return s ? strlen(s) + 1 : 0;
 }
 
-static char *put(char **cursor, const char *s)
-{
-	size_t n = size_of(s);
-	char *at = *cursor;
-
-	if (!s)
-		return NULL;
-	memcpy(at, s, n);
-	*cursor += n;
-	return at;
-}
-
 struct claim claim_new(const char *instance, const char *created, size_t n,
 		       const char *const *names, const char *const *uuids,
 		       const char *const *labels)
@@ -115,12 +103,12 @@ struct claim claim_new(const char *instance, const char *created, size_t n,
 	c.ns = xmalloc(n * sizeof(*c.ns) + n * sizeof(*c.labels) + bytes);
 	c.labels = (char **)(c.ns + n);
 	cursor = (char *)(c.labels + n);
-	c.instance = put(&cursor, instance);
-	c.created = put(&cursor, created);
+	c.instance = str_put(&cursor, instance);
+	c.created = str_put(&cursor, created);
 	for (size_t i = 0; i < n; i++) {
-		c.ns[i].name = put(&cursor, names[i]);
-		c.ns[i].uuid = put(&cursor, uuids[i]);
-		c.ns[i].label = put(&cursor, labels[i]);
+		c.ns[i].name = str_put(&cursor, names[i]);
+		c.ns[i].uuid = str_put(&cursor, uuids[i]);
+		c.ns[i].label = str_put(&cursor, labels[i]);
 		c.labels[i] = c.ns[i].label;
 	}
 	return c;
@@ -473,30 +461,15 @@ int state_parse_in_place(char *text, size_t piece_len, struct state *st, char **
  * a pointer. */
 #define PUT(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), (o) + sizeof(lit) - 1)
 
-static size_t escaped_max(const char *s)
-{
-	return s ? 6 * strlen(s) + 2 : 0;
-}
-
-static char *put_u64(char *o, uint64_t v)
-{
-	char buf[21];
-	char *p = u64_digits(v, buf);
-	size_t n = (size_t)(buf + 20 - p);
-
-	memcpy(o, p, n);
-	return o + n;
-}
-
 static void format_claim(struct jout *j, const struct claim *c, bool first)
 {
 	/* the members' names and punctuation, and two numbers, take less */
-	size_t max = 160 + 48 * c->n_ns + escaped_max(c->instance) + escaped_max(c->created);
+	size_t max = 160 + 48 * c->n_ns + json_str_max(c->instance) + json_str_max(c->created);
 	char *o;
 
 	for (size_t k = 0; k < c->n_ns; k++)
-		max += escaped_max(c->ns[k].name) + escaped_max(c->ns[k].uuid) +
-		       escaped_max(c->ns[k].label);
+		max += json_str_max(c->ns[k].name) + json_str_max(c->ns[k].uuid) +
+		       json_str_max(c->ns[k].label);
 	o = jout_reserve(j, max);
 	if (!first)
 		*o++ = ',';
@@ -524,9 +497,9 @@ static void format_claim(struct jout *j, const struct claim *c, bool first)
 	if (c->releasing_pid) {
 		/* positive (parse_claim checks), an integer as cJSON printed it */
 		o = PUT(o, ",\"releasing_pid\":");
-		o = put_u64(o, (uint64_t)c->releasing_pid);
+		o = json_put_u64(o, (uint64_t)c->releasing_pid);
 		o = PUT(o, ",\"releasing_start\":");
-		o = put_u64(o, c->releasing_start);
+		o = json_put_u64(o, c->releasing_start);
 	}
 	*o++ = '}';
 	jout_commit(j, o);
@@ -534,8 +507,8 @@ static void format_claim(struct jout *j, const struct claim *c, bool first)
 
 static void format_quarantine(struct jout *j, const struct quarantine *q, bool first)
 {
-	size_t max = 96 + escaped_max(q->name) + escaped_max(q->uuid) + escaped_max(q->reason) +
-		     escaped_max(q->since);
+	size_t max = 96 + json_str_max(q->name) + json_str_max(q->uuid) + json_str_max(q->reason) +
+		     json_str_max(q->since);
 	char *o = jout_reserve(j, max);
 
 	if (!first)

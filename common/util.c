@@ -184,6 +184,19 @@ void strv_clear(struct strv *sv)
 	*sv = (struct strv){ 0 };
 }
 
+char *str_put(char **cursor, const char *s)
+{
+	char *at = *cursor;
+	size_t n;
+
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(at, s, n);
+	*cursor += n;
+	return at;
+}
+
 char *strtrim(char *s)
 {
 	size_t len;

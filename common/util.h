@@ -70,6 +70,10 @@ int read_first_line(const char *path, char *buf, size_t len);
  * when there is none or it overflows. */
 const char *scan_u64(const char *s, int base, uint64_t *out);
 
+/* Copy s with its NUL to *cursor and move *cursor past it: strings packed
+ * into one block. Returns where s went, or NULL (nothing copied) for NULL. */
+char *str_put(char **cursor, const char *s);
+
 /* Trim ASCII whitespace at both ends, in place; returns s. */
 char *strtrim(char *s);
 bool streq(const char *a, const char *b);
