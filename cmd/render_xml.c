@@ -3,8 +3,8 @@
  * patched to hold them. */
 #include <errno.h>
 #include <fcntl.h>
-#include "dl_xml.h"
 #include <libgen.h>
+#include <libxml/xmlsave.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -224,8 +224,6 @@ int cmd_render_xml(int argc, char **argv, struct common_opts *co)
 	int r;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	if (dl_load_xml() < 0)
-		return EXIT_FAIL;
 	r = ctx_open(&ctx, co, CTX_READ);
 	if (r == EXIT_OK)
 		r = claim_devices(&ctx, a.instance, a.guest_node, &devs, &n);

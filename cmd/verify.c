@@ -564,12 +564,6 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 			     : ctx.set.state_dir,
 			     "the state in %s cannot be read; repair or move it away, nothing "
 			     "will be claimed or released until then", ctx.set.state_dir);
-	/* before --repair changes anything: an UNKNOWN after a repair would
-	 * not say what was repaired */
-	if (a.libvirt_dir && ctx.state_ok && ctx.host_ok && dl_load_xml() < 0) {
-		status = unknown(&a, "libxml2 cannot be loaded to read the libvirt domains");
-		goto out;
-	}
 	if (a.repair && ctx.state_ok && ctx.host_ok && repair(&ctx, &repaired) != EXIT_OK) {
 		status = unknown(&a, "the repaired state could not be written");
 		goto out;

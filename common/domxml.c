@@ -5,6 +5,8 @@
 #include <inttypes.h>
 #include <string.h>
 #include <strings.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 
 #include "util.h"
 

@@ -4,7 +4,7 @@
 #ifndef VPM_DOMXML_H
 #define VPM_DOMXML_H
 
-#include "dl_xml.h"
+#include <libxml/tree.h>
 #include <stdint.h>
 
 /* Nova's label area for every vPMEM. */
