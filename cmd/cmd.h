@@ -9,13 +9,24 @@
 #include "context.h"
 #include "output.h"
 
-/* Every subcommand: argv[0] is its display name ("vpmemctl inventory"),
- * co holds the common options already seen before the subcommand. */
+/* Every subcommand, the body of its own program vpmemctl-COMMAND: argv[0]
+ * is its display name ("vpmemctl inventory"), co receives the common
+ * options. */
 int cmd_inventory(int argc, char **argv, struct common_opts *co);
 int cmd_claim(int argc, char **argv, struct common_opts *co);
 int cmd_release(int argc, char **argv, struct common_opts *co);
 int cmd_render_xml(int argc, char **argv, struct common_opts *co);
 int cmd_verify(int argc, char **argv, struct common_opts *co);
+
+/* main() of the program vpmemctl-NAME (cmd/main.c): fn, with the program
+ * named "vpmemctl NAME" in argp's and getopt's messages. */
+int command_main(const char *name, int (*fn)(int argc, char **argv, struct common_opts *co),
+		 int argc, char **argv);
+
+/* How vpmemctl runs vpmemctl-COMMAND: the argument vector path, the common
+ * options set in co (those given before COMMAND), then args[0..n-1];
+ * NULL-terminated, to be freed (its strings are borrowed). */
+char **command_argv(const char *path, const struct common_opts *co, char **args, int n);
 
 /* The argp child that parses the common options into a struct common_opts
  * handed to it as its input (see common_child()). */

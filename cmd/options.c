@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /* The common options, declared once and shared by every command as an argp
- * child, so that they are accepted before or after the subcommand. */
+ * child, so that they are accepted before or after the subcommand; and what
+ * every program does with them at start. */
 #include <string.h>
 
 #include "alloc.h"
 #include "cmd.h"
 #include "log.h"
+
+#ifndef VPM_VERSION
+#define VPM_VERSION "0"
+#endif
+
+const char *argp_program_version = "vpmemctl " VPM_VERSION;
+const char *argp_program_bug_address = NULL;
 
 enum {
 	OPT_HOST_SNAPSHOT = 0x100,
@@ -92,4 +100,51 @@ enum out_format common_check(struct argp_state *state, const struct common_opts 
 	/* -q: errors only; -v: more; -vv: debugging. */
 	log_set_level(co->verbosity < 0 ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO + co->verbosity);
 	return f;
+}
+
+int command_main(const char *name, int (*fn)(int argc, char **argv, struct common_opts *co),
+		 int argc, char **argv)
+{
+	_cleanup_free_ char *display = xasprintf("vpmemctl %s", name);
+	struct common_opts co = { 0 };
+
+	log_elapsed_ms(); /* start the clock of -vv timings */
+	argp_err_exit_status = EXIT_USAGE;
+	/* The same messages whichever way the program was started: "vpmemctl
+	 * claim: ...", as from vpmemctl claim. */
+	argv[0] = display;
+	return fn(argc, argv, &co);
+}
+
+char **command_argv(const char *path, const struct common_opts *co, char **args, int n)
+{
+	const struct {
+		const char *option, *value;
+	} given[] = {
+		{ "--config", co->config },
+		{ "--namespaces", co->namespaces },
+		{ "--state-dir", co->state_dir },
+		{ "--host-snapshot", co->host_snapshot },
+		{ "--dev-dir", co->dev_dir },
+		{ "--format", co->format },
+		{ "--lock-timeout", co->lock_timeout },
+	};
+	int verbosity = co->verbosity < 0 ? -co->verbosity : co->verbosity;
+	char **v = xreallocarray(NULL, 2 * ARRAY_SIZE(given) + (size_t)verbosity + (size_t)n + 2,
+				 sizeof(*v));
+	size_t k = 0;
+
+	v[k++] = (char *)path;
+	for (size_t i = 0; i < ARRAY_SIZE(given); i++) {
+		if (given[i].value) {
+			v[k++] = (char *)given[i].option;
+			v[k++] = (char *)given[i].value;
+		}
+	}
+	for (int i = 0; i < verbosity; i++)
+		v[k++] = (char *)(co->verbosity < 0 ? "--quiet" : "--verbose");
+	for (int i = 0; i < n; i++)
+		v[k++] = args[i];
+	v[k] = NULL;
+	return v;
 }

@@ -1,31 +1,35 @@
 /* SPDX-License-Identifier: MIT */
-/* vpmemctl: one binary, dispatched on its subcommand or on the name it was
- * called by (vpmemctl-inventory, ...). */
+/* vpmemctl: the common options, then COMMAND, which runs as its own program
+ * vpmemctl-COMMAND in this process's place, as git runs its dashed
+ * commands. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "log.h"
 
-#ifndef VPM_VERSION
-#define VPM_VERSION "0"
+/* Where the programs are installed, and where meson builds them. */
+#ifndef VPM_EXEC_DIR
+#define VPM_EXEC_DIR "/usr/sbin"
 #endif
-
-const char *argp_program_version = "vpmemctl " VPM_VERSION;
-const char *argp_program_bug_address = NULL;
+#ifndef VPM_BUILD_DIR
+#define VPM_BUILD_DIR ""
+#endif
 
 struct command {
 	const char *name;
-	int (*fn)(int argc, char **argv, struct common_opts *co);
 	const char *summary;
 };
 
 static const struct command commands[] = {
-	{ "inventory", cmd_inventory, "show vPMEM resource classes and namespaces" },
-	{ "claim", cmd_claim, "give a guest one free namespace per label" },
-	{ "release", cmd_release, "zero a guest's namespaces and free them" },
-	{ "render-xml", cmd_render_xml, "libvirt nvdimm devices of a claim, or a domain with them" },
-	{ "verify", cmd_verify, "check configuration, host, state and domains (Nagios plugin)" },
+	{ "inventory", "show vPMEM resource classes and namespaces" },
+	{ "claim", "give a guest one free namespace per label" },
+	{ "release", "zero a guest's namespaces and free them" },
+	{ "render-xml", "libvirt nvdimm devices of a claim, or a domain with them" },
+	{ "verify", "check configuration, host, state and domains (Nagios plugin)" },
 };
 
 static const struct command *find_command(const char *name)
@@ -98,25 +102,6 @@ static const struct argp top_argp = {
 	top_children, top_help, NULL
 };
 
-static int run(const struct command *c, int argc, char **argv, struct common_opts *co)
-{
-	_cleanup_free_ char *name = xasprintf("vpmemctl %s", c->name);
-	char *saved = argv[0];
-	int r;
-
-	argv[0] = name;
-	r = c->fn(argc, argv, co);
-	argv[0] = saved;
-	return r;
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 /* The subcommand, found before parsing: the first word that is neither an
  * option nor the value of a common option that takes one. */
 static const char *first_word(int argc, char **argv)
@@ -140,29 +125,37 @@ static const char *first_word(int argc, char **argv)
 	return NULL;
 }
 
+/* Whether this is the vpmemctl that meson built, which runs the programs
+ * built beside it rather than the installed ones. */
+static bool in_build_tree(void)
+{
+	struct stat self, built;
+
+	return VPM_BUILD_DIR[0] && stat("/proc/self/exe", &self) == 0 &&
+	       stat(VPM_BUILD_DIR "/vpmemctl", &built) == 0 &&
+	       self.st_dev == built.st_dev && self.st_ino == built.st_ino;
+}
+
+static const char *exec_dir(void)
+{
+	const char *dir = getenv("VPMEMCTL_EXEC_PATH");
+
+	if (dir && dir[0])
+		return dir;
+	return in_build_tree() ? VPM_BUILD_DIR : VPM_EXEC_DIR;
+}
+
 int main(int argc, char **argv)
 {
 	struct common_opts co = { 0 };
 	struct top_args top = { .co = &co };
-	const char *base = strrchr(argv[0], '/');
 	const struct command *c;
 
-	log_elapsed_ms(); /* start the clock of -vv timings */
-	argp_err_exit_status = EXIT_USAGE;
-	/* verify is a Nagios plugin: its usage errors are UNKNOWN (3), even
-	 * those found in the options before the subcommand. */
-	if (streq(base_name(argv[0]), "vpmemctl-verify") || streq(first_word(argc, argv), "verify"))
-		argp_err_exit_status = 3;
-	base = base ? base + 1 : argv[0];
-	if (strncmp(base, "vpmemctl-", 9) == 0) {
-		c = find_command(base + 9);
-		if (!c) {
-			log_error("unknown command '%s' (called as %s)", base + 9, base);
-			return EXIT_USAGE;
-		}
-		return run(c, argc, argv, &co);
-	}
+	/* verify is a Nagios plugin: what keeps it from running is UNKNOWN
+	 * (3), usage errors in the options before it included. */
+	bool nagios = streq(first_word(argc, argv), "verify");
 
+	argp_err_exit_status = nagios ? 3 : EXIT_USAGE;
 	/* getopt names the program by argv[0] in its messages: "vpmemctl:",
 	 * however it was called. */
 	argv[0] = (char *)"vpmemctl";
@@ -172,5 +165,13 @@ int main(int argc, char **argv)
 		log_error("unknown command '%s'; try 'vpmemctl --help'", argv[top.cmd_index]);
 		return EXIT_USAGE;
 	}
-	return run(c, argc - top.cmd_index, argv + top.cmd_index, &co);
+
+	_cleanup_free_ char *path = xasprintf("%s/vpmemctl-%s", exec_dir(), c->name);
+	_cleanup_free_ char **args = command_argv(path, &co, argv + top.cmd_index + 1,
+						  argc - top.cmd_index - 1);
+
+	execv(path, args);
+	log_error("cannot run %s: %s (VPMEMCTL_EXEC_PATH names the directory of the "
+		  "vpmemctl-COMMAND programs)", path, strerror(errno));
+	return nagios ? 3 : EXIT_FAIL;
 }
