@@ -3,6 +3,7 @@
  * vpmemctl-COMMAND in this process's place, as git runs its dashed
  * commands. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -126,13 +127,18 @@ static const char *first_word(int argc, char **argv)
 }
 
 /* Whether this is the vpmemctl that meson built, which runs the programs
- * built beside it rather than the installed ones. */
+ * built beside it rather than the installed ones. The path, not a stat of
+ * /proc/self/exe: under valgrind that is valgrind itself. */
 static bool in_build_tree(void)
 {
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	struct stat self, built;
 
-	return VPM_BUILD_DIR[0] && stat("/proc/self/exe", &self) == 0 &&
-	       stat(VPM_BUILD_DIR "/vpmemctl", &built) == 0 &&
+	if (n <= 0 || !VPM_BUILD_DIR[0])
+		return false;
+	exe[n] = '\0';
+	return stat(exe, &self) == 0 && stat(VPM_BUILD_DIR "/vpmemctl", &built) == 0 &&
 	       self.st_dev == built.st_dev && self.st_ino == built.st_ino;
 }
 
