@@ -160,8 +160,7 @@ setup() { common_setup; standins; }
 }
 
 @test "vpmemctl-claim behaves as vpmemctl claim" {
-	ln -s "$VPMEMCTL_BIN" "$SCRATCH/vpmemctl-claim"
-	run "$SCRATCH/vpmemctl-claim" -N "$NOVA_SPEC" vm1 LARGE -f json
+	run "$(dirname "$VPMEMCTL_BIN")/vpmemctl-claim" -N "$NOVA_SPEC" vm1 LARGE -f json
 	assert_success
 	run json_get 'd["namespaces"][0]["name"]'
 	assert_output '"ns3"'

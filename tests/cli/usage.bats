@@ -17,13 +17,6 @@ setup() { common_setup; }
 	assert_output --partial "unknown command 'frobnicate'"
 }
 
-@test "a link with an unknown command name is a usage error" {
-	ln -s "$VPMEMCTL_BIN" "$SCRATCH/vpmemctl-frobnicate"
-	run "$SCRATCH/vpmemctl-frobnicate"
-	assert_failure 2
-	assert_output --partial "unknown command 'frobnicate'"
-}
-
 @test "an unknown option is a usage error" {
 	run vpm inventory --frobnicate
 	assert_failure 2
