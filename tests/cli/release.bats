@@ -296,8 +296,7 @@ start_time() { python3 -c 'import sys; print(open("/proc/%s/stat" % sys.argv[1])
 
 @test "vpmemctl-release behaves as vpmemctl release" {
 	vpm claim vm1 6GB >/dev/null
-	ln -s "$VPMEMCTL_BIN" "$SCRATCH/vpmemctl-release"
-	run "$SCRATCH/vpmemctl-release" -N "$NOVA_SPEC" vm1
+	run "$(dirname "$VPMEMCTL_BIN")/vpmemctl-release" -N "$NOVA_SPEC" vm1
 	assert_success
 	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
 }
