@@ -281,7 +281,7 @@ char *state_format(const struct state *st)
 {
 	struct jw w;
 
-	jw_init(&w, false, 256 + 160 * st->n_claims + 128 * st->n_q);
+	jw_init(&w, false, 4096);
 	jw_object(&w, NULL);
 	jw_u64(&w, "version", STATE_VERSION);
 	jw_u64(&w, "generation", st->generation);

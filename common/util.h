@@ -45,7 +45,7 @@ void strv_pushf(struct strv *sv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strv_clear(struct strv *sv);
 
-/* "dir/name", malloc'd (cheaper than a printf for thousands of paths). */
+/* "dir/name", malloc'd. */
 char *path_join(const char *dir, const char *name);
 
 /* Replace dirfd/name by data in one step: a temporary ".NAME.PID.tmp"
