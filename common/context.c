@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <pthread.h>
 
-#include "jsonparse.h"
 #include "log.h"
 
 /* The host thread reads the host, then, once the main thread has laid out
@@ -33,7 +32,6 @@ static void *host_thread(void *arg)
 	struct pool *pool;
 
 	job->r = host_load(job->snapshot, job->host);
-	json_thread_done();
 	log_debug("host read: %zu namespaces at %.1f ms", job->host->n, log_elapsed_ms());
 	if (job->r < 0 || !job->on_thread)
 		return NULL;

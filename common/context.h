@@ -8,7 +8,7 @@
 #include "host.h"
 #include "pmemconf.h"
 #include "pool.h"
-#include "state.h"
+#include "store.h"
 
 /* Exit statuses of the contract (verify maps its own). */
 enum {

@@ -74,10 +74,8 @@ xmlDocPtr domain_parse(const char *text, size_t len, const char *name, char **er
 	xmlSetExternalEntityLoader(no_external);
 	xmlSetGenericErrorFunc(NULL, quiet);
 	ctxt = xmlNewParserCtxt();
-	if (!ctxt) {
-		*err = xstrdup("out of memory");
-		return NULL;
-	}
+	if (!ctxt)
+		oom();
 	/* No XML_PARSE_NOENT (entities stay references), no DTDLOAD/DTDATTR,
 	 * no network: a domain cannot make us read a file or a URL. */
 	doc = xmlCtxtReadMemory(ctxt, text, (int)len, name, NULL,

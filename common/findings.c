@@ -14,13 +14,8 @@ void findings_add(struct findings *f, enum severity sev, const char *code, const
 	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!msg) {
-		fputs("vpmemctl: out of memory\n", stderr);
-		exit(1);
-	}
 	f->v = xreallocarray(f->v, f->n + 1, sizeof(*f->v));
 	f->v[f->n++] = (struct finding){
 		.severity = sev, .code = code, .subject = xstrdup(subject), .message = msg,

@@ -4,11 +4,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "jsonparse.h"
 #include "log.h"
 #include "util.h"
 
-/* ndctl's JSON for thousands of namespaces stays far below this. */
+/* Far more than ndctl prints for any host. */
 #define SNAPSHOT_MAX (64u << 20)
 
 static int host_load_snapshot(const char *path, struct host *h)
@@ -22,7 +21,7 @@ static int host_load_snapshot(const char *path, struct host *h)
 		log_error("cannot read host snapshot %s: %s", path, strerror(-r));
 		return r;
 	}
-	r = host_parse_snapshot_split(text, SNAPSHOT_SPLIT_MIN, h, &err);
+	r = host_parse_snapshot(text, h, &err);
 	if (r < 0) {
 		log_error("host snapshot %s: %s", path, err);
 		return r;
@@ -68,17 +67,8 @@ void host_ns_clear(struct host_ns *ns)
 
 void host_free(struct host *h)
 {
-	if (h->doc || h->strings) {
-		for (size_t i = 0; i < h->n_doc; i++)
-			json_doc_free(&h->doc[i]);
-		free(h->doc);
-		for (size_t i = 0; i < h->n_strings; i++)
-			free(h->strings[i]);
-		free(h->strings);
-	} else {
-		for (size_t i = 0; i < h->n; i++)
-			host_ns_clear(&h->ns[i]);
-	}
+	for (size_t i = 0; i < h->n; i++)
+		host_ns_clear(&h->ns[i]);
 	free(h->ns);
 	free(h->origin);
 	*h = (struct host){ 0 };

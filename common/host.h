@@ -20,19 +20,10 @@ struct host_ns {
 	bool enabled;
 };
 
-struct json_doc;
-
 struct host {
 	struct host_ns *ns;
 	size_t n;
 	char *origin;    /* "libndctl" or the snapshot's path, for messages */
-	/* A snapshot's strings stay in its parsed document, freed with the
-	 * host. */
-	struct json_doc *doc;
-	size_t n_doc;
-	/* A large one's, cut in pieces, are copied out into a block each. */
-	char **strings;
-	size_t n_strings;
 };
 
 /* Read the host from the snapshot when path is set, else through libndctl.
@@ -43,17 +34,6 @@ int host_load(const char *snapshot_path, struct host *h);
  * "namespaces" or "regions"). Unnamed namespaces are kept with name NULL.
  * On error returns -EINVAL and a malloc'd description in *err. */
 int host_parse_snapshot(const char *text, struct host *h, char **err);
-
-/* The same, with a top-level array of at least split_min bytes cut into
- * pieces of 64 KiB parsed on two threads, each in one small arena reused
- * from piece to piece (cJSON parses at about 45 instructions a byte and
- * takes seven bytes of nodes a byte of text: a 4,096-namespace snapshot is
- * 900 KB). 0 always tries, SIZE_MAX never; the result is the same either
- * way, which the fuzzer checks. The cuts are made in text itself, which is
- * as it was again on return. host_parse_snapshot uses SNAPSHOT_SPLIT_MIN
- * on a copy. */
-#define SNAPSHOT_SPLIT_MIN (256u << 10)
-int host_parse_snapshot_split(char *text, size_t split_min, struct host *h, char **err);
 
 int host_load_ndctl(struct host *h);
 

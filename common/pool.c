@@ -127,7 +127,7 @@ void pool_init(const struct pmem_conf *conf, struct pool *pool)
 	*pool = (struct pool){ 0 };
 	for (size_t i = 0; i < conf->n_labels; i++)
 		total += conf->labels[i].n_names;
-	pool->ns = xcalloc_populated(total ? total : 1, sizeof(*pool->ns));
+	pool->ns = xcalloc(total ? total : 1, sizeof(*pool->ns));
 	pool->rc = xcalloc(conf->n_labels ? conf->n_labels : 1, sizeof(*pool->rc));
 	for (size_t i = 0; i < conf->n_labels; i++) {
 		const struct pmem_label *l = &conf->labels[i];
@@ -162,7 +162,7 @@ size_t pool_resolve(struct pool *pool, const struct host *host, const struct hos
 	}
 	/* every device path in one allocation */
 	free(pool->paths);
-	pool->paths = cursor = xmalloc_populated(bytes ? bytes : 1);
+	pool->paths = cursor = xmalloc(bytes ? bytes : 1);
 	for (size_t i = 0; i < pool->n; i++) {
 		struct pool_ns *p = &pool->ns[i];
 

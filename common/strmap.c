@@ -22,7 +22,7 @@ static void alloc_slots(struct strmap *m, size_t n)
 	/* at most half full: probe runs stay short */
 	while (cap < 2 * n)
 		cap *= 2;
-	m->slots = xcalloc_populated(cap, sizeof(*m->slots));
+	m->slots = xcalloc(cap, sizeof(*m->slots));
 	m->mask = cap - 1;
 	m->n = 0;
 }

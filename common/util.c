@@ -7,12 +7,11 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "log.h"
 
-static void oom(void)
+void oom(void)
 {
 	fputs("vpmemctl: out of memory\n", stderr);
 	exit(1);
@@ -23,40 +22,6 @@ void *xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 	if (!p)
 		oom();
-	return p;
-}
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
-#endif
-
-void *xmalloc_populated(size_t n)
-{
-	char *p = xmalloc(n);
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
-	uintptr_t hi = ((uintptr_t)p + n) & ~(page - 1);
-
-	/* A large block is a fresh mapping: bring its pages in with one call
-	 * instead of a fault for each as read() fills it. Best effort. */
-	if (n >= POPULATE_MIN && hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
-	return p;
-}
-
-void *xcalloc_populated(size_t n, size_t size)
-{
-	char *p;
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo, hi;
-
-	if (size && n > SIZE_MAX / size)
-		oom();
-	p = xcalloc(n, size);
-	lo = ((uintptr_t)p + page - 1) & ~(page - 1);
-	hi = ((uintptr_t)p + n * size) & ~(page - 1);
-	/* zero pages still: calloc took them fresh, or cleared them */
-	if (n * size >= POPULATE_MIN && hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
 	return p;
 }
 
@@ -99,14 +64,22 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *p;
+
+	if (vasprintf(&p, fmt, ap) < 0)
+		oom();
+	return p;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *p;
 
 	va_start(ap, fmt);
-	if (vasprintf(&p, fmt, ap) < 0)
-		oom();
+	p = xvasprintf(fmt, ap);
 	va_end(ap);
 	return p;
 }
@@ -167,13 +140,10 @@ void strv_push(struct strv *sv, char *s)
 void strv_pushf(struct strv *sv, const char *fmt, ...)
 {
 	va_list ap;
-	char *p;
 
 	va_start(ap, fmt);
-	if (vasprintf(&p, fmt, ap) < 0)
-		oom();
+	strv_push(sv, xvasprintf(fmt, ap));
 	va_end(ap);
-	strv_push(sv, p);
 }
 
 void strv_clear(struct strv *sv)
@@ -182,19 +152,6 @@ void strv_clear(struct strv *sv)
 		free(sv->v[i]);
 	free(sv->v);
 	*sv = (struct strv){ 0 };
-}
-
-char *str_put(char **cursor, const char *s)
-{
-	char *at = *cursor;
-	size_t n;
-
-	if (!s)
-		return NULL;
-	n = strlen(s) + 1;
-	memcpy(at, s, n);
-	*cursor += n;
-	return at;
 }
 
 char *strtrim(char *s)
@@ -271,12 +228,18 @@ const char *format_size(uint64_t bytes, char *buf, size_t len)
 int read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	return read_fd(fd, max, out, len);
+}
+
+int read_fd(int fd, size_t max, char **out, size_t *len)
+{
 	struct stat st;
 	char *buf;
 	size_t have = 0, cap;
 
-	if (fd < 0)
-		return -errno;
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (S_ISDIR(st.st_mode))
@@ -286,7 +249,7 @@ int read_file(const char *path, size_t max, char **out, size_t *len)
 	/* Room for the NUL and one byte more, so that the read that finds the
 	 * end of a regular file does not first double (and copy) the buffer. */
 	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 4096;
-	buf = xmalloc_populated(cap);
+	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t r;
 

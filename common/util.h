@@ -4,6 +4,7 @@
 #ifndef VPM_UTIL_H
 #define VPM_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,22 +22,17 @@ static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
 #define _cleanup_close_ __attribute__((cleanup(closep)))
 #define _cleanup_fclose_ __attribute__((cleanup(fclosep)))
 
-/* Allocation failure is not recoverable in a short-lived command. */
+/* Allocation failure is not recoverable in a short-lived command: oom()
+ * says so and exits 1, and the x* functions call it. */
+__attribute__((noreturn)) void oom(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
-/* xmalloc and xcalloc for a block about to be filled whole (a file read
- * into it, an array of a namespace each): from POPULATE_MIN bytes on, its
- * pages are brought in with one call, not a page fault each (a fault costs
- * a microsecond or two on a virtual machine, and 4,096 namespaces take a
- * few hundred pages of arrays). */
-#define POPULATE_MIN (128u << 10)
-void *xmalloc_populated(size_t n);
-void *xcalloc_populated(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* A growable NULL-terminated vector of owned strings. */
 struct strv {
@@ -49,7 +45,7 @@ void strv_pushf(struct strv *sv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strv_clear(struct strv *sv);
 
-/* "dir/name", malloc'd (cheaper than a printf for thousands of paths). */
+/* "dir/name", malloc'd. */
 char *path_join(const char *dir, const char *name);
 
 /* Replace dirfd/name by data in one step: a temporary ".NAME.PID.tmp"
@@ -70,10 +66,6 @@ int read_first_line(const char *path, char *buf, size_t len);
  * when there is none or it overflows. */
 const char *scan_u64(const char *s, int base, uint64_t *out);
 
-/* Copy s with its NUL to *cursor and move *cursor past it: strings packed
- * into one block. Returns where s went, or NULL (nothing copied) for NULL. */
-char *str_put(char **cursor, const char *s);
-
 /* Trim ASCII whitespace at both ends, in place; returns s. */
 char *strtrim(char *s);
 bool streq(const char *a, const char *b);
@@ -86,8 +78,10 @@ int parse_int(const char *s, int min, int max, int *out);
 /* "6.00 GiB"; buf of at least 32 bytes. */
 const char *format_size(uint64_t bytes, char *buf, size_t len);
 
-/* Read a whole regular file into a NUL-terminated buffer. Refuses files
+/* Read a whole file into a NUL-terminated buffer, malloc'd. Refuses files
  * larger than max. Returns 0 or -errno. */
 int read_file(const char *path, size_t max, char **out, size_t *len);
+/* The same, from an open file. */
+int read_fd(int fd, size_t max, char **out, size_t *len);
 
 #endif

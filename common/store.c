@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+#include "store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+/* Far more than any host's claims take. */
+#define STATE_MAX (256u << 20)
+
+static int mkdir_parents(const char *dir)
+{
+	_cleanup_free_ char *copy = xstrdup(dir);
+
+	for (char *p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+int store_open(struct store *s, const char *dir, bool create)
+{
+	struct stat st;
+	int r;
+
+	*s = (struct store){ .dir = xstrdup(dir), .dirfd = -1, .lockfd = -1 };
+	s->path = xasprintf("%s/%s", dir, STATE_FILE);
+	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->dirfd < 0 && errno == ENOENT && create) {
+		if ((r = mkdir_parents(dir)) < 0 || (mkdir(dir, 0700) < 0 && errno != EEXIST)) {
+			r = r < 0 ? r : -errno;
+			log_error("cannot create state directory %s: %s", dir, strerror(-r));
+			return r;
+		}
+		s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (s->dirfd < 0) {
+		r = -errno;
+		if (r == -ENOENT && !create)
+			return 0; /* nothing claimed yet */
+		if (r == -ELOOP || r == -ENOTDIR)
+			log_error("state directory %s is not a directory (or is a symbolic link); "
+				  "refusing to use it", dir);
+		else
+			log_error("cannot open state directory %s: %s", dir, strerror(-r));
+		return r;
+	}
+	if (fstat(s->dirfd, &st) < 0)
+		return -errno;
+	/* Fail closed: whoever can write here can hand out namespaces. */
+	if (st.st_uid != geteuid() || (st.st_mode & 0022)) {
+		log_error("state directory %s must be owned by uid %u and not writable by "
+			  "group or others (it is uid %u, mode %04o)", dir, (unsigned)geteuid(),
+			  (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+int store_lock(struct store *s, double timeout)
+{
+	struct timespec start, now;
+	long delay_us = 1000;
+
+	s->lockfd = openat(s->dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (s->lockfd < 0) {
+		int r = -errno;
+
+		log_error("cannot open lock file %s/%s: %s", s->dir, LOCK_FILE, strerror(-r));
+		return r;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (flock(s->lockfd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			int r = -errno;
+
+			log_error("cannot lock %s/%s: %s", s->dir, LOCK_FILE, strerror(-r));
+			return r;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double waited = (double)(now.tv_sec - start.tv_sec) +
+				(double)(now.tv_nsec - start.tv_nsec) / 1e9;
+		if (waited >= timeout) {
+			log_error("the state lock %s/%s is held by another vpmemctl; gave up after "
+				  "%g seconds (--lock-timeout)", s->dir, LOCK_FILE, timeout);
+			return -ETIMEDOUT;
+		}
+		usleep((useconds_t)delay_us);
+		if (delay_us < 20000)
+			delay_us *= 2;
+	}
+}
+
+void store_unlock(struct store *s)
+{
+	if (s->lockfd >= 0) {
+		close(s->lockfd); /* releases the flock */
+		s->lockfd = -1;
+	}
+}
+
+int store_load(struct store *s, struct state *st)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *err = NULL;
+	struct stat sb;
+	int r;
+
+	state_init(st);
+	if (s->dirfd < 0)
+		return 0;
+	fd = openat(s->dirfd, STATE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+		if (r == -ENOENT)
+			return 0;
+		if (r == -ELOOP)
+			log_error("state file %s is a symbolic link; refusing to read it", s->path);
+		else
+			log_error("cannot open state file %s: %s", s->path, strerror(-r));
+		return r;
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > STATE_MAX) {
+		log_error("state file %s is not a regular file of reasonable size", s->path);
+		return -EINVAL;
+	}
+	r = read_fd(fd, STATE_MAX, &text, NULL);
+	if (r < 0) {
+		log_error("cannot read state file %s: %s", s->path, strerror(-r));
+		return r;
+	}
+	r = state_parse(text, st, &err);
+	if (r < 0)
+		log_error("state file %s: %s; it was left as it is, repair or move it away",
+			  s->path, err);
+	return r;
+}
+
+/* Temporary files of commits that were killed before their rename. Called
+ * under the lock, when no other commit can be under way. */
+static void remove_stale_temporaries(int dirfd)
+{
+	int fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	size_t plen = strlen(STATE_FILE) + 2;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' && strncmp(e->d_name + 1, STATE_FILE, plen - 2) == 0 &&
+		    len > plen + 4 && strcmp(e->d_name + len - 4, ".tmp") == 0)
+			(void)unlinkat(dirfd, e->d_name, 0);
+	}
+	closedir(d);
+}
+
+int store_commit(struct store *s, struct state *st)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r;
+
+	st->generation++;
+	text = state_format(st);
+	log_debug("state formatted at %.1f ms", log_elapsed_ms());
+	len = strlen(text);
+	text = xrealloc(text, len + 2);
+	text[len++] = '\n';
+	text[len] = '\0';
+	remove_stale_temporaries(s->dirfd);
+	r = replace_file_at(s->dirfd, STATE_FILE, s->path, text, len, NULL);
+	if (r < 0) {
+		st->generation--;
+		log_error("cannot write state file %s: %s; the previous state is unchanged",
+			  s->path, strerror(-r));
+		return r;
+	}
+	log_debug("state written at %.1f ms", log_elapsed_ms());
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	store_unlock(s);
+	if (s->dirfd >= 0)
+		close(s->dirfd);
+	free(s->dir);
+	free(s->path);
+	*s = (struct store){ .dirfd = -1, .lockfd = -1 };
+}
