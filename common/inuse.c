@@ -105,17 +105,18 @@ static void scan_fds(const char *proc, const char *pid, const struct stat *targe
 	closedir(d);
 }
 
-static void read_comm(const char *proc, const char *pid, char comm[32])
+static void read_comm(const char *proc, const char *pid, char *comm, size_t size)
 {
 	char path[512];
-	_cleanup_fclose_ FILE *f = NULL;
+	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s/comm", proc, pid);
 	f = fopen(path, "re");
-	if (f && fgets(comm, 32, f))
-		comm[strcspn(comm, "\n")] = '\0';
-	else
-		strcpy(comm, "?");
+	if (!f || !fgets(comm, (int)size, f))
+		snprintf(comm, size, "?");
+	comm[strcspn(comm, "\n")] = '\0';
+	if (f)
+		fclose(f);
 }
 
 int process_start_time(pid_t pid, uint64_t *start)
@@ -188,7 +189,7 @@ int inuse_scan_many(const char *proc, const struct stat *targets, size_t n,
 			if (!how[t])
 				continue;
 			if (!comm[0])
-				read_comm(proc, e->d_name, comm);
+				read_comm(proc, e->d_name, comm, sizeof(comm));
 			*users = xreallocarray(*users, found + 1, sizeof(**users));
 			(*users)[found] = (struct inuse){ .pid = pid, .target = t, .how = how[t] };
 			memcpy((*users)[found].comm, comm, sizeof(comm));
@@ -230,7 +231,7 @@ int inuse_refuse_many(const char *const *names, const char *const *devpaths, siz
 	for (size_t t = 0; t < m; t++) {
 		size_t i = which[t];
 
-		for (int j = 0; j < k; j++)
+		for (int j = 0; users && j < k; j++)
 			if (users[j].target == t)
 				log_error("namespace %s (%s) is %s by pid %d (%s)", names[i],
 					  devpaths[i], users[j].how, (int)users[j].pid,
