@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* vpmemctl release: zero a guest's namespaces and free them. */
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -98,9 +97,8 @@ static int scrub_item(struct item *it, unsigned jobs)
 			       it->host->numa_node, jobs, &it->res);
 }
 
-/* Refuse while anything holds a device; say who: from the snapshot of /proc
- * taken while the host was read, or one taken now. */
-static int check_in_use(struct item *items, size_t n, const struct inuse_snapshot *snap)
+/* Refuse while anything holds a device; say who. */
+static int check_in_use(struct item *items, size_t n)
 {
 	_cleanup_free_ const char **names = xcalloc(n ? n : 1, sizeof(*names));
 	_cleanup_free_ const char **paths = xcalloc(n ? n : 1, sizeof(*paths));
@@ -112,7 +110,7 @@ static int check_in_use(struct item *items, size_t n, const struct inuse_snapsho
 		names[m] = items[i].name;
 		paths[m++] = items[i].devpath;
 	}
-	return m ? inuse_refuse_many(snap, names, paths, m) : 0;
+	return m ? inuse_refuse_many(names, paths, m) : 0;
 }
 
 static int json_release(const char *instance, const struct item *items, size_t n)
@@ -206,54 +204,9 @@ static void apply_release(struct state *st, const char *instance, const struct i
 		state_remove_claim(st, c);
 }
 
-/* What the processes hold, read on a thread of its own as soon as the
- * state lock is held, while the state and the host are read: a release
- * that will check it (the instance has a claim, no --force) then waits for
- * no /proc scan of its own after them. Not before the lock: a scan made
- * while another vpmemctl holds it could be seconds old by the time the
- * devices are zeroed. A scan nobody needs (no claim) is dropped. */
-struct early_scan {
-	const struct release_args *a;
-	struct inuse_snapshot *snap;
-	pthread_t thread;
-	bool started;
-};
-
-static void *scan_thread(void *arg)
-{
-	struct early_scan *es = arg;
-
-	es->snap = inuse_snapshot_take("/proc"); /* NULL: scanned later instead */
-	return NULL;
-}
-
-static void scan_start(struct vpm_ctx *ctx, void *arg)
-{
-	struct early_scan *es = arg;
-
-	(void)ctx;
-	if (!es->a->force)
-		es->started = pthread_create(&es->thread, NULL, scan_thread, es) == 0;
-}
-
-static void scan_done(struct vpm_ctx *ctx, void *arg)
-{
-	struct early_scan *es = arg;
-
-	if (es->started)
-		pthread_join(es->thread, NULL);
-	es->started = false;
-	if (!ctx->state_ok || !state_find_claim(&ctx->state, es->a->instance)) {
-		inuse_snapshot_free(es->snap);
-		es->snap = NULL;
-	}
-}
-
 int cmd_release(int argc, char **argv, struct common_opts *co)
 {
 	struct release_args a = { .co = co };
-	struct early_scan early = { .a = &a };
-	struct ctx_overlap overlap = { scan_done, &early, scan_start };
 	struct vpm_ctx ctx;
 	struct item *items = NULL;
 	struct claim *c;
@@ -261,7 +214,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 	int r;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	r = ctx_open_overlap(&ctx, co, a.dry_run ? CTX_READ : CTX_CHANGE, &overlap);
+	r = ctx_open(&ctx, co, a.dry_run ? CTX_READ : CTX_CHANGE);
 	if (r != EXIT_OK)
 		goto out;
 
@@ -292,7 +245,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 			items[i].devpath = path_join(ctx.set.dev_dir, items[i].host->chardev);
 	}
 	/* Even unscrubbed, a namespace a guest still maps must not be handed on. */
-	if (!a.force && check_in_use(items, n, early.snap)) {
+	if (!a.force && check_in_use(items, n)) {
 		log_error("instance %s keeps its claim; stop what uses it, or use --force", a.instance);
 		r = EXIT_FAIL;
 		goto out;
@@ -388,7 +341,6 @@ out:
 		free(items[i].devpath);
 	}
 	free(items);
-	inuse_snapshot_free(early.snap);
 	ctx_close(&ctx);
 	return r;
 }

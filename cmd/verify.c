@@ -12,7 +12,6 @@
 #include "inuse.h"
 #include "log.h"
 #include "scrub.h"
-#include "strmap.h"
 
 /* The Nagios plugin API's statuses. */
 enum { NAGIOS_OK, NAGIOS_WARNING, NAGIOS_CRITICAL, NAGIOS_UNKNOWN };
@@ -98,102 +97,18 @@ static void check_sizes(const struct pool *pool, struct findings *f)
 	}
 }
 
-/* The entries of the device directory by name, with the type the directory
- * itself gives (d_type): at 4,096 namespaces, reading /dev once takes a few
- * getdents calls where a stat of each device takes 4,096. Read while the
- * host is (the overlap of ctx_load_overlap). */
-struct dev_dir {
-	DIR *d;                 /* NULL when it cannot be read: then a stat each */
-	char *names;            /* every name, NUL-terminated, one after another */
-	size_t *off;            /* where each starts */
-	unsigned char *type;
-	size_t n;
-	struct strmap by_name;  /* name -> entry */
-};
-
-static void dev_dir_read(struct vpm_ctx *ctx, void *arg)
-{
-	struct dev_dir *dd = arg;
-	size_t cap = 0, bytes = 0, room = 0;
-	struct dirent *e;
-
-	dd->d = opendir(ctx->set.dev_dir);
-	if (!dd->d)
-		return;
-	while ((e = readdir(dd->d))) {
-		size_t len = strlen(e->d_name) + 1;
-
-		if (dd->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			dd->off = xreallocarray(dd->off, cap, sizeof(*dd->off));
-			dd->type = xreallocarray(dd->type, cap, 1);
-		}
-		if (bytes + len > room) {
-			room = room ? room * 2 : 16384;
-			if (room < bytes + len)
-				room = bytes + len;
-			dd->names = xrealloc(dd->names, room);
-		}
-		memcpy(dd->names + bytes, e->d_name, len);
-		dd->off[dd->n] = bytes;
-		dd->type[dd->n++] = e->d_type;
-		bytes += len;
-	}
-	/* the names no longer move */
-	strmap_init(&dd->by_name, dd->n);
-	for (size_t i = 0; i < dd->n; i++)
-		strmap_add(&dd->by_name, dd->names + dd->off[i], i);
-}
-
-static void dev_dir_free(struct dev_dir *dd)
-{
-	if (dd->d)
-		closedir(dd->d);
-	strmap_free(&dd->by_name);
-	free(dd->names);
-	free(dd->off);
-	free(dd->type);
-}
-
-/* Whether the device of p is there: 0 with *st_mode set, or -errno. */
-static int find_device(const struct pool_ns *p, const struct dev_dir *dd, mode_t *st_mode)
-{
-	struct stat st;
-	size_t i;
-
-	if (!dd->d) {
-		if (stat(p->devpath, &st) < 0)
-			return -errno;
-		*st_mode = st.st_mode;
-		return 0;
-	}
-	i = strmap_get(&dd->by_name, p->host->chardev, NULL);
-	if (i == SIZE_MAX)
-		return -ENOENT;
-	switch (dd->type[i]) {
-	case DT_CHR: *st_mode = S_IFCHR; return 0;
-	case DT_REG: *st_mode = S_IFREG; return 0;
-	case DT_LNK: case DT_UNKNOWN: break; /* what it points to, or no type given */
-	default:     *st_mode = DTTOIF(dd->type[i]); return 0;
-	}
-	if (fstatat(dirfd(dd->d), dd->names + dd->off[i], &st, 0) < 0)
-		return -errno;
-	*st_mode = st.st_mode;
-	return 0;
-}
-
-static void check_devices(const struct pool *pool, const struct dev_dir *dd, struct findings *f)
+static void check_devices(const struct pool *pool, struct findings *f)
 {
 	for (size_t i = 0; i < pool->n; i++) {
 		const struct pool_ns *p = &pool->ns[i];
 		_cleanup_free_ char *subject = NULL;
-		mode_t mode = 0;
+		struct stat st;
 		int r;
 
 		if (!p->devpath)
 			continue;
-		r = find_device(p, dd, &mode);
-		if (r == 0 && (S_ISCHR(mode) || S_ISREG(mode)))
+		r = stat(p->devpath, &st) < 0 ? -errno : 0;
+		if (r == 0 && (S_ISCHR(st.st_mode) || S_ISREG(st.st_mode)))
 			continue;
 		subject = xasprintf("%s/%s", p->label->label, p->name);
 		if (r < 0)
@@ -535,14 +450,12 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	struct verify_args a = { .co = co };
 	struct findings f = { 0 };
 	struct strv repaired = { 0 };
-	struct dev_dir devs = { 0 };
-	struct ctx_overlap overlap = { dev_dir_read, &devs, NULL };
 	struct vpm_ctx ctx;
 	int r, status;
 
 	argp_err_exit_status = NAGIOS_UNKNOWN;
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	r = ctx_load_overlap(&ctx, co, a.repair ? CTX_CHANGE : CTX_READ, &f, &overlap);
+	r = ctx_load(&ctx, co, a.repair ? CTX_CHANGE : CTX_READ, &f);
 	if (r != EXIT_OK) {
 		status = unknown(&a, r == EXIT_LOCKED ? "the state lock was not taken in time"
 					       : "the settings cannot be read");
@@ -570,7 +483,7 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	}
 	if (ctx.host_ok) {
 		check_sizes(&ctx.pool, &f);
-		check_devices(&ctx.pool, &devs, &f);
+		check_devices(&ctx.pool, &f);
 	}
 	if (ctx.state_ok && ctx.host_ok)
 		check_claims(&ctx, &f);
@@ -586,7 +499,6 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	if (emit(&a, status, &ctx, &f, &repaired) < 0)
 		status = NAGIOS_UNKNOWN;
 out:
-	dev_dir_free(&devs);
 	strv_clear(&repaired);
 	findings_clear(&f);
 	ctx_close(&ctx);

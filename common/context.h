@@ -37,25 +37,10 @@ enum ctx_mode {
 	CTX_CHANGE,     /* and the state under the exclusive lock (directory created) */
 };
 
-/* Load settings, configuration, host and (per mode) the state, and resolve
- * the pool with each namespace's state. Every problem is logged, each on its
- * own line. Returns EXIT_OK, EXIT_FAIL or EXIT_LOCKED. */
+/* Read settings, configuration, host and (per mode) the state, in that
+ * order, and resolve the pool with each namespace's state. Every problem is
+ * logged, each on its own line. Returns EXIT_OK, EXIT_FAIL or EXIT_LOCKED. */
 int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode);
-
-/* The same, with work of the command's own done on this thread while the
- * host is still being read: fn(ctx, arg), called once the configuration and
- * the state are (ctx->state_ok says whether the state could be read), and
- * start(ctx, arg), when set, called before: once the state lock is held
- * (for a change; once the state directory is open otherwise), before the
- * state is read, to start work of its own on a thread (not called when the
- * lock is not taken; fn is always called, and ends that work). */
-struct ctx_overlap {
-	void (*fn)(struct vpm_ctx *ctx, void *arg);
-	void *arg;
-	void (*start)(struct vpm_ctx *ctx, void *arg);
-};
-int ctx_open_overlap(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
-		     const struct ctx_overlap *ov);
 
 /* The same, for a command that reports problems rather than stopping at
  * them (verify): configuration and host problems go to f, a host or state
@@ -64,9 +49,6 @@ int ctx_open_overlap(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx
  * not taken in time, else EXIT_OK. */
 int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
 	     struct findings *f);
-/* ... with work of its own overlapped, as ctx_open_overlap */
-int ctx_load_overlap(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
-		     struct findings *f, const struct ctx_overlap *ov);
 
 /* Take the lock again and read the state anew (after work done unlocked). */
 int ctx_reload_state(struct vpm_ctx *ctx);

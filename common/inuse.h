@@ -19,31 +19,20 @@ struct inuse {
 };
 
 /* Processes other than this one that hold any of the targets (files as
- * stat(2) gives them) open or mapped, in one pass over proc ("/proc"
- * normally): a user per process and target it holds. Returns how many
- * (users malloc'd), or a negative errno when proc cannot be read. */
+ * stat(2) gives them; another node of the same character device counts)
+ * open or mapped, in one pass over proc ("/proc" normally): a user per
+ * process and target it holds, "mapped" rather than "open" when both.
+ * Returns how many (users malloc'd), or a negative errno when proc cannot
+ * be read. */
 int inuse_scan_many(const char *proc, const struct stat *targets, size_t n,
 		    struct inuse **users);
-
-/* What every process (but this one) holds, open or mapped, read from proc
- * once, to be matched against files later: release reads it while the host
- * is still being read. A process without mappings (a kernel thread) is not
- * looked into further, and each mapped file is stat'ed once, however many
- * processes map it. NULL (errno set) when proc cannot be read. */
-struct inuse_snapshot;
-struct inuse_snapshot *inuse_snapshot_take(const char *proc);
-int inuse_snapshot_match(const struct inuse_snapshot *s, const struct stat *targets, size_t n,
-			 struct inuse **users);
-void inuse_snapshot_free(struct inuse_snapshot *s);
 
 /* Log, for each process holding devpath, that namespace name is open or
  * mapped by it; returns how many (1 also when devpath cannot be examined:
  * refuse rather than guess). A missing device counts 0: the scrub says so.
- * inuse_refuse_many does it for n namespaces in one scan, or from snap when
- * not NULL. */
+ * inuse_refuse_many does it for n namespaces in one scan of /proc. */
 int inuse_refuse(const char *name, const char *devpath);
-int inuse_refuse_many(const struct inuse_snapshot *snap, const char *const *names,
-		      const char *const *devpaths, size_t n);
+int inuse_refuse_many(const char *const *names, const char *const *devpaths, size_t n);
 
 /* When a process started (clock ticks since boot, from /proc/PID/stat): with
  * the pid it names one process, which a pid alone does not once pids wrap. */

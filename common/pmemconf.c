@@ -139,7 +139,7 @@ static size_t drop_duplicates(struct pmem_conf *conf, struct findings *problems)
 		size_t kept = 0;
 
 		for (size_t j = 0; j < l->n_names; j++) {
-			size_t k = strmap_get(&seen, l->names[j], NULL);
+			size_t k = strmap_get(&seen, l->names[j]);
 
 			if (k == SIZE_MAX) {
 				strmap_add(&seen, l->names[j], n);

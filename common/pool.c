@@ -14,37 +14,14 @@ const char *ns_state_name(enum ns_state s)
 	}
 }
 
-void host_index_build(const struct host *host, struct host_index *idx)
-{
-	strmap_init(&idx->by_name, host->n);
-	for (size_t i = 0; i < host->n; i++)
-		if (host->ns[i].name)
-			strmap_add(&idx->by_name, host->ns[i].name, i);
-}
-
-void host_index_free(struct host_index *idx)
-{
-	strmap_free(&idx->by_name);
-}
-
-/* The first namespace of the host with that name, and how many carry it. */
-static const struct host_ns *index_find(const struct host *host, const struct host_index *idx,
-					const char *name, size_t *count)
-{
-	size_t i = strmap_get(&idx->by_name, name, count);
-
-	return i == SIZE_MAX ? NULL : &host->ns[i];
-}
-
+/* ns is the first namespace of the host with that name, count how many
+ * carry it: the namespace when it can be used, else NULL and the problem. */
 static const struct host_ns *resolve(const struct pmem_label *l, const char *name,
-				     const struct host *host, const struct host_index *idx,
+				     const struct host_ns *ns, size_t count, const char *origin,
 				     struct findings *problems)
 {
-	size_t count;
-	const struct host_ns *ns = index_find(host, idx, name, &count);
 	_cleanup_free_ char *subject = NULL;
 
-	/* the usual case first: a problem's subject is formatted only for it */
 	if (ns && count == 1 && ns->enabled && streq(ns->mode, "devdax") && ns->chardev)
 		return ns;
 	subject = xasprintf("%s/%s", l->label, name);
@@ -52,7 +29,7 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 		findings_add(problems, SEV_ERROR, "host-missing", subject,
 			     "label '%s', namespace '%s': not found on the host (%s); create it "
 			     "(ndctl create-namespace -m devdax -n %s) or remove it from "
-			     "pmem_namespaces", l->label, name, host->origin ? host->origin : "host",
+			     "pmem_namespaces", l->label, name, origin ? origin : "host",
 			     name);
 		return NULL;
 	}
@@ -86,7 +63,7 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 
 struct pool_ns *pool_find(const struct pool *pool, const char *name)
 {
-	size_t i = strmap_get(&pool->by_name, name, NULL);
+	size_t i = strmap_get(&pool->by_name, name);
 
 	return i == SIZE_MAX ? NULL : &pool->ns[i];
 }
@@ -120,9 +97,12 @@ void pool_apply_state(struct pool *pool, const struct state *st)
 	pool_count(pool);
 }
 
-void pool_init(const struct pmem_conf *conf, struct pool *pool)
+size_t pool_build(const struct pmem_conf *conf, const struct host *host,
+		  const char *dev_dir, struct pool *pool, struct findings *problems)
 {
-	size_t total = 0;
+	size_t total = 0, before = problems->n;
+	_cleanup_free_ const struct host_ns **first = NULL;
+	_cleanup_free_ size_t *count = NULL;
 
 	*pool = (struct pool){ 0 };
 	for (size_t i = 0; i < conf->n_labels; i++)
@@ -144,51 +124,26 @@ void pool_init(const struct pmem_conf *conf, struct pool *pool)
 	strmap_init(&pool->by_name, pool->n);
 	for (size_t i = 0; i < pool->n; i++)
 		strmap_add(&pool->by_name, pool->ns[i].name, i);
-	pool_count(pool);
-}
 
-size_t pool_resolve(struct pool *pool, const struct host *host, const struct host_index *idx,
-		    const char *dev_dir, struct findings *problems)
-{
-	size_t before = problems->n, bytes = 0, dirlen = strlen(dev_dir);
-	char *cursor;
+	/* each namespace of the host to the configured one of its name */
+	first = xcalloc(pool->n ? pool->n : 1, sizeof(*first));
+	count = xcalloc(pool->n ? pool->n : 1, sizeof(*count));
+	for (size_t i = 0; i < host->n; i++) {
+		size_t k = host->ns[i].name ? strmap_get(&pool->by_name, host->ns[i].name)
+					    : SIZE_MAX;
 
+		if (k != SIZE_MAX && !count[k]++)
+			first[k] = &host->ns[i];
+	}
 	for (size_t i = 0; i < pool->n; i++) {
 		struct pool_ns *p = &pool->ns[i];
 
-		p->host = resolve(p->label, p->name, host, idx, problems);
+		p->host = resolve(p->label, p->name, first[i], count[i], host->origin, problems);
 		if (p->host)
-			bytes += dirlen + 1 + strlen(p->host->chardev) + 1;
+			p->devpath = path_join(dev_dir, p->host->chardev);
 	}
-	/* every device path in one allocation */
-	free(pool->paths);
-	pool->paths = cursor = xmalloc(bytes ? bytes : 1);
-	for (size_t i = 0; i < pool->n; i++) {
-		struct pool_ns *p = &pool->ns[i];
-
-		p->devpath = NULL;
-		if (!p->host)
-			continue;
-		/* as path_join() makes it */
-		p->devpath = cursor;
-		cursor = stpcpy(cursor, dev_dir);
-		*cursor++ = '/';
-		cursor = stpcpy(cursor, p->host->chardev) + 1;
-	}
+	pool_count(pool);
 	return problems->n - before;
-}
-
-size_t pool_build(const struct pmem_conf *conf, const struct host *host,
-		  const char *dev_dir, struct pool *pool, struct findings *problems)
-{
-	struct host_index idx;
-	size_t n;
-
-	pool_init(conf, pool);
-	host_index_build(host, &idx);
-	n = pool_resolve(pool, host, &idx, dev_dir, problems);
-	host_index_free(&idx);
-	return n;
 }
 
 void pool_count(struct pool *pool)
@@ -222,7 +177,8 @@ const struct pool_rc *pool_find_rc(const struct pool *pool, const char *label)
 
 void pool_free(struct pool *pool)
 {
-	free(pool->paths);
+	for (size_t i = 0; i < pool->n; i++)
+		free(pool->ns[i].devpath);
 	free(pool->ns);
 	strmap_free(&pool->by_name);
 	free(pool->rc);

@@ -15,7 +15,7 @@ struct pool_ns {
 	const char *name;                /* in the configuration */
 	const struct pmem_label *label;
 	const struct host_ns *host;      /* NULL when the host lacks it */
-	char *devpath;                   /* dev_dir/chardev, NULL without one (in paths) */
+	char *devpath;                   /* dev_dir/chardev, NULL without one */
 	enum ns_state state;
 	const char *instance;            /* holder, NULL when free */
 };
@@ -31,26 +31,12 @@ struct pool {
 	struct strmap by_name;           /* name -> index in ns */
 	struct pool_rc *rc;              /* label order */
 	size_t n_rc;
-	char *paths;                     /* every devpath, one allocation */
 };
 
-/* The host's named namespaces by name, so that resolving n names costs n,
- * not n squared. It points into host. */
-struct host_index {
-	struct strmap by_name;           /* name -> index in host->ns */
-};
-void host_index_build(const struct host *host, struct host_index *idx);
-void host_index_free(struct host_index *idx);
-
-/* A pool is built in two steps, so that the first can run while the host is
- * still being read: pool_init lays out the configured namespaces (all free,
- * none resolved), pool_resolve finds each on the host. Each problem (absent,
- * ambiguous, not devdax, disabled, no character device) goes to problems
- * naming the label and the namespace; pool_resolve returns how many.
- * pool_build does both. */
-void pool_init(const struct pmem_conf *conf, struct pool *pool);
-size_t pool_resolve(struct pool *pool, const struct host *host, const struct host_index *idx,
-		    const char *dev_dir, struct findings *problems);
+/* Lay out the configured namespaces (all free) and find each on the host.
+ * Each problem (absent, ambiguous, not devdax, disabled, no character
+ * device) goes to problems naming the label and the namespace; returns how
+ * many. */
 size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 		  const char *dev_dir, struct pool *pool, struct findings *problems);
 
