@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "names.h"
 #include "cmd.h"
 #include "jsonout.h"
 #include "inuse.h"

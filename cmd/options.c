@@ -4,7 +4,7 @@
  * every program does with them at start. */
 #include <string.h>
 
-#include "alloc.h"
+#include "names.h"
 #include "cmd.h"
 #include "log.h"
 

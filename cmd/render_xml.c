@@ -161,7 +161,7 @@ static int render_domain(const struct render_args *a, const struct vpm_ctx *ctx,
 	}
 	r = read_file(a->domain, 64u << 20, &text, &len);
 	if (r < 0) {
-		log_error("cannot read domain file %s: %s", a->domain, strerror(-r));
+		log_error_errno(-r, "cannot read domain file %s", a->domain);
 		free(owned);
 		return EXIT_FAIL;
 	}

@@ -206,7 +206,7 @@ static int check_libvirt(const struct vpm_ctx *ctx, const char *dir, struct find
 	DIR *d = opendir(dir);
 
 	if (!d) {
-		log_error("cannot read libvirt directory %s: %s", dir, strerror(errno));
+		log_error_errno(errno, "cannot read libvirt directory %s", dir);
 		return -1;
 	}
 	while ((e = readdir(d))) {

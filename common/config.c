@@ -155,14 +155,14 @@ int settings_load(const struct common_opts *o, struct settings *s)
 	if (path) {
 		r = read_file(path, CONFIG_MAX, &text, NULL);
 		if (r < 0) {
-			log_error("cannot read configuration file %s: %s", path, strerror(-r));
+			log_error_errno(-r, "cannot read configuration file %s", path);
 			return r;
 		}
 	} else {
 		path = DEFAULT_CONFIG;
 		r = read_file(path, CONFIG_MAX, &text, NULL);
 		if (r < 0 && r != -ENOENT) {
-			log_error("cannot read configuration file %s: %s", path, strerror(-r));
+			log_error_errno(-r, "cannot read configuration file %s", path);
 			return r;
 		}
 	}

@@ -18,7 +18,7 @@ static int host_load_snapshot(const char *path, struct host *h)
 
 	r = read_file(path, SNAPSHOT_MAX, &text, NULL);
 	if (r < 0) {
-		log_error("cannot read host snapshot %s: %s", path, strerror(-r));
+		log_error_errno(-r, "cannot read host snapshot %s", path);
 		return r;
 	}
 	r = host_parse_snapshot(text, h, &err);

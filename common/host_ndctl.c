@@ -113,7 +113,7 @@ int host_load_ndctl(struct host *h)
 	*h = (struct host){ 0 };
 	r = ndctl_new(&ctx);
 	if (r < 0) {
-		log_error("cannot initialise libndctl: %s", strerror(-r));
+		log_error_errno(-r, "cannot initialise libndctl");
 		return r;
 	}
 	ndctl_set_log_fn(ctx, ndctl_log);

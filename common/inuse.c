@@ -213,8 +213,7 @@ int inuse_refuse_many(const char *const *names, const char *const *devpaths, siz
 			which[m++] = i;
 		} else if (errno != ENOENT) {
 			/* refuse rather than guess; a missing device: the scrub says so */
-			log_error("cannot tell whether %s is in use: %s", devpaths[i],
-				  strerror(errno));
+			log_error_errno(errno, "cannot tell whether %s is in use", devpaths[i]);
 			busy++;
 		}
 	}
@@ -223,8 +222,7 @@ int inuse_refuse_many(const char *const *names, const char *const *devpaths, siz
 	k = inuse_scan_many("/proc", targets, m, &users);
 	if (k < 0) {
 		for (size_t t = 0; t < m; t++)
-			log_error("cannot tell whether %s is in use: %s", devpaths[which[t]],
-				  strerror(-k));
+			log_error_errno(-k, "cannot tell whether %s is in use", devpaths[which[t]]);
 		return busy + (int)m;
 	}
 	/* device by device, in the order given */

@@ -19,24 +19,44 @@ int log_get_level(void)
 	return current;
 }
 
-void log_msg(enum log_level level, const char *fmt, ...)
+static void log_v(enum log_level level, int err, const char *fmt, va_list ap)
 {
 	static const char *const tag[] = { "", "warning: ", "", "debug: " };
 	char msg[2048];
 	int len;
-	va_list ap;
 
 	if ((int)level > current)
 		return;
 	/* One write per message: lines of processes running at once (a
 	 * script starting many claims) do not interleave. */
 	len = snprintf(msg, sizeof(msg), "vpmemctl: %s", tag[level]);
-	va_start(ap, fmt);
 	vsnprintf(msg + len, sizeof(msg) - (size_t)len - 1, fmt, ap);
-	va_end(ap);
+	len = (int)strlen(msg);
+	if (err)
+		len += snprintf(msg + len, sizeof(msg) - (size_t)len - 1, ": %s", strerror(err));
 	len = (int)strlen(msg);
 	msg[len++] = '\n';
 	fwrite(msg, 1, (size_t)len, stderr);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_v(level, 0, fmt, ap);
+	va_end(ap);
+}
+
+int log_errno(enum log_level level, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	err = err < 0 ? -err : err;
+	va_start(ap, fmt);
+	log_v(level, err, fmt, ap);
+	va_end(ap);
+	return -err;
 }
 
 void log_audit(const char *fmt, ...)

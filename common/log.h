@@ -20,7 +20,14 @@ void log_audit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Milliseconds since the program started, for -vv timings. */
 double log_elapsed_ms(void);
 
+/* Log fmt followed by ": " and the text of errno err (either sign), once, and
+ * return -|err|: `return log_error_errno(r, "cannot open %s", path);`. */
+int log_errno(enum log_level level, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #define log_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)
+#define log_error_errno(err, ...) log_errno(LOG_LEVEL_ERROR, (err), __VA_ARGS__)
+#define log_warn_errno(err, ...) log_errno(LOG_LEVEL_WARN, (err), __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_LEVEL_WARN, __VA_ARGS__)
 #define log_info(...)  log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)

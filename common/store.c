@@ -42,7 +42,7 @@ int store_open(struct store *s, const char *dir, bool create)
 	if (s->dirfd < 0 && errno == ENOENT && create) {
 		if ((r = mkdir_parents(dir)) < 0 || (mkdir(dir, 0700) < 0 && errno != EEXIST)) {
 			r = r < 0 ? r : -errno;
-			log_error("cannot create state directory %s: %s", dir, strerror(-r));
+			log_error_errno(-r, "cannot create state directory %s", dir);
 			return r;
 		}
 		s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -55,7 +55,7 @@ int store_open(struct store *s, const char *dir, bool create)
 			log_error("state directory %s is not a directory (or is a symbolic link); "
 				  "refusing to use it", dir);
 		else
-			log_error("cannot open state directory %s: %s", dir, strerror(-r));
+			log_error_errno(-r, "cannot open state directory %s", dir);
 		return r;
 	}
 	if (fstat(s->dirfd, &st) < 0)
@@ -76,22 +76,14 @@ int store_lock(struct store *s, double timeout)
 	long delay_us = 1000;
 
 	s->lockfd = openat(s->dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (s->lockfd < 0) {
-		int r = -errno;
-
-		log_error("cannot open lock file %s/%s: %s", s->dir, LOCK_FILE, strerror(-r));
-		return r;
-	}
+	if (s->lockfd < 0)
+		return log_error_errno(errno, "cannot open lock file %s/%s", s->dir, LOCK_FILE);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		if (flock(s->lockfd, LOCK_EX | LOCK_NB) == 0)
 			return 0;
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			int r = -errno;
-
-			log_error("cannot lock %s/%s: %s", s->dir, LOCK_FILE, strerror(-r));
-			return r;
-		}
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return log_error_errno(errno, "cannot lock %s/%s", s->dir, LOCK_FILE);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		double waited = (double)(now.tv_sec - start.tv_sec) +
 				(double)(now.tv_nsec - start.tv_nsec) / 1e9;
@@ -133,7 +125,7 @@ int store_load(struct store *s, struct state *st)
 		if (r == -ELOOP)
 			log_error("state file %s is a symbolic link; refusing to read it", s->path);
 		else
-			log_error("cannot open state file %s: %s", s->path, strerror(-r));
+			log_error_errno(-r, "cannot open state file %s", s->path);
 		return r;
 	}
 	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > STATE_MAX) {
@@ -142,7 +134,7 @@ int store_load(struct store *s, struct state *st)
 	}
 	r = read_fd(fd, STATE_MAX, &text, NULL);
 	if (r < 0) {
-		log_error("cannot read state file %s: %s", s->path, strerror(-r));
+		log_error_errno(-r, "cannot read state file %s", s->path);
 		return r;
 	}
 	r = state_parse(text, st, &err);
