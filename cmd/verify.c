@@ -215,14 +215,20 @@ static int check_libvirt(const struct vpm_ctx *ctx, const char *dir, struct find
 		struct stat st;
 		xmlDocPtr dom;
 		size_t len;
+		int r;
 
 		if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".xml"))
 			continue;
 		path = path_join(dir, e->d_name);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (read_file(path, 64u << 20, &text, &len) < 0 ||
-		    !(dom = domain_parse(text, len, path, &err))) {
+		len = 0;
+		r = read_file(path, 64u << 20, &text, &len);
+		if (r == -EILSEQ)
+			err = xasprintf("a NUL byte at offset %zu", len);
+		else if (r < 0)
+			err = xstrdup(strerror(-r));
+		if (r < 0 || !(dom = domain_parse(text, len, path, &err))) {
 			findings_add(f, SEV_WARNING, "libvirt-unreadable", path,
 				     "domain file %s cannot be read as XML%s%s", path, err ? ": " : "",
 				     err ? err : "");

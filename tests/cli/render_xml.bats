@@ -251,3 +251,28 @@ $VPMEMCTL_DEV_DIR/dax0.1 1"
 	assert_success
 	assert_output --partial "<path>$VPMEMCTL_DEV_DIR/dax0.0</path>"
 }
+
+@test "a NUL byte in the domain file is an error naming it and the offset; the file is unchanged" {
+	vpm claim guest 6GB >/dev/null
+	plain_domain "$SCRATCH/d.xml"
+	printf '<!-- x -->\0' >>"$SCRATCH/d.xml"
+	size=$(stat -c %s "$SCRATCH/d.xml")
+	before=$(sha256sum <"$SCRATCH/d.xml")
+	run vpm render-xml guest --domain "$SCRATCH/d.xml" --in-place
+	assert_failure 1
+	assert_output --partial "domain file $SCRATCH/d.xml has a NUL byte at offset $((size - 1))"
+	[ "$(sha256sum <"$SCRATCH/d.xml")" = "$before" ]
+}
+
+@test "--in-place removes a stale temporary of the domain (its writer killed), keeps a live one" {
+	vpm claim guest 6GB >/dev/null
+	plain_domain "$SCRATCH/demo.xml"
+	: >"$SCRATCH/.demo.xml.999999999.tmp"
+	sleep 30 & live=$!
+	: >"$SCRATCH/.demo.xml.$live.tmp"
+	run vpm render-xml guest --domain "$SCRATCH/demo.xml" --in-place
+	assert_success
+	[ ! -e "$SCRATCH/.demo.xml.999999999.tmp" ]
+	[ -e "$SCRATCH/.demo.xml.$live.tmp" ]
+	kill "$live"
+}

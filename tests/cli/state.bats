@@ -164,3 +164,50 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 	kill "$HOLD" 2>/dev/null || true
 	assert_success
 }
+
+@test "a FIFO at state.json is refused at once, naming it, by every command" {
+	standins
+	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
+	mkfifo "$VPMEMCTL_STATE_DIR/state.json"
+	for cmd in "claim vm1 6GB" "release vm1" "inventory" "render-xml vm1"; do
+		run timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" $cmd
+		assert_failure 1
+		assert_output --partial "state file $VPMEMCTL_STATE_DIR/state.json is not a regular file"
+	done
+	[ -p "$VPMEMCTL_STATE_DIR/state.json" ]
+}
+
+@test "a FIFO at the lock file is refused at once, naming it" {
+	standins
+	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
+	mkfifo "$VPMEMCTL_STATE_DIR/lock"
+	run timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" claim vm1 6GB
+	assert_failure 1
+	assert_output --partial "lock file $VPMEMCTL_STATE_DIR/lock is not a regular file"
+	[ ! -e "$VPMEMCTL_STATE_DIR/state.json" ]
+}
+
+@test "a NUL byte in the state file is an error naming the file and the offset" {
+	standins
+	vpm claim vm1 6GB >/dev/null
+	python3 -c 'import sys; p=sys.argv[1]; d=open(p,"rb").read(); open(p,"wb").write(d[:-1] + b"\0" + b"\n")' \
+		"$VPMEMCTL_STATE_DIR/state.json"
+	before=$(state_sum)
+	size=$(stat -c %s "$VPMEMCTL_STATE_DIR/state.json")
+	run vpm claim vm2 6GB
+	assert_failure 1
+	assert_output --partial "state file $VPMEMCTL_STATE_DIR/state.json has a NUL byte at offset $((size - 2))"
+	[ "$(state_sum)" = "$before" ]
+}
+
+@test "a stale temporary of state.json (its writer killed) is removed by the next commit; a live one is kept" {
+	standins
+	vpm claim vm1 6GB >/dev/null
+	: >"$VPMEMCTL_STATE_DIR/.state.json.999999999.tmp"
+	sleep 30 & live=$!
+	: >"$VPMEMCTL_STATE_DIR/.state.json.$live.tmp"
+	vpm claim vm2 6GB >/dev/null
+	[ ! -e "$VPMEMCTL_STATE_DIR/.state.json.999999999.tmp" ]
+	[ -e "$VPMEMCTL_STATE_DIR/.state.json.$live.tmp" ]
+	kill "$live"
+}
