@@ -276,3 +276,40 @@ $VPMEMCTL_DEV_DIR/dax0.1 1"
 	[ -e "$SCRATCH/.demo.xml.$live.tmp" ]
 	kill "$live"
 }
+
+# laughs FILE: a domain declaring "billion laughs" entities (10^9 copies of
+# "lol" when expanded, 1 KB on disk).
+laughs() {
+	{
+		echo '<?xml version="1.0"?>'
+		echo '<!DOCTYPE domain ['
+		echo ' <!ENTITY lol "lol">'
+		local prev=lol i
+		for i in 1 2 3 4 5 6 7 8 9; do
+			printf ' <!ENTITY lol%d "%s">\n' "$i" "$(printf '&%s;' $(yes "$prev" | head -10))"
+			prev=lol$i
+		done
+		echo ']>'
+		echo "<domain type='kvm'><name>&lol9;</name><memory unit='GiB'>2</memory>"
+		echo "<devices><memory model='nvdimm'><source><path>&lol9;</path></source></memory></devices></domain>"
+	} >"$1"
+}
+
+@test "a domain declaring entities (billion laughs) is refused at once, naming the file, never expanded" {
+	vpm claim guest 6GB >/dev/null
+	laughs "$SCRATCH/d.xml"
+	before=$(sha256sum <"$SCRATCH/d.xml")
+	run timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" render-xml guest --domain "$SCRATCH/d.xml" --in-place
+	assert_failure 1
+	assert_output --partial "domain file $SCRATCH/d.xml is not XML: it has a document type declaration"
+	[ "$(sha256sum <"$SCRATCH/d.xml")" = "$before" ]
+}
+
+@test "a plain DOCTYPE is refused too: a libvirt domain has none" {
+	vpm claim guest 6GB >/dev/null
+	plain_domain "$SCRATCH/plain.xml"
+	{ echo '<!DOCTYPE domain SYSTEM "file:///etc/passwd">'; cat "$SCRATCH/plain.xml"; } >"$SCRATCH/d.xml"
+	run timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" render-xml guest --domain "$SCRATCH/d.xml"
+	assert_failure 1
+	assert_output --partial "it has a document type declaration"
+}

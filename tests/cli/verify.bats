@@ -301,3 +301,24 @@ domain() {
 	run "$(dirname "$VPMEMCTL_BIN")/vpmemctl-verify" --bogus
 	assert_failure 3
 }
+
+@test "--libvirt-dir: a domain declaring entities (billion laughs) is reported at once, naming the file" {
+	vpm claim vm1 6GB >/dev/null
+	mkdir -p "$SCRATCH/qemu"
+	{
+		echo '<!DOCTYPE domain ['
+		echo ' <!ENTITY lol "lol">'
+		prev=lol
+		for i in 1 2 3 4 5 6 7 8 9; do
+			printf ' <!ENTITY lol%d "%s">\n' "$i" "$(printf '&%s;' $(yes "$prev" | head -10))"
+			prev=lol$i
+		done
+		echo ']>'
+		echo "<domain type='kvm'><name>&lol9;</name><devices><memory model='nvdimm'><source><path>&lol9;</path></source></memory></devices></domain>"
+	} >"$SCRATCH/qemu/vm1.xml"
+	run --separate-stderr timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" verify --libvirt-dir "$SCRATCH/qemu" -f json
+	run json_get '[(f["code"], f["subject"]) for f in d["findings"] if f["code"] == "libvirt-unreadable"]'
+	assert_output "[[\"libvirt-unreadable\", \"$SCRATCH/qemu/vm1.xml\"]]"
+	run --separate-stderr timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" verify --libvirt-dir "$SCRATCH/qemu"
+	assert_output --partial "document type declaration"
+}
