@@ -211,3 +211,20 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 	[ -e "$VPMEMCTL_STATE_DIR/.state.json.$live.tmp" ]
 	kill "$live"
 }
+
+@test "members the state does not know are kept and written back by the next commit" {
+	standins
+	vpm claim vm1 6GB >/dev/null
+	python3 - "$VPMEMCTL_STATE_DIR/state.json" <<-'PY'
+	import json, sys
+	p = sys.argv[1]; d = json.load(open(p))
+	d["future_top"] = {"a": [1, 2, "x"]}
+	d["claims"][0]["future_claim"] = "kept"
+	d["claims"][0]["namespaces"][0]["future_ns"] = 7
+	d["quarantine"] = [{"name": "ns9", "reason": "scrub failed", "future_q": None}]
+	json.dump(d, open(p, "w"))
+	PY
+	vpm claim vm2 LARGE >/dev/null
+	run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=[c for c in d["claims"] if c["instance"]=="vm1"][0]; print(d["future_top"], c["future_claim"], c["namespaces"][0]["future_ns"], d["quarantine"][0]["future_q"], len(d["claims"]))' "$VPMEMCTL_STATE_DIR/state.json"
+	assert_output "{'a': [1, 2, 'x']} kept 7 None 2"
+}
