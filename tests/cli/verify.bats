@@ -322,3 +322,19 @@ domain() {
 	run --separate-stderr timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" verify --libvirt-dir "$SCRATCH/qemu"
 	assert_output --partial "document type declaration"
 }
+
+@test "--repair drops a quarantine entry whose namespace is neither on the host nor configured, and says so" {
+	vpm claim vm1 6GB >/dev/null
+	edit_json "$VPMEMCTL_STATE_DIR/state.json" \
+		'd["quarantine"] = [{"name": n, "reason": "scrub failed"} for n in ("ns9", "nsX", "ns8")]'
+	spec='6GB:ns0|ns1|ns2|nsX,LARGE:ns3'
+	run --separate-stderr "$VPMEMCTL_BIN" -N "$spec" verify --repair -f json
+	run json_get '(d["dropped"], d["repaired"])'
+	assert_output '[["ns9", "ns8"], []]'
+	run python3 -c 'import json,sys; print([q["name"] for q in json.load(open(sys.argv[1]))["quarantine"]])' \
+		"$VPMEMCTL_STATE_DIR/state.json"
+	assert_output "['nsX']"
+	edit_json "$VPMEMCTL_STATE_DIR/state.json" 'd["quarantine"].append({"name": "ns7"})'
+	run --separate-stderr "$VPMEMCTL_BIN" -N "$spec" verify --repair
+	assert_line "dropped: ns7 quarantine entry (neither on the host nor configured)"
+}
