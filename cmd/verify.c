@@ -29,7 +29,8 @@ static const struct argp_option options[] = {
 	{ "libvirt-dir", OPT_LIBVIRT_DIR, "DIR", 0,
 	  "Also cross-check the domain XML files in DIR (e.g. /etc/libvirt/qemu)", 0 },
 	{ "repair", OPT_REPAIR, NULL, 0,
-	  "Retry the scrub of quarantined namespaces (nothing else is changed)", 0 },
+	  "Retry the scrub of quarantined namespaces; drop entries of those gone from the "
+	  "host and the configuration (nothing else is changed)", 0 },
 	{ 0 }
 };
 

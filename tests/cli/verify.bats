@@ -338,3 +338,12 @@ domain() {
 	run --separate-stderr "$VPMEMCTL_BIN" -N "$spec" verify --repair
 	assert_line "dropped: ns7 quarantine entry (neither on the host nor configured)"
 }
+
+@test "--libvirt-dir: a domain with a NUL byte is reported, naming the file and the offset" {
+	vpm claim vm1 6GB >/dev/null
+	mkdir -p "$SCRATCH/qemu"
+	printf "<domain type='kvm'><name>vm1</name>\0<devices/></domain>\n" >"$SCRATCH/qemu/vm1.xml"
+	run --separate-stderr vpm verify --libvirt-dir "$SCRATCH/qemu" -f json
+	run json_get '[(f["code"], f["subject"], "a NUL byte at offset 35" in f["message"]) for f in d["findings"] if f["code"] == "libvirt-unreadable"]'
+	assert_output "[[\"libvirt-unreadable\", \"$SCRATCH/qemu/vm1.xml\", true]]"
+}
