@@ -147,7 +147,7 @@ static int render_domain(const struct render_args *a, const struct vpm_ctx *ctx,
 	_cleanup_free_ char *text = NULL, *err = NULL;
 	char **owned = xcalloc(ctx->pool.n, sizeof(*owned));
 	xmlChar *out = NULL;
-	size_t len, n_owned = 0;
+	size_t len = 0, n_owned = 0;
 	xmlDocPtr dom;
 	struct stat st;
 	int outlen, r;
@@ -161,7 +161,7 @@ static int render_domain(const struct render_args *a, const struct vpm_ctx *ctx,
 	}
 	r = read_file(a->domain, 64u << 20, &text, &len);
 	if (r < 0) {
-		log_error_errno(-r, "cannot read domain file %s", a->domain);
+		log_read_error(r, len, "domain file", a->domain);
 		free(owned);
 		return EXIT_FAIL;
 	}

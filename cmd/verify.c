@@ -29,7 +29,8 @@ static const struct argp_option options[] = {
 	{ "libvirt-dir", OPT_LIBVIRT_DIR, "DIR", 0,
 	  "Also cross-check the domain XML files in DIR (e.g. /etc/libvirt/qemu)", 0 },
 	{ "repair", OPT_REPAIR, NULL, 0,
-	  "Retry the scrub of quarantined namespaces (nothing else is changed)", 0 },
+	  "Retry the scrub of quarantined namespaces; drop entries of those gone from the "
+	  "host and the configuration (nothing else is changed)", 0 },
 	{ 0 }
 };
 
@@ -215,14 +216,20 @@ static int check_libvirt(const struct vpm_ctx *ctx, const char *dir, struct find
 		struct stat st;
 		xmlDocPtr dom;
 		size_t len;
+		int r;
 
 		if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".xml"))
 			continue;
 		path = path_join(dir, e->d_name);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (read_file(path, 64u << 20, &text, &len) < 0 ||
-		    !(dom = domain_parse(text, len, path, &err))) {
+		len = 0;
+		r = read_file(path, 64u << 20, &text, &len);
+		if (r == -EILSEQ)
+			err = xasprintf("a NUL byte at offset %zu", len);
+		else if (r < 0)
+			err = xstrdup(strerror(-r));
+		if (r < 0 || !(dom = domain_parse(text, len, path, &err))) {
 			findings_add(f, SEV_WARNING, "libvirt-unreadable", path,
 				     "domain file %s cannot be read as XML%s%s", path, err ? ": " : "",
 				     err ? err : "");
@@ -281,7 +288,7 @@ static int check_libvirt(const struct vpm_ctx *ctx, const char *dir, struct find
 
 /* ---- repair --------------------------------------------------------- */
 
-static int repair(struct vpm_ctx *ctx, struct strv *repaired)
+static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropped)
 {
 	struct state *st = &ctx->state;
 	bool changed = false;
@@ -293,6 +300,18 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired)
 							      : NULL;
 		struct scrub_result res;
 
+		/* Gone from the host and from the configuration: nothing left to
+		 * scrub, and nothing that could be handed out, so nothing to
+		 * protect; without this the entry could never be cleared. */
+		if (!h && !pool_find(&ctx->pool, q->name)) {
+			log_info("%s is neither on the host nor configured; its quarantine entry is "
+				 "dropped", q->name);
+			log_audit("repair namespace=%s outcome=dropped", q->name);
+			strv_push(dropped, xstrdup(q->name));
+			state_remove_quarantine(st, q);
+			changed = true;
+			continue;
+		}
 		if (!devpath) {
 			log_warn("cannot repair %s: it has no device on the host", q->name);
 			i++;
@@ -371,7 +390,7 @@ static char *summary(int status, const struct vpm_ctx *ctx, const struct finding
 }
 
 static int emit(const struct verify_args *a, int status, const struct vpm_ctx *ctx,
-		const struct findings *f, const struct strv *repaired)
+		const struct findings *f, const struct strv *repaired, const struct strv *dropped)
 {
 	_cleanup_free_ char *line = summary(status, ctx, f);
 
@@ -399,15 +418,22 @@ static int emit(const struct verify_args *a, int status, const struct vpm_ctx *c
 		for (size_t i = 0; i < repaired->n; i++)
 			jw_str(&w, NULL, repaired->v[i]);
 		jw_end(&w);
+		jw_array(&w, "dropped");
+		for (size_t i = 0; i < dropped->n; i++)
+			jw_str(&w, NULL, dropped->v[i]);
+		jw_end(&w);
 		jw_end(&w);
 		return jw_emit(&w);
 	}
 	/* -q: nothing at all when all is well, for cron. */
-	if (status == NAGIOS_OK && a->co->verbosity < 0 && !repaired->n)
+	if (status == NAGIOS_OK && a->co->verbosity < 0 && !repaired->n && !dropped->n)
 		return 0;
 	puts(line);
 	for (size_t i = 0; i < repaired->n; i++)
 		printf("repaired: %s scrubbed and back in service\n", repaired->v[i]);
+	for (size_t i = 0; i < dropped->n; i++)
+		printf("dropped: %s quarantine entry (neither on the host nor configured)\n",
+		       dropped->v[i]);
 	if (f->n) {
 		static const char *const headers[] = { "SEVERITY", "CODE", "SUBJECT", "MESSAGE" };
 		struct table *t = table_new(ARRAY_SIZE(headers), headers);
@@ -437,6 +463,8 @@ static int unknown(const struct verify_args *a, const char *why)
 		jw_end(&w);
 		jw_array(&w, "repaired");
 		jw_end(&w);
+		jw_array(&w, "dropped");
+		jw_end(&w);
 		jw_end(&w);
 		(void)jw_emit(&w);
 	} else {
@@ -449,7 +477,7 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 {
 	struct verify_args a = { .co = co };
 	struct findings f = { 0 };
-	struct strv repaired = { 0 };
+	struct strv repaired = { 0 }, dropped = { 0 };
 	struct vpm_ctx ctx;
 	int r, status;
 
@@ -477,7 +505,7 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 			     : ctx.set.state_dir,
 			     "the state in %s cannot be read; repair or move it away, nothing "
 			     "will be claimed or released until then", ctx.set.state_dir);
-	if (a.repair && ctx.state_ok && ctx.host_ok && repair(&ctx, &repaired) != EXIT_OK) {
+	if (a.repair && ctx.state_ok && ctx.host_ok && repair(&ctx, &repaired, &dropped) != EXIT_OK) {
 		status = unknown(&a, "the repaired state could not be written");
 		goto out;
 	}
@@ -496,10 +524,11 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	}
 	status = findings_count(&f, SEV_ERROR) ? NAGIOS_CRITICAL
 	       : findings_count(&f, SEV_WARNING) ? NAGIOS_WARNING : NAGIOS_OK;
-	if (emit(&a, status, &ctx, &f, &repaired) < 0)
+	if (emit(&a, status, &ctx, &f, &repaired, &dropped) < 0)
 		status = NAGIOS_UNKNOWN;
 out:
 	strv_clear(&repaired);
+	strv_clear(&dropped);
 	findings_clear(&f);
 	ctx_close(&ctx);
 	return status;

@@ -149,23 +149,18 @@ int settings_load(const struct common_opts *o, struct settings *s)
 	const char *path = o->config ? o->config : (env_conf && *env_conf) ? env_conf : NULL;
 	const char *env_ns = getenv("VPMEMCTL_NAMESPACES");
 	char *lock;
+	size_t len = 0;
 	int r;
 
 	*s = (struct settings){ 0 };
-	if (path) {
-		r = read_file(path, CONFIG_MAX, &text, NULL);
-		if (r < 0) {
-			log_error_errno(-r, "cannot read configuration file %s", path);
-			return r;
-		}
-	} else {
+	bool given = path != NULL;
+
+	if (!given)
 		path = DEFAULT_CONFIG;
-		r = read_file(path, CONFIG_MAX, &text, NULL);
-		if (r < 0 && r != -ENOENT) {
-			log_error_errno(-r, "cannot read configuration file %s", path);
-			return r;
-		}
-	}
+	r = read_file(path, CONFIG_MAX, &text, &len);
+	/* Only the default file may be missing. */
+	if (r < 0 && (r != -ENOENT || given))
+		return log_read_error(r, len, "configuration file", path);
 	if (text)
 		s->config_path = xstrdup(path);
 

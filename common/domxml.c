@@ -61,10 +61,31 @@ static void quiet(void *ctx, const char *msg, ...)
 	(void)ctx; (void)msg;
 }
 
+/* A document type declaration is where entities are declared: the parser
+ * stops at the first one, so that none is ever declared, let alone expanded
+ * (a "billion laughs" costs nothing). libvirt never writes one. */
+static void refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
+		       const xmlChar *system_id)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	(void)name; (void)external_id; (void)system_id;
+	*(bool *)ctxt->_private = true;
+	xmlStopParser(ctxt);
+}
+
+static void refuse_entity(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+			  const xmlChar *system_id, xmlChar *content)
+{
+	(void)name; (void)type; (void)public_id; (void)system_id; (void)content;
+	refuse_dtd(ctx, NULL, NULL, NULL);
+}
+
 xmlDocPtr domain_parse(const char *text, size_t len, const char *name, char **err)
 {
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
+	bool dtd = false;
 
 	*err = NULL;
 	if (len > INT32_MAX) {
@@ -76,12 +97,21 @@ xmlDocPtr domain_parse(const char *text, size_t len, const char *name, char **er
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		oom();
+	ctxt->_private = &dtd;
+	ctxt->sax->internalSubset = refuse_dtd;
+	ctxt->sax->externalSubset = refuse_dtd;
+	ctxt->sax->entityDecl = refuse_entity;
 	/* No XML_PARSE_NOENT (entities stay references), no DTDLOAD/DTDATTR,
 	 * no network: a domain cannot make us read a file or a URL. */
 	doc = xmlCtxtReadMemory(ctxt, text, (int)len, name, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
 				XML_PARSE_NOWARNING);
-	if (!doc) {
+	if (dtd) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+		*err = xstrdup("it has a document type declaration (<!DOCTYPE>), which may declare "
+			       "entities; a libvirt domain has none, refusing it");
+	} else if (!doc) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 		char *msg = e && e->message ? xstrdup(e->message) : xstrdup("not XML");
 

@@ -14,13 +14,12 @@ static int host_load_snapshot(const char *path, struct host *h)
 {
 	_cleanup_free_ char *text = NULL;
 	_cleanup_free_ char *err = NULL;
+	size_t len = 0;
 	int r;
 
-	r = read_file(path, SNAPSHOT_MAX, &text, NULL);
-	if (r < 0) {
-		log_error_errno(-r, "cannot read host snapshot %s", path);
-		return r;
-	}
+	r = read_file(path, SNAPSHOT_MAX, &text, &len);
+	if (r < 0)
+		return log_read_error(r, len, "host snapshot", path);
 	r = host_parse_snapshot(text, h, &err);
 	if (r < 0) {
 		log_error("host snapshot %s: %s", path, err);

@@ -30,6 +30,9 @@ void state_init(struct state *st)
 	st->n_claims = 0;
 	st->q = NULL;
 	st->n_q = 0;
+	st->extra.kv.v = NULL;
+	st->extra.kv.n = 0;
+	st->extra.kv.cap = 0;
 }
 
 static char *strdup_or_null(const char *s)
@@ -104,6 +107,39 @@ static int get_string(const cJSON *obj, const char *key, bool required, char **o
 	return 0;
 }
 
+/* Every member of obj not named in known (NULL-terminated) into extra. Each
+ * parse function lists every member it reads and its format function
+ * writes: one missing there would be written twice. */
+static void keep_unknown(const cJSON *obj, const char *const *known, struct extra *extra)
+{
+	const cJSON *m;
+
+	cJSON_ArrayForEach(m, obj) {
+		const char *const *k = known;
+		char *text;
+
+		while (*k && !streq(*k, m->string))
+			k++;
+		if (*k || !m->string)
+			continue;
+		text = cJSON_PrintUnformatted(m);
+		if (!text)
+			oom();
+		strv_push(&extra->kv, xstrdup(m->string));
+		strv_push(&extra->kv, xstrdup(text));
+		cJSON_free(text);
+	}
+}
+
+static const char *const claim_members[] = {
+	"instance", "namespaces", "created", "releasing_pid", "releasing_start", NULL
+};
+static const char *const claim_ns_members[] = { "name", "uuid", "label", NULL };
+static const char *const quarantine_members[] = { "name", "uuid", "reason", "since", NULL };
+static const char *const state_members[] = {
+	"version", "generation", "claims", "quarantine", NULL
+};
+
 /* The labels asked for are the namespaces' labels, in order: one namespace
  * per label, so they are not stored twice. On error c is left for
  * claim_clear. */
@@ -136,6 +172,7 @@ static int parse_claim(const cJSON *jc, size_t idx, struct claim *c, char **err)
 		    (r = get_string(j, "uuid", false, &ns->uuid, &w, err)) < 0 ||
 		    (r = get_string(j, "label", true, &ns->label, &w, err)) < 0)
 			return r;
+		keep_unknown(j, claim_ns_members, &ns->extra);
 		c->labels[k++] = ns->label;
 	}
 	j = cJSON_GetObjectItemCaseSensitive(jc, "releasing_pid");
@@ -144,6 +181,7 @@ static int parse_claim(const cJSON *jc, size_t idx, struct claim *c, char **err)
 	j = cJSON_GetObjectItemCaseSensitive(jc, "releasing_start");
 	if (cJSON_IsNumber(j) && exact_u64(j->valuedouble))
 		c->releasing_start = (uint64_t)j->valuedouble;
+	keep_unknown(jc, claim_members, &c->extra);
 	return 0;
 }
 
@@ -159,6 +197,7 @@ static int parse_quarantine(const cJSON *jq, size_t idx, struct quarantine *q, c
 	    (r = get_string(jq, "reason", false, &q->reason, &w, err)) < 0 ||
 	    (r = get_string(jq, "since", false, &q->since, &w, err)) < 0)
 		return r;
+	keep_unknown(jq, quarantine_members, &q->extra);
 	return 0;
 }
 
@@ -232,6 +271,8 @@ int state_parse(const char *text, struct state *st, char **err)
 		return bad(err, xstrdup("not valid JSON (truncated or damaged)"));
 	if ((r = parse_header(root, st, err)) == 0 && (r = parse_claims(root, st, err)) == 0)
 		r = parse_quarantines(root, st, err);
+	if (r == 0)
+		keep_unknown(root, state_members, &st->extra);
 	cJSON_Delete(root);
 	if (r < 0)
 		state_free(st);
@@ -240,7 +281,13 @@ int state_parse(const char *text, struct state *st, char **err)
 
 /* ---- formatting ------------------------------------------------------- */
 
-/* Members in a fixed order; optional ones only when set. */
+static void format_extra(struct jw *w, const struct extra *e)
+{
+	for (size_t i = 0; i + 1 < e->kv.n; i += 2)
+		jw_raw(w, e->kv.v[i], e->kv.v[i + 1]);
+}
+
+/* Members in a fixed order; optional ones only when set; unknown ones last. */
 static void format_claim(struct jw *w, const struct claim *c)
 {
 	jw_object(w, NULL);
@@ -252,6 +299,7 @@ static void format_claim(struct jw *w, const struct claim *c)
 		if (c->ns[k].uuid)
 			jw_str(w, "uuid", c->ns[k].uuid);
 		jw_str(w, "label", c->ns[k].label);
+		format_extra(w, &c->ns[k].extra);
 		jw_end(w);
 	}
 	jw_end(w);
@@ -261,6 +309,7 @@ static void format_claim(struct jw *w, const struct claim *c)
 		jw_u64(w, "releasing_pid", (uint64_t)c->releasing_pid);
 		jw_u64(w, "releasing_start", c->releasing_start);
 	}
+	format_extra(w, &c->extra);
 	jw_end(w);
 }
 
@@ -274,6 +323,7 @@ static void format_quarantine(struct jw *w, const struct quarantine *q)
 		jw_str(w, "reason", q->reason);
 	if (q->since)
 		jw_str(w, "since", q->since);
+	format_extra(w, &q->extra);
 	jw_end(w);
 }
 
@@ -293,6 +343,7 @@ char *state_format(const struct state *st)
 	for (size_t i = 0; i < st->n_q; i++)
 		format_quarantine(&w, &st->q[i]);
 	jw_end(&w);
+	format_extra(&w, &st->extra);
 	jw_end(&w);
 	return jw_take(&w);
 }
@@ -323,7 +374,9 @@ void claim_clear(struct claim *c)
 		free(c->ns[i].name);
 		free(c->ns[i].uuid);
 		free(c->ns[i].label);
+		strv_clear(&c->ns[i].extra.kv);
 	}
+	strv_clear(&c->extra.kv);
 	free(c->ns);
 	free(c->labels);
 	*c = (struct claim){ 0 };
@@ -335,6 +388,7 @@ static void quarantine_clear(struct quarantine *q)
 	free(q->uuid);
 	free(q->reason);
 	free(q->since);
+	strv_clear(&q->extra.kv);
 	*q = (struct quarantine){ 0 };
 }
 
@@ -364,5 +418,6 @@ void state_free(struct state *st)
 	for (size_t i = 0; i < st->n_q; i++)
 		quarantine_clear(&st->q[i]);
 	free(st->q);
+	strv_clear(&st->extra.kv);
 	state_init(st);
 }

@@ -8,12 +8,22 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "util.h"
+
 #define STATE_VERSION 1
+
+/* Members of an object that this version does not know, as name, JSON text,
+ * name, JSON text...: written back as they were, so that a newer vpmemctl's
+ * records survive a commit by this one. */
+struct extra {
+	struct strv kv;
+};
 
 struct claim_ns {
 	char *name;
 	char *uuid;             /* the namespace's uuid when claimed; NULL if unknown */
 	char *label;
+	struct extra extra;
 };
 
 struct claim {
@@ -25,6 +35,7 @@ struct claim {
 	char *created;          /* RFC 3339 UTC; NULL if unknown */
 	int releasing_pid;      /* a release is scrubbing it; 0 otherwise */
 	uint64_t releasing_start; /* that process's start time (pids are reused) */
+	struct extra extra;
 };
 
 struct quarantine {
@@ -32,6 +43,7 @@ struct quarantine {
 	char *uuid;
 	char *reason;
 	char *since;
+	struct extra extra;
 };
 
 struct state {
@@ -40,6 +52,7 @@ struct state {
 	size_t n_claims;
 	struct quarantine *q;
 	size_t n_q;
+	struct extra extra;
 };
 
 /* The empty state. */

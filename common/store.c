@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "store.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -75,9 +74,19 @@ int store_lock(struct store *s, double timeout)
 	struct timespec start, now;
 	long delay_us = 1000;
 
-	s->lockfd = openat(s->dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	struct stat st;
+
+	/* O_NONBLOCK: a FIFO planted here must not keep us waiting. */
+	s->lockfd = openat(s->dirfd, LOCK_FILE,
+			   O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0600);
 	if (s->lockfd < 0)
 		return log_error_errno(errno, "cannot open lock file %s/%s", s->dir, LOCK_FILE);
+	if (fstat(s->lockfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		log_error("lock file %s/%s is not a regular file; refusing to use it (move it away)",
+			  s->dir, LOCK_FILE);
+		store_unlock(s);
+		return -ENOTREGULAR;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		if (flock(s->lockfd, LOCK_EX | LOCK_NB) == 0)
@@ -112,12 +121,14 @@ int store_load(struct store *s, struct state *st)
 	_cleanup_free_ char *text = NULL;
 	_cleanup_free_ char *err = NULL;
 	struct stat sb;
+	size_t len = 0;
 	int r;
 
 	state_init(st);
 	if (s->dirfd < 0)
 		return 0;
-	fd = openat(s->dirfd, STATE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must not keep us waiting (holding the lock). */
+	fd = openat(s->dirfd, STATE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		r = -errno;
 		if (r == -ENOENT)
@@ -128,44 +139,19 @@ int store_load(struct store *s, struct state *st)
 			log_error_errno(-r, "cannot open state file %s", s->path);
 		return r;
 	}
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > STATE_MAX) {
-		log_error("state file %s is not a regular file of reasonable size", s->path);
-		return -EINVAL;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		log_error("state file %s is not a regular file; refusing to read it (move it away)",
+			  s->path);
+		return -ENOTREGULAR;
 	}
-	r = read_fd(fd, STATE_MAX, &text, NULL);
-	if (r < 0) {
-		log_error_errno(-r, "cannot read state file %s", s->path);
-		return r;
-	}
+	r = read_fd(fd, STATE_MAX, &text, &len);
+	if (r < 0)
+		return log_read_error(r, len, "state file", s->path);
 	r = state_parse(text, st, &err);
 	if (r < 0)
 		log_error("state file %s: %s; it was left as it is, repair or move it away",
 			  s->path, err);
 	return r;
-}
-
-/* Temporary files of commits that were killed before their rename. Called
- * under the lock, when no other commit can be under way. */
-static void remove_stale_temporaries(int dirfd)
-{
-	int fd = dup(dirfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
-	size_t plen = strlen(STATE_FILE) + 2;
-
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-
-		if (e->d_name[0] == '.' && strncmp(e->d_name + 1, STATE_FILE, plen - 2) == 0 &&
-		    len > plen + 4 && strcmp(e->d_name + len - 4, ".tmp") == 0)
-			(void)unlinkat(dirfd, e->d_name, 0);
-	}
-	closedir(d);
 }
 
 int store_commit(struct store *s, struct state *st)
@@ -181,7 +167,6 @@ int store_commit(struct store *s, struct state *st)
 	text = xrealloc(text, len + 2);
 	text[len++] = '\n';
 	text[len] = '\0';
-	remove_stale_temporaries(s->dirfd);
 	r = replace_file_at(s->dirfd, STATE_FILE, s->path, text, len, NULL);
 	if (r < 0) {
 		st->generation--;

@@ -2,8 +2,10 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
@@ -227,7 +229,9 @@ const char *format_size(uint64_t bytes, char *buf, size_t len)
 
 int read_file(const char *path, size_t max, char **out, size_t *len)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. Reads of a
+	 * regular file ignore it. */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0)
 		return -errno;
@@ -237,13 +241,17 @@ int read_file(const char *path, size_t max, char **out, size_t *len)
 int read_fd(int fd, size_t max, char **out, size_t *len)
 {
 	struct stat st;
-	char *buf;
+	char *buf, *nul;
 	size_t have = 0, cap;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
+	/* A FIFO or a socket could keep us waiting; a character device
+	 * (/dev/null) is read as it is. */
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		return -ENOTREGULAR;
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
 		return -EFBIG;
 	/* Room for the NUL and one byte more, so that the read that finds the
@@ -277,11 +285,34 @@ int read_fd(int fd, size_t max, char **out, size_t *len)
 		free(buf);
 		return -EFBIG;
 	}
+	/* Text read whole would silently end at a NUL byte. */
+	nul = memchr(buf, '\0', have);
+	if (nul) {
+		if (len)
+			*len = (size_t)(nul - buf);
+		free(buf);
+		return -EILSEQ;
+	}
 	buf[have] = '\0';
 	*out = buf;
 	if (len)
 		*len = have;
 	return 0;
+}
+
+int log_read_error(int r, size_t at, const char *what, const char *path)
+{
+	if (r == -EILSEQ)
+		log_error("%s %s has a NUL byte at offset %zu; it is not text, nothing was read "
+			  "from it", what, path, at);
+	else if (r == -ENOTREGULAR)
+		log_error("%s %s is not a regular file (a FIFO or a socket?); refusing to read it",
+			  what, path);
+	else if (r == -EFBIG)
+		log_error("%s %s is too large to be one", what, path);
+	else
+		log_error_errno(-r, "cannot read %s %s", what, path);
+	return r;
 }
 
 int write_all(int fd, const void *buf, size_t len)
@@ -303,12 +334,52 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* ".NAME.PID.tmp": the pid of a temporary of name, or 0. */
+static pid_t temporary_pid(const char *entry, const char *name)
+{
+	size_t n = strlen(name);
+	uint64_t pid;
+	const char *end;
+
+	if (entry[0] != '.' || strncmp(entry + 1, name, n) != 0 || entry[n + 1] != '.' ||
+	    !isdigit((unsigned char)entry[n + 2]))
+		return 0;
+	end = scan_u64(entry + n + 2, 10, &pid);
+	if (!end || strcmp(end, ".tmp") != 0 || pid == 0 || pid > INT32_MAX)
+		return 0;
+	return (pid_t)pid;
+}
+
+/* Temporaries of name left by writers that were killed before their rename:
+ * their process is gone, so nothing will ever finish or remove them. One of
+ * a live process may be a write under way and is left alone. */
+static void remove_stale_temporaries(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		pid_t pid = temporary_pid(e->d_name, name);
+
+		if (pid && pid != getpid() && kill(pid, 0) < 0 && errno == ESRCH)
+			(void)unlinkat(dirfd, e->d_name, 0);
+	}
+	closedir(d);
+}
+
 int replace_file_at(int dirfd, const char *name, const char *shown, const void *data,
 		    size_t len, const struct stat *like)
 {
 	char tmp[320];
 	int fd, r = 0;
 
+	remove_stale_temporaries(dirfd, name);
 	snprintf(tmp, sizeof(tmp), ".%.250s.%d.tmp", name, (int)getpid());
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)

@@ -53,7 +53,8 @@ char *path_join(const char *dir, const char *name);
  * like is NULL), written, fsynced, renamed over name, then the directory
  * fsynced. Returns 0, or -errno before the rename (name untouched, the
  * temporary removed). Once renamed the change is made: a failed sync of the
- * directory is logged as a warning, naming shown. */
+ * directory is logged as a warning, naming shown. Temporaries of name whose
+ * process is gone (a writer killed mid-write) are removed first. */
 int replace_file_at(int dirfd, const char *name, const char *shown, const void *data,
 		    size_t len, const struct stat *like);
 
@@ -78,10 +79,18 @@ int parse_int(const char *s, int min, int max, int *out);
 /* "6.00 GiB"; buf of at least 32 bytes. */
 const char *format_size(uint64_t bytes, char *buf, size_t len);
 
-/* Read a whole file into a NUL-terminated buffer, malloc'd. Refuses files
- * larger than max. Returns 0 or -errno. */
+/* A file that is neither regular nor a character device (a FIFO, a socket). */
+#define ENOTREGULAR EBADFD
+
+/* Read a whole text file into a NUL-terminated buffer, malloc'd. Returns 0
+ * or -errno: -EFBIG for more than max bytes, -ENOTREGULAR for a FIFO or a
+ * socket (never waited on), -EILSEQ for a NUL byte in it, with *len (when
+ * given) its offset. */
 int read_file(const char *path, size_t max, char **out, size_t *len);
 /* The same, from an open file. */
 int read_fd(int fd, size_t max, char **out, size_t *len);
+/* Log why read_file failed: "WHAT PATH has a NUL byte at offset AT", "...
+ * is not a regular file", or "cannot read WHAT PATH: reason". Returns r. */
+int log_read_error(int r, size_t at, const char *what, const char *path);
 
 #endif

@@ -173,3 +173,28 @@ invalid() {
 	assert_failure 1
 	assert_output --partial "cannot read host snapshot $SCRATCH/nope.json: No such file or directory"
 }
+
+@test "a NUL byte in the configuration file is an error naming the file and the offset" {
+	printf '[vpmemctl]\nlock_timeout = 3\0\n[libvirt]\npmem_namespaces = 6GB:ns0\n' >"$SCRATCH/nul.conf"
+	run "$VPMEMCTL_BIN" -c "$SCRATCH/nul.conf" inventory
+	assert_failure 1
+	assert_output --partial "configuration file $SCRATCH/nul.conf has a NUL byte at offset 27"
+	run "$VPMEMCTL_BIN" -c "$SCRATCH/nul.conf" verify
+	assert_failure 3
+	assert_output --partial "has a NUL byte at offset 27"
+}
+
+@test "a NUL byte in the host snapshot is an error naming the file and the offset" {
+	python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); open(sys.argv[2],"wb").write(d[:10] + b"\0" + d[10:])' \
+		"$EXAMPLE/ndctl-list.json" "$SCRATCH/snap.json"
+	run "$VPMEMCTL_BIN" -N "$NOVA_SPEC" --host-snapshot "$SCRATCH/snap.json" inventory
+	assert_failure 1
+	assert_output --partial "host snapshot $SCRATCH/snap.json has a NUL byte at offset 10"
+}
+
+@test "a FIFO given as the configuration file is refused without waiting" {
+	mkfifo "$SCRATCH/fifo.conf"
+	run timeout 5 "$VPMEMCTL_BIN" -c "$SCRATCH/fifo.conf" inventory
+	assert_failure 1
+	assert_output --partial "configuration file $SCRATCH/fifo.conf is not a regular file"
+}

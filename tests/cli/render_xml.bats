@@ -251,3 +251,65 @@ $VPMEMCTL_DEV_DIR/dax0.1 1"
 	assert_success
 	assert_output --partial "<path>$VPMEMCTL_DEV_DIR/dax0.0</path>"
 }
+
+@test "a NUL byte in the domain file is an error naming it and the offset; the file is unchanged" {
+	vpm claim guest 6GB >/dev/null
+	plain_domain "$SCRATCH/d.xml"
+	printf '<!-- x -->\0' >>"$SCRATCH/d.xml"
+	size=$(stat -c %s "$SCRATCH/d.xml")
+	before=$(sha256sum <"$SCRATCH/d.xml")
+	run vpm render-xml guest --domain "$SCRATCH/d.xml" --in-place
+	assert_failure 1
+	assert_output --partial "domain file $SCRATCH/d.xml has a NUL byte at offset $((size - 1))"
+	[ "$(sha256sum <"$SCRATCH/d.xml")" = "$before" ]
+}
+
+@test "--in-place removes a stale temporary of the domain (its writer killed), keeps a live one" {
+	vpm claim guest 6GB >/dev/null
+	plain_domain "$SCRATCH/demo.xml"
+	: >"$SCRATCH/.demo.xml.999999999.tmp"
+	sleep 30 & live=$!
+	: >"$SCRATCH/.demo.xml.$live.tmp"
+	run vpm render-xml guest --domain "$SCRATCH/demo.xml" --in-place
+	assert_success
+	[ ! -e "$SCRATCH/.demo.xml.999999999.tmp" ]
+	[ -e "$SCRATCH/.demo.xml.$live.tmp" ]
+	kill "$live"
+}
+
+# laughs FILE: a domain declaring "billion laughs" entities (10^9 copies of
+# "lol" when expanded, 1 KB on disk).
+laughs() {
+	{
+		echo '<?xml version="1.0"?>'
+		echo '<!DOCTYPE domain ['
+		echo ' <!ENTITY lol "lol">'
+		local prev=lol i
+		for i in 1 2 3 4 5 6 7 8 9; do
+			printf ' <!ENTITY lol%d "%s">\n' "$i" "$(printf '&%s;' $(yes "$prev" | head -10))"
+			prev=lol$i
+		done
+		echo ']>'
+		echo "<domain type='kvm'><name>&lol9;</name><memory unit='GiB'>2</memory>"
+		echo "<devices><memory model='nvdimm'><source><path>&lol9;</path></source></memory></devices></domain>"
+	} >"$1"
+}
+
+@test "a domain declaring entities (billion laughs) is refused at once, naming the file, never expanded" {
+	vpm claim guest 6GB >/dev/null
+	laughs "$SCRATCH/d.xml"
+	before=$(sha256sum <"$SCRATCH/d.xml")
+	run timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" render-xml guest --domain "$SCRATCH/d.xml" --in-place
+	assert_failure 1
+	assert_output --partial "domain file $SCRATCH/d.xml is not XML: it has a document type declaration"
+	[ "$(sha256sum <"$SCRATCH/d.xml")" = "$before" ]
+}
+
+@test "a plain DOCTYPE is refused too: a libvirt domain has none" {
+	vpm claim guest 6GB >/dev/null
+	plain_domain "$SCRATCH/plain.xml"
+	{ echo '<!DOCTYPE domain SYSTEM "file:///etc/passwd">'; cat "$SCRATCH/plain.xml"; } >"$SCRATCH/d.xml"
+	run timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" render-xml guest --domain "$SCRATCH/d.xml"
+	assert_failure 1
+	assert_output --partial "it has a document type declaration"
+}

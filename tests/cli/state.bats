@@ -164,3 +164,67 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 	kill "$HOLD" 2>/dev/null || true
 	assert_success
 }
+
+@test "a FIFO at state.json is refused at once, naming it, by every command" {
+	standins
+	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
+	mkfifo "$VPMEMCTL_STATE_DIR/state.json"
+	for cmd in "claim vm1 6GB" "release vm1" "inventory" "render-xml vm1"; do
+		run timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" $cmd
+		assert_failure 1
+		assert_output --partial "state file $VPMEMCTL_STATE_DIR/state.json is not a regular file"
+	done
+	[ -p "$VPMEMCTL_STATE_DIR/state.json" ]
+}
+
+@test "a FIFO at the lock file is refused at once, naming it" {
+	standins
+	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
+	mkfifo "$VPMEMCTL_STATE_DIR/lock"
+	run timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" claim vm1 6GB
+	assert_failure 1
+	assert_output --partial "lock file $VPMEMCTL_STATE_DIR/lock is not a regular file"
+	[ ! -e "$VPMEMCTL_STATE_DIR/state.json" ]
+}
+
+@test "a NUL byte in the state file is an error naming the file and the offset" {
+	standins
+	vpm claim vm1 6GB >/dev/null
+	python3 -c 'import sys; p=sys.argv[1]; d=open(p,"rb").read(); open(p,"wb").write(d[:-1] + b"\0" + b"\n")' \
+		"$VPMEMCTL_STATE_DIR/state.json"
+	before=$(state_sum)
+	size=$(stat -c %s "$VPMEMCTL_STATE_DIR/state.json")
+	run vpm claim vm2 6GB
+	assert_failure 1
+	assert_output --partial "state file $VPMEMCTL_STATE_DIR/state.json has a NUL byte at offset $((size - 2))"
+	[ "$(state_sum)" = "$before" ]
+}
+
+@test "a stale temporary of state.json (its writer killed) is removed by the next commit; a live one is kept" {
+	standins
+	vpm claim vm1 6GB >/dev/null
+	: >"$VPMEMCTL_STATE_DIR/.state.json.999999999.tmp"
+	sleep 30 & live=$!
+	: >"$VPMEMCTL_STATE_DIR/.state.json.$live.tmp"
+	vpm claim vm2 6GB >/dev/null
+	[ ! -e "$VPMEMCTL_STATE_DIR/.state.json.999999999.tmp" ]
+	[ -e "$VPMEMCTL_STATE_DIR/.state.json.$live.tmp" ]
+	kill "$live"
+}
+
+@test "members the state does not know are kept and written back by the next commit" {
+	standins
+	vpm claim vm1 6GB >/dev/null
+	python3 - "$VPMEMCTL_STATE_DIR/state.json" <<-'PY'
+	import json, sys
+	p = sys.argv[1]; d = json.load(open(p))
+	d["future_top"] = {"a": [1, 2, "x"]}
+	d["claims"][0]["future_claim"] = "kept"
+	d["claims"][0]["namespaces"][0]["future_ns"] = 7
+	d["quarantine"] = [{"name": "ns9", "reason": "scrub failed", "future_q": None}]
+	json.dump(d, open(p, "w"))
+	PY
+	vpm claim vm2 LARGE >/dev/null
+	run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=[c for c in d["claims"] if c["instance"]=="vm1"][0]; print(d["future_top"], c["future_claim"], c["namespaces"][0]["future_ns"], d["quarantine"][0]["future_q"], len(d["claims"]))' "$VPMEMCTL_STATE_DIR/state.json"
+	assert_output "{'a': [1, 2, 'x']} kept 7 None 2"
+}

@@ -301,3 +301,49 @@ domain() {
 	run "$(dirname "$VPMEMCTL_BIN")/vpmemctl-verify" --bogus
 	assert_failure 3
 }
+
+@test "--libvirt-dir: a domain declaring entities (billion laughs) is reported at once, naming the file" {
+	vpm claim vm1 6GB >/dev/null
+	mkdir -p "$SCRATCH/qemu"
+	{
+		echo '<!DOCTYPE domain ['
+		echo ' <!ENTITY lol "lol">'
+		prev=lol
+		for i in 1 2 3 4 5 6 7 8 9; do
+			printf ' <!ENTITY lol%d "%s">\n' "$i" "$(printf '&%s;' $(yes "$prev" | head -10))"
+			prev=lol$i
+		done
+		echo ']>'
+		echo "<domain type='kvm'><name>&lol9;</name><devices><memory model='nvdimm'><source><path>&lol9;</path></source></memory></devices></domain>"
+	} >"$SCRATCH/qemu/vm1.xml"
+	run --separate-stderr timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" verify --libvirt-dir "$SCRATCH/qemu" -f json
+	run json_get '[(f["code"], f["subject"]) for f in d["findings"] if f["code"] == "libvirt-unreadable"]'
+	assert_output "[[\"libvirt-unreadable\", \"$SCRATCH/qemu/vm1.xml\"]]"
+	run --separate-stderr timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" verify --libvirt-dir "$SCRATCH/qemu"
+	assert_output --partial "document type declaration"
+}
+
+@test "--repair drops a quarantine entry whose namespace is neither on the host nor configured, and says so" {
+	vpm claim vm1 6GB >/dev/null
+	edit_json "$VPMEMCTL_STATE_DIR/state.json" \
+		'd["quarantine"] = [{"name": n, "reason": "scrub failed"} for n in ("ns9", "nsX", "ns8")]'
+	spec='6GB:ns0|ns1|ns2|nsX,LARGE:ns3'
+	run --separate-stderr "$VPMEMCTL_BIN" -N "$spec" verify --repair -f json
+	run json_get '(d["dropped"], d["repaired"])'
+	assert_output '[["ns9", "ns8"], []]'
+	run python3 -c 'import json,sys; print([q["name"] for q in json.load(open(sys.argv[1]))["quarantine"]])' \
+		"$VPMEMCTL_STATE_DIR/state.json"
+	assert_output "['nsX']"
+	edit_json "$VPMEMCTL_STATE_DIR/state.json" 'd["quarantine"].append({"name": "ns7"})'
+	run --separate-stderr "$VPMEMCTL_BIN" -N "$spec" verify --repair
+	assert_line "dropped: ns7 quarantine entry (neither on the host nor configured)"
+}
+
+@test "--libvirt-dir: a domain with a NUL byte is reported, naming the file and the offset" {
+	vpm claim vm1 6GB >/dev/null
+	mkdir -p "$SCRATCH/qemu"
+	printf "<domain type='kvm'><name>vm1</name>\0<devices/></domain>\n" >"$SCRATCH/qemu/vm1.xml"
+	run --separate-stderr vpm verify --libvirt-dir "$SCRATCH/qemu" -f json
+	run json_get '[(f["code"], f["subject"], "a NUL byte at offset 35" in f["message"]) for f in d["findings"] if f["code"] == "libvirt-unreadable"]'
+	assert_output "[[\"libvirt-unreadable\", \"$SCRATCH/qemu/vm1.xml\", true]]"
+}

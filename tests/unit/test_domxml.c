@@ -181,13 +181,33 @@ static void test_no_external_entities(void)
 			"<domain><description>&x;</description><memory>1024</memory></domain>",
 			secret);
 	d = domain_parse(doc, strlen(doc), "t", &err);
-	ok(d != NULL, "a domain with an external entity parses");
+	/* Issue 15: a DTD is refused outright, not parsed with its entities. */
+	ok(d == NULL && err && strstr(err, "document type declaration"),
+	   "a domain with an external entity is refused for its DTD");
 	s = d ? dump_doc(d) : xstrdup("");
-	ok(!strstr(s, "TOPSECRET"), "but the file it names is not read");
+	ok(!strstr(s, "TOPSECRET") && !strstr(err ? err : "", "TOPSECRET"),
+	   "and the file it names is not read");
 	free(s);
+	free(err);
 	xmlFreeDoc(d);
 	free(doc);
 	unlink(secret);
+}
+
+static void test_no_entity_expansion(void)
+{
+	char *err = NULL;
+	char *doc = xstrdup("<?xml version='1.0'?><!DOCTYPE domain [<!ENTITY a 'aaaaaaaaaa'>"
+			    "<!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>"
+			    "<!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;'>]>"
+			    "<domain><name>&c;</name><memory>1024</memory></domain>");
+	xmlDocPtr d = domain_parse(doc, strlen(doc), "t", &err);
+
+	ok(d == NULL && err && strstr(err, "document type declaration"),
+	   "a domain declaring internal entities is refused");
+	xmlFreeDoc(d);
+	free(err);
+	free(doc);
 }
 
 int main(void)
@@ -198,5 +218,6 @@ int main(void)
 	test_domain_with_numa();
 	test_refused();
 	test_no_external_entities();
+	test_no_entity_expansion();
 	return tap_done();
 }

@@ -150,8 +150,31 @@ static void test_many_claims(void)
 	free(st.claims);
 }
 
+/* Members of a newer version survive a format by this one, where they were. */
+static void test_unknown_members_kept(void)
+{
+	const char *in =
+		"{\"version\":1,\"generation\":1,\"claims\":[{\"instance\":\"vm1\","
+		"\"namespaces\":[{\"name\":\"ns0\",\"label\":\"6GB\",\"n\":[1,{\"x\":null}]}],"
+		"\"c\":\"s\"}],\"quarantine\":[{\"name\":\"ns1\",\"q\":true}],\"top\":{\"k\":2}}";
+	struct state st;
+	char *err = NULL, *text;
+
+	ok(state_parse(in, &st, &err) == 0, "a state with unknown members parses");
+	text = state_format(&st);
+	ok(strstr(text, "\"n\":[1,{\"x\":null}]") != NULL, "a namespace's unknown member is kept");
+	ok(strstr(text, "\"c\":\"s\"") != NULL, "a claim's unknown member is kept");
+	ok(strstr(text, "\"q\":true") != NULL, "a quarantine entry's unknown member is kept");
+	ok(strstr(text, "\"top\":{\"k\":2}") != NULL, "a top-level unknown member is kept");
+	ok(strstr(text, "\"instance\":\"vm1\"") == strstr(text, "\"instance\""),
+	   "a known member is written once");
+	free(text);
+	state_free(&st);
+}
+
 int main(void)
 {
+	test_unknown_members_kept();
 	test_many_claims();
 	test_roundtrip();
 	test_format_text();
