@@ -80,13 +80,15 @@ teardown() {
 	assert_output --partial "--jobs: '0' is not a number of threads from 1 to 64"
 }
 
-@test "a small claim is scrubbed under the lock: one commit, no release mark" {
+# Issue 15 (2) changed this test: a small claim used to be scrubbed with no
+# release mark (one commit); now the mark is committed before any zeroing.
+@test "a small claim is marked before its scrub, under the lock: two commits" {
 	gen_host 2
 	"$VPMEMCTL_BIN" claim vm1 P >/dev/null
 	run "$VPMEMCTL_BIN" release vm1
 	assert_success
 	run python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["generation"])' "$VPMEMCTL_STATE_DIR/state.json"
-	assert_output '2'
+	assert_output '3'
 	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
 }
 
