@@ -334,6 +334,14 @@ int cmd_claim(int argc, char **argv, struct common_opts *co)
 			r = EXIT_CONFLICT;
 			goto out;
 		}
+		/* A release killed mid-scrub: part of the claim may be zeroed. */
+		if (existing->releasing_pid) {
+			log_error("instance %s was being released when its release (pid %d) stopped: "
+				  "its namespaces may be partly zeroed; finish it with: vpmemctl "
+				  "release %s", a.instance, existing->releasing_pid, a.instance);
+			r = EXIT_CONFLICT;
+			goto out;
+		}
 		if (a.numa_node >= 0 && !claim_on_node(existing, &ctx.pool, a.numa_node)) {
 			log_error("instance %s already holds a claim for %s, not all on NUMA node %d",
 				  a.instance, held, a.numa_node);

@@ -24,7 +24,9 @@ enum { OPT_NO_SCRUB = 0x200, OPT_FORCE, OPT_MISSING_OK, OPT_DRY_RUN, OPT_JOBS };
 static const struct argp_option options[] = {
 	{ "no-scrub", OPT_NO_SCRUB, NULL, 0,
 	  "Free the namespaces without zeroing them (the next guest may read this one's data)", 0 },
-	{ "force", OPT_FORCE, NULL, 0, "Scrub even while a process has a namespace open or mapped", 0 },
+	{ "force", OPT_FORCE, NULL, 0,
+	  "Scrub even while a process has a namespace open or mapped, or a namespace that was "
+	  "re-created under its name since the claim (another uuid)", 0 },
 	{ "missing-ok", OPT_MISSING_OK, NULL, 0, "Succeed when INSTANCE holds no claim", 0 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "Show what would be released; change nothing", 0 },
 	{ "jobs", OPT_JOBS, "N", 0,
@@ -71,8 +73,9 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 static const struct argp argp = {
 	options, parse, "INSTANCE",
 	"Zero every namespace INSTANCE holds (in-process, through a shared mapping), then "
-	"free them. A namespace still open or mapped by a process is not touched and the "
-	"claim is kept, unless --force. A namespace whose scrub fails is quarantined.",
+	"free them. A namespace still open or mapped by a process, or re-created since the "
+	"claim, is not touched and the claim is kept, unless --force. A namespace whose scrub "
+	"fails is quarantined.",
 	common_children, NULL, NULL
 };
 
@@ -84,9 +87,21 @@ struct item {
 	struct scrub_result res;
 	bool scrubbed;
 	bool quarantine;
+	bool busy;                      /* found in use during its scrub */
 };
 
-static int scrub_item(struct item *it, unsigned jobs)
+/* The scrub's check: stop when a process holds the device (named). */
+static int still_unused(void *arg)
+{
+	struct item *it = arg;
+
+	if (inuse_refuse(it->name, it->devpath) == 0)
+		return 0;
+	it->busy = true;
+	return -EBUSY;
+}
+
+static int scrub_item(struct item *it, unsigned jobs, bool check)
 {
 	if (!it->host || !it->devpath) {
 		snprintf(it->res.error, sizeof(it->res.error),
@@ -94,7 +109,38 @@ static int scrub_item(struct item *it, unsigned jobs)
 		return -ENODEV;
 	}
 	return scrub_namespace(it->name, it->devpath, it->host->size, it->host->align,
-			       it->host->numa_node, jobs, &it->res);
+			       it->host->numa_node, jobs, check ? still_unused : NULL, it,
+			       &it->res);
+}
+
+/* A namespace destroyed and re-created under the same name since the claim
+ * holds someone else's data now, not this guest's: refuse to zero it (say
+ * both uuids) and count it. */
+static size_t recreated(const struct claim *c, const struct item *items, size_t n)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *was = c->ns[i].uuid, *now = items[i].host ? items[i].host->uuid : NULL;
+
+		if (!was || !now || streq(was, now))
+			continue;
+		log_error("namespace %s of instance %s was re-created since the claim: its uuid is "
+			  "%s, the claim recorded %s; it is not this guest's and is not zeroed "
+			  "(vpmemctl release %s --force zeroes and frees it anyway)", items[i].name,
+			  c->instance, now, was, c->instance);
+		bad++;
+	}
+	return bad;
+}
+
+/* Whether anything of the claim was zeroed, wholly or in part. */
+static bool any_zeroed(const struct item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (items[i].scrubbed || items[i].res.bytes)
+			return true;
+	return false;
 }
 
 /* Refuse while anything holds a device; say who. */
@@ -159,8 +205,8 @@ static void print_release_table(const char *instance, const struct item *items, 
 	table_free(t);
 }
 
-/* Below this, a release scrubs under the lock rather than marking the claim
- * and letting go of the lock meanwhile. */
+/* Below this, a release scrubs under the lock rather than letting go of it
+ * meanwhile. */
 #define UNLOCKED_SCRUB_BYTES (1ull << 30)
 
 static uint64_t claim_bytes(const struct item *items, size_t n)
@@ -244,6 +290,11 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 		if (items[i].host && items[i].host->chardev)
 			items[i].devpath = path_join(ctx.set.dev_dir, items[i].host->chardev);
 	}
+	if (!a.force && recreated(c, items, n)) {
+		log_error("instance %s keeps its claim", a.instance);
+		r = EXIT_FAIL;
+		goto out;
+	}
 	/* Even unscrubbed, a namespace a guest still maps must not be handed on. */
 	if (!a.force && check_in_use(items, n)) {
 		log_error("instance %s keeps its claim; stop what uses it, or use --force", a.instance);
@@ -258,26 +309,32 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 	}
 
 	if (!a.no_scrub) {
-		/* Scrubbing a large claim takes minutes: mark the claim as being
-		 * released and let other commands run meanwhile. A small one
-		 * takes a fraction of a second, less than the commit of the mark
-		 * would cost: it keeps the lock. Killed either way, the claim
-		 * stays and a new release finishes the job. */
-		bool marked = claim_bytes(items, n) >= UNLOCKED_SCRUB_BYTES;
+		/* The claim is marked as being released before anything is zeroed:
+		 * killed mid-scrub, the mark says the claim is no longer whole and
+		 * a new release finishes the job. A large claim takes minutes to
+		 * scrub: it lets go of the lock meanwhile; a small one keeps it. */
+		bool unlocked = claim_bytes(items, n) >= UNLOCKED_SCRUB_BYTES;
+		size_t busy = 0;
 
-		if (marked) {
-			c->releasing_pid = getpid();
-			if (process_start_time(c->releasing_pid, &c->releasing_start) < 0)
-				c->releasing_start = 0;
-			if ((r = ctx_commit(&ctx)) != EXIT_OK)
-				goto out;
+		c->releasing_pid = getpid();
+		if (process_start_time(c->releasing_pid, &c->releasing_start) < 0)
+			c->releasing_start = 0;
+		if ((r = ctx_commit(&ctx)) != EXIT_OK)
+			goto out;
+		if (unlocked)
 			store_unlock(&ctx.store);
-		}
 		for (size_t i = 0; i < n; i++) {
-			int e = scrub_item(&items[i], a.jobs);
+			/* Holders are looked for again once each device is open and
+			 * between its chunks: one may have come since the first look. */
+			int e = scrub_item(&items[i], a.jobs, !a.force);
 
 			if (e == 0) {
 				items[i].scrubbed = true;
+			} else if (items[i].busy) {
+				/* Zero nothing more of a claim something uses. */
+				log_error("%s", items[i].res.error);
+				busy++;
+				break;
 			} else if (transient(e)) {
 				log_error("scrub of %s failed: %s", items[i].name, items[i].res.error);
 				transients++;
@@ -289,25 +346,37 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 			}
 		}
 		/* Take the state anew: others may have changed it meanwhile. */
-		if (marked && (r = ctx_reload_state(&ctx)) != EXIT_OK) {
+		if (unlocked && (r = ctx_reload_state(&ctx)) != EXIT_OK) {
 			log_error("the scrub ran but the claim of %s could not be removed; run the "
 				  "release again", a.instance);
 			goto out;
 		}
-		if (transients) {
-			/* Nothing wrong with the media: keep the claim, unmarked, for a
-			 * release to be tried again, rather than quarantine. */
+		if (busy || transients) {
+			/* Keep the claim. Its mark goes only when nothing of it was
+			 * zeroed: a partly zeroed claim must not pass for a whole one. */
 			c = state_find_claim(&ctx.state, a.instance);
-			if (c && marked) {
+			if (c && !any_zeroed(items, n)) {
 				c->releasing_pid = 0;
 				c->releasing_start = 0;
 				if (ctx_commit(&ctx) != EXIT_OK)
 					goto out;
 			}
-			log_error("instance %s keeps its claim; run the release again", a.instance);
+			if (busy)
+				log_error("instance %s keeps its claim; stop what uses it, then run "
+					  "vpmemctl release %s again", a.instance, a.instance);
+			else
+				log_error("instance %s keeps its claim; run the release again",
+					  a.instance);
 			r = EXIT_FAIL;
 			goto out;
 		}
+	}
+	/* Last look before the namespaces are marked free, under the lock. */
+	if (!a.force && check_in_use(items, n)) {
+		log_error("instance %s keeps its claim; stop what uses it, then run vpmemctl "
+			  "release %s again", a.instance, a.instance);
+		r = EXIT_FAIL;
+		goto out;
 	}
 	apply_release(&ctx.state, a.instance, items, n);
 	r = ctx_commit(&ctx);

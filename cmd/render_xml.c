@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "cmd.h"
 #include "domxml.h"
+#include "inuse.h"
 #include "log.h"
 
 struct render_args {
@@ -79,6 +80,17 @@ static int claim_devices(const struct vpm_ctx *ctx, const char *instance, int no
 
 	if (!c) {
 		log_error("instance %s holds no claim; claim its namespaces first", instance);
+		return EXIT_CONFLICT;
+	}
+	/* Being released, or a release killed mid-scrub: not a guest's whole data. */
+	if (c->releasing_pid && process_running(c->releasing_pid, c->releasing_start)) {
+		log_error("instance %s is being released (pid %d)", instance, c->releasing_pid);
+		return EXIT_CONFLICT;
+	}
+	if (c->releasing_pid) {
+		log_error("instance %s was being released when its release (pid %d) stopped: its "
+			  "namespaces may be partly zeroed; finish it with: vpmemctl release %s",
+			  instance, c->releasing_pid, instance);
 		return EXIT_CONFLICT;
 	}
 	*out = xcalloc(c->n_ns, sizeof(**out));

@@ -288,6 +288,21 @@ static int check_libvirt(const struct vpm_ctx *ctx, const char *dir, struct find
 
 /* ---- repair --------------------------------------------------------- */
 
+struct repair_check {
+	const char *name, *devpath;
+	bool busy;
+};
+
+static int still_unused(void *arg)
+{
+	struct repair_check *rc = arg;
+
+	if (inuse_refuse(rc->name, rc->devpath) == 0)
+		return 0;
+	rc->busy = true;
+	return -EBUSY;
+}
+
 static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropped)
 {
 	struct state *st = &ctx->state;
@@ -317,12 +332,31 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropp
 			i++;
 			continue;
 		}
+		/* Re-created under the same name since it was quarantined: not the
+		 * namespace whose scrub failed; left for the administrator. */
+		if (q->uuid && h->uuid && !streq(q->uuid, h->uuid)) {
+			log_warn("cannot repair %s: it was re-created since it was quarantined (uuid "
+				 "%s, quarantined as %s); it stays quarantined", q->name, h->uuid,
+				 q->uuid);
+			i++;
+			continue;
+		}
 		if (inuse_refuse(q->name, devpath)) {
 			log_warn("%s stays quarantined while it is in use", q->name);
 			i++;
 			continue;
 		}
-		if (scrub_namespace(q->name, devpath, h->size, h->align, h->numa_node, 0, &res) < 0) {
+		/* Holders are looked for again once the device is open and between
+		 * its chunks. */
+		struct repair_check rc = { .name = q->name, .devpath = devpath };
+
+		if (scrub_namespace(q->name, devpath, h->size, h->align, h->numa_node, 0,
+				    still_unused, &rc, &res) < 0) {
+			if (rc.busy) {
+				log_warn("%s stays quarantined while it is in use", q->name);
+				i++;
+				continue;
+			}
 			log_warn("scrub of %s failed again: %s", q->name, res.error);
 			free(q->reason);
 			q->reason = xstrdup(res.error);

@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -119,7 +118,9 @@ static void read_comm(const char *proc, const char *pid, char *comm, size_t size
 		fclose(f);
 }
 
-int process_start_time(pid_t pid, uint64_t *start)
+/* Field 3 (state) of /proc/PID/stat into *state and field 22 (starttime)
+ * into *start. */
+static int read_proc_stat(pid_t pid, char *state, uint64_t *start)
 {
 	char path[64], buf[1024];
 	_cleanup_close_ int fd = -1;
@@ -137,9 +138,10 @@ int process_start_time(pid_t pid, uint64_t *start)
 	/* The command name may hold blanks and parentheses: skip past the last
 	 * ')', then field 3 (state) on; starttime is field 22. */
 	p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ' || !p[2])
 		return -EIO;
 	p++;
+	*state = p[1];
 	for (int field = 3; field < 22; field++) {
 		p = strchr(p + 1, ' ');
 		if (!p)
@@ -148,16 +150,26 @@ int process_start_time(pid_t pid, uint64_t *start)
 	return scan_u64(p, 10, start) ? 0 : -EIO;
 }
 
+int process_start_time(pid_t pid, uint64_t *start)
+{
+	char state;
+
+	return read_proc_stat(pid, &state, start);
+}
+
 bool process_running(pid_t pid, uint64_t start)
 {
 	uint64_t now = 0;
+	char state = '?';
 
-	if (pid <= 0)
+	/* Without a recorded start time the pid cannot be told from another
+	 * process that got it later: not a live releaser. */
+	if (pid <= 0 || start == 0)
 		return false;
-	/* Without a recorded start time, the pid alone must do. */
-	if (start == 0)
-		return kill(pid, 0) == 0 || errno == EPERM;
-	return process_start_time(pid, &now) == 0 && now == start;
+	if (read_proc_stat(pid, &state, &now) < 0)
+		return false;
+	/* A zombie (Z) or a dying process (X) scrubs nothing any more. */
+	return now == start && state != 'Z' && state != 'X';
 }
 
 int inuse_scan_many(const char *proc, const struct stat *targets, size_t n,

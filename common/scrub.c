@@ -142,8 +142,10 @@ static void job_fail(struct job *j, int r, const char *fmt, ...)
 /* Each thread maps its slice of the device once and zeroes it a chunk at a
  * time, so progress can be shown and a media error pinned to a chunk; one
  * mapping rather than one per chunk spares the unmapping's TLB shootdowns. */
-static void work(struct job *j, scrub_progress_fn progress, void *arg)
+static void work(struct job *j, const struct scrub_opts *o)
 {
+	scrub_progress_fn progress = o ? o->progress : NULL;
+
 	for (;;) {
 		uint64_t s = atomic_fetch_add(&j->next, 1), off, len;
 		char *map;
@@ -181,7 +183,12 @@ static void work(struct job *j, scrub_progress_fn progress, void *arg)
 			}
 			atomic_fetch_add(&j->done, n);
 			if (progress)
-				progress(j->done, j->size, arg);
+				progress(j->done, j->size, o->arg);
+			/* Stop the other threads too as soon as the device is found in use. */
+			if (o && o->check && o->check(o->check_arg)) {
+				job_fail(j, -EBUSY, "%s came into use during its scrub", j->path);
+				break;
+			}
 		}
 		munmap(map, len);
 	}
@@ -193,7 +200,7 @@ static void *worker(void *arg)
 
 	if (j->cpus)
 		pthread_setaffinity_np(pthread_self(), sizeof(*j->cpus), j->cpus);
-	work(j, NULL, NULL);
+	work(j, NULL);
 	return NULL;
 }
 
@@ -290,6 +297,13 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 			 "alignment %llu", path, (unsigned long long)size, (unsigned long long)align);
 		return -EINVAL;
 	}
+	/* Open first, then look for holders: one that opens or maps the device
+	 * after this check is still seen by the checks between chunks. */
+	if (o && o->check && o->check(o->check_arg)) {
+		snprintf(res->error, sizeof(res->error), "%s is in use; it was not zeroed", path);
+		res->seconds = elapsed(&t0);
+		return -EBUSY;
+	}
 
 	j = xcalloc(1, sizeof(*j));
 	j->fd = fd;
@@ -325,7 +339,7 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 	for (unsigned i = 1; i < jobs; i++)
 		if (pthread_create(&threads[started], NULL, worker, j) == 0)
 			started++;
-	work(j, o ? o->progress : NULL, o ? o->arg : NULL);
+	work(j, o);
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	sigaction(SIGBUS, &old, NULL);
@@ -384,7 +398,8 @@ static void show_progress(uint64_t done, uint64_t total, void *arg)
 }
 
 int scrub_namespace(const char *name, const char *devpath, uint64_t size, uint64_t align,
-		    int numa_node, unsigned jobs, struct scrub_result *result)
+		    int numa_node, unsigned jobs, scrub_check_fn check, void *check_arg,
+		    struct scrub_result *result)
 {
 	/* A scrub shorter than a second needs no progress line; the delay can
 	 * be changed (VPMEMCTL_PROGRESS_DELAY, seconds). */
@@ -402,6 +417,7 @@ int scrub_namespace(const char *name, const char *devpath, uint64_t size, uint64
 	struct scrub_opts o = {
 		.jobs = jobs, .numa_node = numa_node,
 		.progress = tty ? show_progress : NULL, .arg = &p,
+		.check = check, .check_arg = check_arg,
 	};
 
 	clock_gettime(CLOCK_MONOTONIC, &p.start);

@@ -10,6 +10,11 @@
 
 typedef void (*scrub_progress_fn)(uint64_t done, uint64_t total, void *arg);
 
+/* Whether the device may still be zeroed: 0 yes, else the scrub stops with
+ * -EBUSY. Called once the device is open, before it is mapped, then between
+ * the chunks of the calling thread. */
+typedef int (*scrub_check_fn)(void *arg);
+
 struct scrub_result {
 	uint64_t bytes;       /* zeroed */
 	double seconds;
@@ -22,6 +27,8 @@ struct scrub_opts {
 	int numa_node;        /* the namespace's node, for the threads' CPUs; -1 */
 	scrub_progress_fn progress;
 	void *arg;
+	scrub_check_fn check;   /* NULL: none */
+	void *check_arg;
 };
 
 /* Zero the first size bytes of path (for a regular file, size 0 means the
@@ -33,9 +40,11 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 	       struct scrub_result *result);
 
 /* scrub_path() for a namespace, with a progress line on a terminal when it
- * takes more than a second (and messages are not silenced). jobs 0: default. */
+ * takes more than a second (and messages are not silenced). jobs 0: default.
+ * check (may be NULL) as in struct scrub_opts. */
 int scrub_namespace(const char *name, const char *devpath, uint64_t size, uint64_t align,
-		    int numa_node, unsigned jobs, struct scrub_result *result);
+		    int numa_node, unsigned jobs, scrub_check_fn check, void *check_arg,
+		    struct scrub_result *result);
 
 /* The zeroing loop itself: len bytes at dst (64-byte aligned, len a multiple
  * of 64) with non-temporal stores, then a store fence. */

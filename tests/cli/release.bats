@@ -8,6 +8,40 @@ setup() { common_setup; standins; }
 
 teardown() {
 	[ -z "${HOLDER:-}" ] || kill "$HOLDER" 2>/dev/null || true
+	[ -z "${RELEASE:-}" ] || kill -9 "$RELEASE" 2>/dev/null || true
+	[ -z "${SHM:-}" ] || rm -rf "$SHM"
+}
+
+# big_standin DEV MIB: the stand-ins moved to tmpfs (fast, and no symlink:
+# the scrub refuses to follow one), DEV a sparse MIB MiB file with a pattern
+# at its start and end: its scrub takes a second or more.
+big_standin() {
+	SHM="$(mktemp -d /dev/shm/vpmemctl-bats.XXXXXX)"
+	cp -a "$VPMEMCTL_DEV_DIR/." "$SHM/"
+	export VPMEMCTL_DEV_DIR="$SHM"
+	rm -f "$SHM/$1"
+	python3 -c 'import sys; f=open(sys.argv[1],"wb"); n=int(sys.argv[2])<<20; f.write(b"\xa5"*4096); f.seek(n-4096); f.write(b"\xa5"*4096)' \
+		"$SHM/$1" "$2"
+}
+
+# wait_mark: until the state carries a release mark (the scrub is under way).
+wait_mark() {
+	for _ in $(seq 200); do
+		grep -q releasing_pid "$VPMEMCTL_STATE_DIR/state.json" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+# zero_file FILE: every byte of a (large) file is zero.
+zero_file() {
+	python3 -c '
+import sys
+f = open(sys.argv[1], "rb")
+while True:
+    b = f.read(1 << 24)
+    if not b: sys.exit(0)
+    if b.count(0) != len(b): sys.exit(1)' "$1"
 }
 
 @test "release zeroes every namespace of the claim and frees it" {
@@ -80,13 +114,15 @@ teardown() {
 	assert_output --partial "--jobs: '0' is not a number of threads from 1 to 64"
 }
 
-@test "a small claim is scrubbed under the lock: one commit, no release mark" {
+# Issue 15 (2) changed this test: a small claim used to be scrubbed with no
+# release mark (one commit); now the mark is committed before any zeroing.
+@test "a small claim is marked before its scrub, under the lock: two commits" {
 	gen_host 2
 	"$VPMEMCTL_BIN" claim vm1 P >/dev/null
 	run "$VPMEMCTL_BIN" release vm1
 	assert_success
 	run python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["generation"])' "$VPMEMCTL_STATE_DIR/state.json"
-	assert_output '2'
+	assert_output '3'
 	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
 }
 
@@ -289,6 +325,183 @@ start_time() { python3 -c 'import sys; print(open("/proc/%s/stat" % sys.argv[1])
 	sleep 60 &
 	HOLDER=$!
 	mark_releasing "$HOLDER" "$(( $(start_time "$HOLDER") - 1 ))"
+	run vpm release vm1
+	assert_success
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+}
+
+@test "a device mapped while an earlier device of the claim is zeroed is not zeroed; claim kept, holder named" {
+	big_standin dax0.0 384
+	vpm claim vm1 '6GB,LARGE' >/dev/null
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" release vm1 >"$SCRATCH/out" 2>&1 &
+	RELEASE=$!
+	wait_mark
+	python3 -c 'import mmap,sys,time,os; f=open(sys.argv[1],"r+b"); m=mmap.mmap(f.fileno(),0); f.close(); os.write(1,b"x"); time.sleep(60)' \
+		"$VPMEMCTL_DEV_DIR/dax1.0" >"$SCRATCH/ready" &
+	HOLDER=$!
+	for _ in $(seq 50); do [ -s "$SCRATCH/ready" ] && break; sleep 0.05; done
+	# the first device still being zeroed when the holder came
+	kill -0 "$RELEASE"
+	rc=0
+	wait "$RELEASE" || rc=$?
+	RELEASE=
+	run cat "$SCRATCH/out"
+	[ "$rc" -eq 1 ]
+	assert_output --partial "namespace ns3 ($VPMEMCTL_DEV_DIR/dax1.0) is mapped by pid $HOLDER (python3)"
+	assert_output --partial "instance vm1 keeps its claim"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
+	assert_failure
+	run vpm inventory -f json
+	run json_get '[n["state"] for n in d["namespaces"]]'
+	assert_output '["claimed", "free", "free", "claimed"]'
+	# part of the claim is zeroed: it is not handed back as valid
+	run vpm claim vm1 '6GB,LARGE'
+	assert_failure 3
+}
+
+@test "a device opened after the last scrub is seen before the claim is freed" {
+	# what a holder that comes after the last device's scrub looks like:
+	# the release is checked again under the lock, after the scrub
+	big_standin dax0.0 384
+	vpm claim vm1 '6GB' >/dev/null
+	# take the lock while the scrub runs, open the device, then let go
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" release vm1 >"$SCRATCH/out" 2>&1 &
+	RELEASE=$!
+	wait_mark
+	python3 -c 'import fcntl,sys,time,os; f=open(sys.argv[1],"w"); fcntl.flock(f,fcntl.LOCK_EX); d=open(sys.argv[2],"rb"); open(sys.argv[3],"w").write("x"); time.sleep(60)' \
+		"$VPMEMCTL_STATE_DIR/lock" "$VPMEMCTL_DEV_DIR/dax0.0" "$SCRATCH/locked" &
+	HOLDER=$!
+	for _ in $(seq 100); do [ -s "$SCRATCH/locked" ] && break; sleep 0.05; done
+	rc=0
+	wait "$RELEASE" || rc=$?
+	RELEASE=
+	run cat "$SCRATCH/out"
+	[ "$rc" -ne 0 ]
+	run vpm inventory -f json
+	run json_get 'd["namespaces"][0]["state"]'
+	assert_output '"claimed"'
+}
+
+@test "a release killed mid-scrub: claim and render-xml exit 3 naming the release, which finishes it" {
+	big_standin dax0.0 384
+	vpm claim vm1 6GB >/dev/null
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" release vm1 >/dev/null 2>&1 &
+	RELEASE=$!
+	wait_mark
+	kill -9 "$RELEASE"
+	wait "$RELEASE" || true
+	RELEASE=
+	run vpm claim vm1 6GB
+	assert_failure 3
+	assert_output --partial "may be partly zeroed; finish it with: vpmemctl release vm1"
+	run vpm render-xml vm1
+	assert_failure 3
+	assert_output --partial "finish it with: vpmemctl release vm1"
+	run vpm verify
+	assert_output --partial "run vpmemctl release vm1 again"
+	run vpm release vm1
+	assert_success
+	zero_file "$VPMEMCTL_DEV_DIR/dax0.0"
+	run vpm claim vm1 6GB
+	assert_success
+}
+
+@test "a small claim killed mid-scrub under the lock is marked too" {
+	SHM="$(mktemp -d /dev/shm/vpmemctl-bats.XXXXXX)"
+	export VPMEMCTL_DEV_DIR="$SHM" VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/small.json"
+	python3 - "$VPMEMCTL_HOST_SNAPSHOT" "$SHM/dax0.0" <<-'PY'
+	import json, sys
+	n = 768 << 20
+	json.dump([{"dev": "namespace0.0", "mode": "devdax", "size": n, "name": "p0",
+	            "uuid": "00000000-0000-0000-0000-000000000001", "numa_node": 0,
+	            "daxregion": {"id": 0, "align": 4096, "devices": [{"chardev": "dax0.0"}]}}],
+	          open(sys.argv[1], "w"))
+	f = open(sys.argv[2], "wb"); f.write(b"\xa5" * 4096); f.seek(n - 4096); f.write(b"\xa5" * 4096)
+	PY
+	"$VPMEMCTL_BIN" -N 'P:p0' claim vm1 P >/dev/null
+	"$VPMEMCTL_BIN" -N 'P:p0' release vm1 >/dev/null 2>&1 &
+	RELEASE=$!
+	wait_mark
+	kill -9 "$RELEASE"
+	wait "$RELEASE" || true
+	RELEASE=
+	run "$VPMEMCTL_BIN" -N 'P:p0' claim vm1 P
+	assert_failure 3
+	assert_output --partial "finish it with: vpmemctl release vm1"
+}
+
+# recreate NAME: the example host with NAME destroyed and re-created under
+# the same name (a new uuid).
+recreate() {
+	python3 - "$EXAMPLE/ndctl-list.json" "$SCRATCH/recreated.json" "$1" <<-'PY'
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	for n in d:
+	    if n.get("name") == sys.argv[3]:
+	        n["uuid"] = "11111111-2222-4333-8444-555555555555"
+	json.dump(d, open(sys.argv[2], "w"))
+	PY
+	export VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/recreated.json"
+}
+
+@test "a namespace re-created under its name since the claim is not zeroed; --force zeroes it" {
+	vpm claim vm1 6GB >/dev/null
+	was="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["claims"][0]["namespaces"][0]["uuid"])' "$VPMEMCTL_STATE_DIR/state.json")"
+	recreate ns0
+	run vpm release vm1
+	assert_failure 1
+	assert_output --partial "namespace ns0 of instance vm1 was re-created since the claim: its uuid is 11111111-2222-4333-8444-555555555555, the claim recorded $was"
+	assert_output --partial "vpmemctl release vm1 --force"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+	run vpm inventory -f json
+	run json_get 'd["namespaces"][0]["state"]'
+	assert_output '"claimed"'
+	run vpm release vm1 --force
+	assert_success
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+}
+
+@test "verify --repair leaves a quarantined namespace re-created since alone, and says so" {
+	python3 - "$VPMEMCTL_STATE_DIR/state.json" <<-'PY'
+	import json, os, sys
+	os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
+	json.dump({"version": 1, "generation": 1, "claims": [], "quarantine": [
+	    {"name": "ns1", "uuid": "8b4c2d3f-0000-4000-8000-000000000000",
+	     "reason": "media error", "since": "2026-11-27T13:18:43Z"}]},
+	    open(sys.argv[1], "w"))
+	PY
+	run vpm verify --repair
+	assert_output --partial "cannot repair ns1: it was re-created since it was quarantined"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.1"
+	assert_failure
+	run vpm inventory -f json
+	run json_get 'd["namespaces"][1]["state"]'
+	assert_output '"quarantined"'
+}
+
+@test "a zombie releaser is not a live one" {
+	vpm claim vm1 6GB >/dev/null
+	# a parent that does not reap its child: the child stays a zombie
+	python3 -c 'import os,sys,time
+pid = os.fork()
+if pid == 0: os._exit(0)
+time.sleep(0.3); print(pid, flush=True); time.sleep(60)' >"$SCRATCH/zombie" &
+	HOLDER=$!
+	for _ in $(seq 50); do [ -s "$SCRATCH/zombie" ] && break; sleep 0.05; done
+	z="$(cat "$SCRATCH/zombie")"
+	grep -q ') Z ' "/proc/$z/stat"
+	mark_releasing "$z" "$(start_time "$z")"
+	run vpm release vm1
+	assert_success
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+}
+
+@test "a mark without a start time does not pass for a live releaser" {
+	vpm claim vm1 6GB >/dev/null
+	sleep 60 &
+	HOLDER=$!
+	mark_releasing "$HOLDER" 0
 	run vpm release vm1
 	assert_success
 	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
