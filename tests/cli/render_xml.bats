@@ -198,7 +198,9 @@ $VPMEMCTL_DEV_DIR/dax0.1 1"
 	<memory unit='GiB'>2</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices/></domain>
 	XML
 	run vpm render-xml guest --domain "$SCRATCH/d.xml"
-	assert_success
+	# Issue 15: the DTD itself is refused now, before any entity is declared.
+	assert_failure 1
+	assert_output --partial "it has a document type declaration"
 	refute_output --partial "TOPSECRET"
 }
 
