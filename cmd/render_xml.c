@@ -105,8 +105,9 @@ static int claim_devices(const struct vpm_ctx *ctx, const char *instance, int no
 		}
 		if (c->ns[i].uuid && p->host->uuid && !streq(c->ns[i].uuid, p->host->uuid)) {
 			log_error("namespace %s of instance %s was destroyed and re-created (uuid %s, "
-				  "claimed as %s): the guest's data is gone; release the claim and "
-				  "claim again", c->ns[i].name, instance, p->host->uuid, c->ns[i].uuid);
+				  "claimed as %s): the guest's data is gone; release the claim (vpmemctl "
+				  "release %s --force) and claim again", c->ns[i].name, instance,
+				  p->host->uuid, c->ns[i].uuid, instance);
 			return EXIT_FAIL;
 		}
 		(*out)[i] = (struct nvdimm){

@@ -169,8 +169,9 @@ static void check_claims(const struct vpm_ctx *ctx, struct findings *f)
 					     claim_subject(&subject, c->instance),
 					     "namespace '%s' of %s now has uuid %s, not %s as claimed: it "
 					     "was destroyed and re-created, and the guest's data is gone; "
-					     "release the claim and claim again", cn->name, c->instance,
-					     p->host->uuid, cn->uuid);
+					     "release the claim (vpmemctl release %s --force) and claim "
+					     "again", cn->name, c->instance, p->host->uuid, cn->uuid,
+					     c->instance);
 		}
 	}
 	for (size_t i = 0; i < st->n_q; i++) {

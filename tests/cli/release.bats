@@ -359,24 +359,37 @@ start_time() { python3 -c 'import sys; print(open("/proc/%s/stat" % sys.argv[1])
 	assert_failure 3
 }
 
-@test "a device opened after the last scrub is seen before the claim is freed" {
-	# what a holder that comes after the last device's scrub looks like:
-	# the release is checked again under the lock, after the scrub
+@test "a device opened after its scrub is seen before the claim is freed" {
 	big_standin dax0.0 384
 	vpm claim vm1 '6GB' >/dev/null
-	# take the lock while the scrub runs, open the device, then let go
 	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" release vm1 >"$SCRATCH/out" 2>&1 &
 	RELEASE=$!
 	wait_mark
-	python3 -c 'import fcntl,sys,time,os; f=open(sys.argv[1],"w"); fcntl.flock(f,fcntl.LOCK_EX); d=open(sys.argv[2],"rb"); open(sys.argv[3],"w").write("x"); time.sleep(60)' \
-		"$VPMEMCTL_STATE_DIR/lock" "$VPMEMCTL_DEV_DIR/dax0.0" "$SCRATCH/locked" &
+	# While the scrub runs unlocked: take the state lock, wait until the
+	# release has closed the device (its scrub is over; looking at the
+	# device itself would open it), open it, and let go of the lock.
+	python3 -c '
+import fcntl, os, sys, time
+lock = open(sys.argv[1], "w"); fcntl.flock(lock, fcntl.LOCK_EX)
+def holds():
+    fds = "/proc/%s/fd" % sys.argv[4]
+    try: return any(os.readlink(os.path.join(fds, e)) == sys.argv[2] for e in os.listdir(fds))
+    except OSError: return False
+for _ in range(500):
+    if holds(): break
+    time.sleep(0.01)
+while holds(): time.sleep(0.01)
+d = open(sys.argv[2], "rb"); open(sys.argv[3], "w").write("x"); lock.close(); time.sleep(60)' \
+		"$VPMEMCTL_STATE_DIR/lock" "$VPMEMCTL_DEV_DIR/dax0.0" "$SCRATCH/opened" "$RELEASE" &
 	HOLDER=$!
-	for _ in $(seq 100); do [ -s "$SCRATCH/locked" ] && break; sleep 0.05; done
 	rc=0
 	wait "$RELEASE" || rc=$?
 	RELEASE=
+	[ -s "$SCRATCH/opened" ]
 	run cat "$SCRATCH/out"
-	[ "$rc" -ne 0 ]
+	[ "$rc" -eq 1 ]
+	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (python3)"
+	assert_output --partial "instance vm1 keeps its claim"
 	run vpm inventory -f json
 	run json_get 'd["namespaces"][0]["state"]'
 	assert_output '"claimed"'

@@ -68,7 +68,9 @@ t "verify: the message names the claimed and the new uuid" \
 t_match "verify (table): the status line says CRITICAL with 1 error" \
 	'^VPMEMCTL CRITICAL - 1 error, 0 warnings: ' sh -c 'vpmemctl -N "$1" -s "$2" verify; [ $? = 2 ]' \
 	_ "$NS_SPEC" "$STATE"
-t "release vmV scrubs and frees the new ns3" vp release vmV
+# Issue 15 (4): a plain release now refuses a re-created namespace; --force
+# is the documented way to zero and free it.
+t "release vmV --force scrubs and frees the new ns3" vp release vmV --force
 t "verify is OK again once vmV is released" vp verify
 
 # ---- (b) ns2 reconfigured from devdax to fsdax, keeping its name
