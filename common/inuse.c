@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -158,6 +159,64 @@ static void read_comm(const char *proc, const char *pid, char *comm, size_t size
 	comm[strcspn(comm, "\n")] = '\0';
 	if (f)
 		fclose(f);
+}
+
+bool chardev_name_valid(const char *name)
+{
+	const char *p = name;
+	size_t n;
+
+	if (!name || strncmp(p, "dax", 3) != 0)
+		return false;
+	p += 3;
+	n = strspn(p, "0123456789");
+	if (!n || p[n] != '.')
+		return false;
+	p += n + 1;
+	n = strspn(p, "0123456789");
+	return n && !p[n];
+}
+
+int device_check(const struct stat *st, dev_t rdev, char *why, size_t size)
+{
+	char link[64], target[PATH_MAX];
+	const char *sub;
+	ssize_t n;
+
+	if (rdev) {
+		if (S_ISCHR(st->st_mode) && st->st_rdev == rdev)
+			return 0;
+		if (S_ISCHR(st->st_mode))
+			snprintf(why, size, "character device %u:%u, not the namespace's %u:%u",
+				 major(st->st_rdev), minor(st->st_rdev), major(rdev), minor(rdev));
+		else
+			snprintf(why, size, "not the namespace's character device %u:%u",
+				 major(rdev), minor(rdev));
+		return -EINVAL;
+	}
+	if (S_ISREG(st->st_mode))
+		return 0;
+	if (!S_ISCHR(st->st_mode)) {
+		snprintf(why, size, "neither a character device nor a regular file");
+		return -EINVAL;
+	}
+	/* A snapshot names the device; the kernel says which driver it is. */
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u/subsystem", major(st->st_rdev),
+		 minor(st->st_rdev));
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0) {
+		snprintf(why, size, "character device %u:%u of unknown kind (%s: %s)",
+			 major(st->st_rdev), minor(st->st_rdev), link, strerror(errno));
+		return -EINVAL;
+	}
+	target[n] = '\0';
+	sub = strrchr(target, '/');
+	sub = sub ? sub + 1 : target;
+	if (streq(sub, "dax"))
+		return 0;
+	snprintf(why, size, "character device %u:%u of subsystem %s, not a dax device",
+		 major(st->st_rdev), minor(st->st_rdev), sub);
+	return -EINVAL;
 }
 
 int process_start_time(pid_t pid, uint64_t *start)

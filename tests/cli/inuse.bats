@@ -3,6 +3,7 @@
 # writes it; claim hands out nothing that is in use.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup() {
 	common_setup
@@ -77,4 +78,51 @@ forge_maps_line() {
 	run vpm release vm1
 	assert_failure 1
 	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is mapped by pid $HOLDER (python3)"
+}
+
+@test "claim passes by a namespace a process holds open, warning who holds it" {
+	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
+	HOLDER=$!
+	HOLDERS="$HOLDER"
+	sleep 0.2
+	run --separate-stderr vpm claim vm1 6GB -f json
+	assert_success
+	[[ "$stderr" == *"namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) skipped: open by pid $HOLDER (sleep)"* ]]
+	run json_get '[n["name"] for n in d["namespaces"]]'
+	assert_output '["ns1"]'
+}
+
+@test "claim exits 4 naming pid and program when the only LARGE namespace is mapped" {
+	python3 -c 'import mmap,sys,time,os; f=open(sys.argv[1],"r+b"); m=mmap.mmap(f.fileno(),0); f.close(); os.write(1,b"x"); time.sleep(60)' \
+		"$VPMEMCTL_DEV_DIR/dax1.0" >"$SCRATCH/ready" &
+	HOLDER=$!
+	HOLDERS="$HOLDER"
+	for _ in $(seq 50); do [ -s "$SCRATCH/ready" ] && break; sleep 0.1; done
+	run vpm claim vm1 LARGE
+	assert_failure 4
+	assert_output --partial "namespace ns3 ($VPMEMCTL_DEV_DIR/dax1.0) skipped: mapped by pid $HOLDER (python3)"
+	assert_output --partial "not enough free namespaces for label 'LARGE'"
+	run vpm inventory -f json
+	run json_get 'd["namespaces"][3]["state"]'
+	assert_output '"free"'
+}
+
+@test "claim passes by a namespace a domain in libvirt_dir uses" {
+	mkdir "$SCRATCH/qemu"
+	cat >"$SCRATCH/qemu/guest9.xml" <<-XML
+	<domain type='kvm'><name>guest9</name><memory unit='KiB'>1048576</memory>
+	<devices><memory model='nvdimm' access='shared'><source><path>$VPMEMCTL_DEV_DIR/dax0.0</path></source>
+	<target><size unit='KiB'>1048576</size><node>0</node></target></memory></devices></domain>
+	XML
+	printf '[vpmemctl]\nlibvirt_dir = %s\n' "$SCRATCH/qemu" >"$VPMEMCTL_CONFIG"
+	run --separate-stderr vpm claim vm1 6GB -f json
+	assert_success
+	[[ "$stderr" == *"namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) skipped: domain guest9 in $SCRATCH/qemu uses it"* ]]
+	run json_get '[n["name"] for n in d["namespaces"]]'
+	assert_output '["ns1"]'
+	# the domain's own claim may take it
+	run --separate-stderr vpm claim guest9 6GB -f json
+	assert_success
+	run json_get '[n["name"] for n in d["namespaces"]]'
+	assert_output '["ns0"]'
 }
