@@ -108,8 +108,8 @@ static int scrub_item(struct item *it, unsigned jobs, bool check)
 			 "namespace %s is no longer on the host; its device cannot be zeroed", it->name);
 		return -ENODEV;
 	}
-	return scrub_namespace(it->name, it->devpath, it->host->size, it->host->align,
-			       it->host->numa_node, jobs, check ? still_unused : NULL, it,
+	return scrub_namespace(it->name, it->devpath, it->host->rdev, it->host->size,
+			       it->host->align, it->host->numa_node, jobs, check ? still_unused : NULL, it,
 			       &it->res);
 }
 

@@ -3,6 +3,7 @@
  * agree? A health check in the Nagios plugin convention. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -103,24 +104,33 @@ static void check_devices(const struct pool *pool, struct findings *f)
 	for (size_t i = 0; i < pool->n; i++) {
 		const struct pool_ns *p = &pool->ns[i];
 		_cleanup_free_ char *subject = NULL;
+		_cleanup_close_ int fd = -1;
+		char why[160];
 		struct stat st;
 		int r;
 
 		if (!p->devpath)
 			continue;
+		/* missing, even behind a link; else what a scrub would open: the
+		 * file itself, no symlink followed */
 		r = stat(p->devpath, &st) < 0 ? -errno : 0;
-		if (r == 0 && (S_ISCHR(st.st_mode) || S_ISREG(st.st_mode)))
+		if (r == 0) {
+			fd = open(p->devpath, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+			r = fd < 0 || fstat(fd, &st) < 0 ? -errno : 0;
+		}
+		if (r == 0 && device_check(&st, p->host->rdev, why, sizeof(why)) == 0)
 			continue;
 		subject = xasprintf("%s/%s", p->label->label, p->name);
-		if (r < 0)
+		if (r == 0)
+			findings_add(f, SEV_ERROR, "host-device-not-namespace", subject,
+				     "namespace '%s': %s is not its device (%s); it would not be "
+				     "scrubbed; point dev_dir at the device-dax nodes", p->name,
+				     p->devpath, why);
+		else
 			findings_add(f, SEV_ERROR, "host-device-missing", subject,
 				     "namespace '%s' (%s): device %s: %s; is the device-dax driver "
 				     "loaded and the namespace enabled?", p->name, p->host->dev,
 				     p->devpath, strerror(-r));
-		else
-			findings_add(f, SEV_ERROR, "host-device-missing", subject,
-				     "namespace '%s': %s is not a character device", p->name,
-				     p->devpath);
 	}
 }
 
@@ -184,13 +194,6 @@ static void check_claims(const struct vpm_ctx *ctx, struct findings *f)
 	}
 }
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-
-	return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
 static const struct pool_ns *by_devpath(const struct pool *pool, const char *path)
 {
 	for (size_t i = 0; i < pool->n; i++)
@@ -199,50 +202,24 @@ static const struct pool_ns *by_devpath(const struct pool *pool, const char *pat
 	return NULL;
 }
 
+static void domain_unreadable(const char *path, const char *why, void *arg)
+{
+	findings_add(arg, SEV_WARNING, "libvirt-unreadable", path,
+		     "domain file %s cannot be read as XML: %s", path, why);
+}
+
 /* Returns -1 when DIR cannot be read: verify cannot tell, UNKNOWN. */
 static int check_libvirt(const struct vpm_ctx *ctx, const char *dir, struct findings *f)
 {
 	struct domain_info *doms = NULL;
-	size_t n_doms = 0;
-	struct dirent *e;
-	DIR *d = opendir(dir);
+	int got = domain_read_dir(dir, &doms, domain_unreadable, f);
+	size_t n_doms;
 
-	if (!d) {
-		log_error_errno(errno, "cannot read libvirt directory %s", dir);
+	if (got < 0) {
+		log_error_errno(-got, "cannot read libvirt directory %s", dir);
 		return -1;
 	}
-	while ((e = readdir(d))) {
-		_cleanup_free_ char *path = NULL, *text = NULL, *err = NULL;
-		struct domain_info info;
-		struct stat st;
-		xmlDocPtr dom;
-		size_t len;
-		int r;
-
-		if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".xml"))
-			continue;
-		path = path_join(dir, e->d_name);
-		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		len = 0;
-		r = read_file(path, 64u << 20, &text, &len);
-		if (r == -EILSEQ)
-			err = xasprintf("a NUL byte at offset %zu", len);
-		else if (r < 0)
-			err = xstrdup(strerror(-r));
-		if (r < 0 || !(dom = domain_parse(text, len, path, &err))) {
-			findings_add(f, SEV_WARNING, "libvirt-unreadable", path,
-				     "domain file %s cannot be read as XML%s%s", path, err ? ": " : "",
-				     err ? err : "");
-			continue;
-		}
-		if (domain_read_info(dom, &info) == 0) {
-			doms = xreallocarray(doms, n_doms + 1, sizeof(*doms));
-			doms[n_doms++] = info;
-		}
-		xmlFreeDoc(dom);
-	}
-	closedir(d);
+	n_doms = (size_t)got;
 
 	for (size_t i = 0; i < n_doms; i++) {
 		const struct domain_info *di = &doms[i];
@@ -351,8 +328,8 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropp
 		 * its chunks. */
 		struct repair_check rc = { .name = q->name, .devpath = devpath };
 
-		if (scrub_namespace(q->name, devpath, h->size, h->align, h->numa_node, 0,
-				    still_unused, &rc, &res) < 0) {
+		if (scrub_namespace(q->name, devpath, h->rdev, h->size, h->align, h->numa_node,
+				    0, still_unused, &rc, &res) < 0) {
 			if (rc.busy) {
 				log_warn("%s stays quarantined while it is in use", q->name);
 				i++;

@@ -6,7 +6,8 @@
 
 static bool usable(const struct pool_ns *p, int numa_node)
 {
-	return p->state == NS_FREE && p->host && (numa_node < 0 || p->host->numa_node == numa_node);
+	return p->state == NS_FREE && p->host && !p->in_use &&
+	       (numa_node < 0 || p->host->numa_node == numa_node);
 }
 
 int claim_alloc(const struct pool *pool, char *const *labels, size_t n, int numa_node,

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -144,7 +145,7 @@ static int file_value(const char *text, const char *path, const char *section,
 int settings_load(const struct common_opts *o, struct settings *s)
 {
 	_cleanup_free_ char *text = NULL;
-	char *f_ns, *f_state, *f_snap, *f_dev, *f_lock;
+	char *f_ns, *f_state, *f_snap, *f_dev, *f_lock, *f_libvirt;
 	const char *env_conf = getenv("VPMEMCTL_CONFIG");
 	const char *path = o->config ? o->config : (env_conf && *env_conf) ? env_conf : NULL;
 	const char *env_ns = getenv("VPMEMCTL_NAMESPACES");
@@ -170,6 +171,7 @@ int settings_load(const struct common_opts *o, struct settings *s)
 	file_value(text, path, "vpmemctl", "host_snapshot", &f_snap);
 	file_value(text, path, "vpmemctl", "dev_dir", &f_dev);
 	file_value(text, path, "vpmemctl", "lock_timeout", &f_lock);
+	file_value(text, path, "vpmemctl", "libvirt_dir", &f_libvirt);
 
 	s->namespaces_from = o->namespaces ? "--namespaces"
 			   : env_ns ? "VPMEMCTL_NAMESPACES" : s->config_path;
@@ -182,6 +184,13 @@ int settings_load(const struct common_opts *o, struct settings *s)
 	s->state_dir = pick(o->state_dir, "VPMEMCTL_STATE_DIR", f_state, DEFAULT_STATE_DIR);
 	s->host_snapshot = pick(o->host_snapshot, "VPMEMCTL_HOST_SNAPSHOT", f_snap, NULL);
 	s->dev_dir = pick(o->dev_dir, "VPMEMCTL_DEV_DIR", f_dev, DEFAULT_DEV_DIR);
+	/* Set but empty: look at no domains. Unset: libvirt's own, where it exists. */
+	if (f_libvirt && !*f_libvirt)
+		free(f_libvirt);
+	else if (f_libvirt)
+		s->libvirt_dir = f_libvirt;
+	else if (access(DEFAULT_LIBVIRT_DIR, F_OK) == 0)
+		s->libvirt_dir = xstrdup(DEFAULT_LIBVIRT_DIR);
 	lock = pick(o->lock_timeout, NULL, f_lock, NULL);
 	s->lock_timeout = DEFAULT_LOCK_TIMEOUT;
 	r = lock ? parse_seconds(lock, &s->lock_timeout) : 0;
@@ -198,5 +207,6 @@ void settings_free(struct settings *s)
 	free(s->state_dir);
 	free(s->host_snapshot);
 	free(s->dev_dir);
+	free(s->libvirt_dir);
 	*s = (struct settings){ 0 };
 }

@@ -13,6 +13,7 @@
 #define DEFAULT_STATE_DIR "/var/lib/vpmemctl"
 #define DEFAULT_DEV_DIR "/dev"
 #define DEFAULT_LOCK_TIMEOUT 10.0
+#define DEFAULT_LIBVIRT_DIR "/etc/libvirt/qemu"
 
 /* What the command line said; NULL where it said nothing. */
 struct common_opts {
@@ -34,6 +35,7 @@ struct settings {
 	char *host_snapshot;    /* NULL: read the host through libndctl */
 	char *dev_dir;
 	double lock_timeout;
+	char *libvirt_dir;      /* libvirt's domain XML files; NULL: none to look at */
 };
 
 /* Find the last value of key in section of an INI text. Returns 1 when found

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "domxml.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <string.h>
 #include <strings.h>
@@ -410,4 +412,53 @@ void domain_info_clear(struct domain_info *info)
 	free(info->name);
 	free(info->uuid);
 	*info = (struct domain_info){ 0 };
+}
+
+static bool is_xml_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return s[0] != '.' && n > 4 && streq(s + n - 4, ".xml");
+}
+
+int domain_read_dir(const char *dir, struct domain_info **doms,
+		    void (*unreadable)(const char *path, const char *why, void *arg), void *arg)
+{
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d = opendir(dir);
+
+	*doms = NULL;
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		_cleanup_free_ char *path = NULL, *text = NULL, *err = NULL;
+		struct domain_info info;
+		struct stat st;
+		xmlDocPtr dom;
+		size_t len;
+		int r;
+
+		if (!is_xml_name(e->d_name))
+			continue;
+		path = path_join(dir, e->d_name);
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		len = 0;
+		r = read_file(path, 64u << 20, &text, &len);
+		if (r == -EILSEQ)
+			err = xasprintf("a NUL byte at offset %zu", len);
+		if (r < 0 || !(dom = domain_parse(text, len, path, &err))) {
+			if (unreadable)
+				unreadable(path, err ? err : strerror(-r), arg);
+			continue;
+		}
+		if (domain_read_info(dom, &info) == 0) {
+			*doms = xreallocarray(*doms, n + 1, sizeof(**doms));
+			(*doms)[n++] = info;
+		}
+		xmlFreeDoc(dom);
+	}
+	closedir(d);
+	return (int)n;
 }

@@ -43,6 +43,13 @@ struct domain_info {
 int domain_read_info(xmlDocPtr dom, struct domain_info *info);
 void domain_info_clear(struct domain_info *info);
 
+/* domain_read_info() of every *.xml file in dir (libvirt's /etc/libvirt/qemu).
+ * A file that cannot be read or parsed is passed to unreadable (with why) and
+ * skipped. Returns how many domains (*doms malloc'd), or a negative errno
+ * when dir cannot be read. */
+int domain_read_dir(const char *dir, struct domain_info **doms,
+		    void (*unreadable)(const char *path, const char *why, void *arg), void *arg);
+
 /* A size element or attribute pair in libvirt's units, in KiB (rounded up). */
 int scaled_to_kib(const char *value, const char *unit, uint64_t *kib);
 

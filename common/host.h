@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct host_ns {
 	char *name;      /* alternate name ("ns0"); NULL when unnamed */
@@ -14,6 +15,7 @@ struct host_ns {
 	char *mode;      /* "devdax", "fsdax", "sector", "raw", ... */
 	char *uuid;      /* as ndctl prints it; NULL when unknown */
 	char *chardev;   /* "dax0.0"; NULL without a device-dax instance */
+	dev_t rdev;      /* its major:minor from libdaxctl; 0 when unknown (snapshot) */
 	uint64_t size;   /* bytes usable through the device */
 	uint64_t align;  /* dax region alignment, bytes; 0 when unknown */
 	int numa_node;   /* -1 when unknown */

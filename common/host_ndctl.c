@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <ndctl/libndctl.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <uuid/uuid.h>
 
 #include "host.h"
@@ -69,8 +70,11 @@ static void read_ns(struct ndctl_namespace *ndns, struct host_ns *ns)
 
 			if (align && align != ULONG_MAX)
 				ns->align = align;
-			if (dev && daxctl_dev_get_devname(dev))
+			if (dev && daxctl_dev_get_devname(dev)) {
 				ns->chardev = xstrdup(daxctl_dev_get_devname(dev));
+				ns->rdev = makedev((unsigned)daxctl_dev_get_major(dev),
+						   (unsigned)daxctl_dev_get_minor(dev));
+			}
 			if (dev && !daxctl_dev_is_enabled(dev))
 				ns->enabled = false;
 		}

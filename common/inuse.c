@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "inuse.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,15 +25,64 @@ static bool same_file(const struct stat *st, const struct stat *t)
 	return S_ISCHR(st->st_mode) && S_ISCHR(t->st_mode) && st->st_rdev == t->st_rdev;
 }
 
+/* One hexadecimal or decimal field of a maps line, ending in stop. */
+static const char *maps_field(const char *p, int base, char stop, uint64_t *v)
+{
+	char *end;
+
+	if (!isxdigit((unsigned char)*p))
+		return NULL;
+	errno = 0;
+	*v = strtoull(p, &end, base);
+	if (errno || end == p || *end != stop)
+		return NULL;
+	return end + 1;
+}
+
+/* A whole line of /proc/PID/maps, "start-end perms offset maj:min inode
+ * [path]", read from its start only: what follows the inode is the file's
+ * path, which its owner chooses and which must never be taken for fields.
+ * Returns false on a line of any other shape. */
+static bool parse_maps_line(const char *line, dev_t *dev, ino_t *ino, bool *shared,
+			    const char **path)
+{
+	uint64_t v, maj, min, inode;
+	const char *p = line;
+	char *end;
+
+	if (!(p = maps_field(p, 16, '-', &v)) || !(p = maps_field(p, 16, ' ', &v)))
+		return false;
+	if (strlen(p) < 5 || p[4] != ' ')
+		return false;
+	*shared = p[3] == 's';
+	p += 5;
+	if (!(p = maps_field(p, 16, ' ', &v)) || !(p = maps_field(p, 16, ':', &maj)) ||
+	    !(p = maps_field(p, 16, ' ', &min)))
+		return false;
+	/* the inode ends the line, or blanks lead to the path */
+	if (!isdigit((unsigned char)*p))
+		return false;
+	errno = 0;
+	inode = strtoull(p, &end, 10);
+	if (errno || (*end && *end != ' ' && *end != '\n'))
+		return false;
+	*dev = makedev(maj, min);
+	*ino = (ino_t)inode;
+	*path = end + strspn(end, " ");
+	return true;
+}
+
 /* Set how[t] to "mapped" for each target the process maps. Returns false
  * when it has no mapping (a kernel thread, or a process that has exited: it
  * holds no file open either), true otherwise, also when its maps cannot be
- * read. */
+ * read. Lines are read whole, however long the path in them. */
 static bool scan_maps(const char *proc, const char *pid, const struct stat *targets, size_t n,
 		      bool any_chr, const char **how)
 {
-	char path[512], line[4096];
+	char path[512];
 	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *line = NULL;
+	size_t size = 0;
 	dev_t last_dev = 0;
 	ino_t last_ino = 0;
 	bool any = false;
@@ -40,23 +91,15 @@ static bool scan_maps(const char *proc, const char *pid, const struct stat *targ
 	f = fopen(path, "re");
 	if (!f)
 		return true;
-	while (fgets(line, sizeof(line), f)) {
+	while (getline(&line, &size, f) > 0) {
 		struct stat mapped = { 0 }, node;
-		uint64_t maj, min, ino;
-		char *perms, *p;
-		bool by_node;
+		const char *file;
+		bool by_node, shared;
 
 		any = true;
-		/* start-end perms offset maj:min inode [path] */
-		perms = strchr(line, ' ');
-		p = perms ? strchr(perms + 1, ' ') : NULL;
-		p = p ? strchr(p + 1, ' ') : NULL;
-		if (!p || !(p = (char *)scan_u64(p + 1, 16, &maj)) || *p++ != ':' ||
-		    !(p = (char *)scan_u64(p, 16, &min)) || !(p = (char *)scan_u64(p, 10, &ino)) ||
-		    ino == 0)
+		if (!parse_maps_line(line, &mapped.st_dev, &mapped.st_ino, &shared, &file) ||
+		    mapped.st_ino == 0)
 			continue;
-		mapped.st_dev = makedev(maj, min);
-		mapped.st_ino = (ino_t)ino;
 		/* the lines of one file follow each other: once is enough */
 		if (mapped.st_dev == last_dev && mapped.st_ino == last_ino)
 			continue;
@@ -65,11 +108,10 @@ static bool scan_maps(const char *proc, const char *pid, const struct stat *targ
 		/* Another node of a target device maps the same memory; its path
 		 * says which device it is. Device DAX refuses private mappings:
 		 * only a shared one needs that look. */
-		p += strspn(p, " ");
-		by_node = any_chr && perms[4] == 's' && *p == '/';
+		by_node = any_chr && shared && *file == '/';
 		if (by_node) {
-			p[strcspn(p, "\n")] = '\0';
-			by_node = stat(p, &node) == 0;
+			line[strcspn(line, "\n")] = '\0';
+			by_node = stat(file, &node) == 0;
 		}
 		for (size_t t = 0; t < n; t++)
 			if (same_file(&mapped, &targets[t]) ||
@@ -116,6 +158,64 @@ static void read_comm(const char *proc, const char *pid, char *comm, size_t size
 	comm[strcspn(comm, "\n")] = '\0';
 	if (f)
 		fclose(f);
+}
+
+bool chardev_name_valid(const char *name)
+{
+	const char *p = name;
+	size_t n;
+
+	if (!name || strncmp(p, "dax", 3) != 0)
+		return false;
+	p += 3;
+	n = strspn(p, "0123456789");
+	if (!n || p[n] != '.')
+		return false;
+	p += n + 1;
+	n = strspn(p, "0123456789");
+	return n && !p[n];
+}
+
+int device_check(const struct stat *st, dev_t rdev, char *why, size_t size)
+{
+	char link[64], target[PATH_MAX];
+	const char *sub;
+	ssize_t n;
+
+	if (rdev) {
+		if (S_ISCHR(st->st_mode) && st->st_rdev == rdev)
+			return 0;
+		if (S_ISCHR(st->st_mode))
+			snprintf(why, size, "character device %u:%u, not the namespace's %u:%u",
+				 major(st->st_rdev), minor(st->st_rdev), major(rdev), minor(rdev));
+		else
+			snprintf(why, size, "not the namespace's character device %u:%u",
+				 major(rdev), minor(rdev));
+		return -EINVAL;
+	}
+	if (S_ISREG(st->st_mode))
+		return 0;
+	if (!S_ISCHR(st->st_mode)) {
+		snprintf(why, size, "neither a character device nor a regular file");
+		return -EINVAL;
+	}
+	/* A snapshot names the device; the kernel says which driver it is. */
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u/subsystem", major(st->st_rdev),
+		 minor(st->st_rdev));
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0) {
+		snprintf(why, size, "character device %u:%u of unknown kind (%s: %s)",
+			 major(st->st_rdev), minor(st->st_rdev), link, strerror(errno));
+		return -EINVAL;
+	}
+	target[n] = '\0';
+	sub = strrchr(target, '/');
+	sub = sub ? sub + 1 : target;
+	if (streq(sub, "dax"))
+		return 0;
+	snprintf(why, size, "character device %u:%u of subsystem %s, not a dax device",
+		 major(st->st_rdev), minor(st->st_rdev), sub);
+	return -EINVAL;
 }
 
 /* Field 3 (state) of /proc/PID/stat into *state and field 22 (starttime)

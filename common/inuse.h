@@ -34,6 +34,16 @@ int inuse_scan_many(const char *proc, const struct stat *targets, size_t n,
 int inuse_refuse(const char *name, const char *devpath);
 int inuse_refuse_many(const char *const *names, const char *const *devpaths, size_t n);
 
+/* Whether st, fstat(2) of an opened device path, can be a namespace's device:
+ * when rdev is known (libdaxctl) exactly that character device; otherwise a
+ * regular file standing in for one, or a character device of the dax
+ * subsystem (/sys/dev/char/MAJ:MIN/subsystem). Returns 0, or -EINVAL with
+ * why saying what it is instead. */
+int device_check(const struct stat *st, dev_t rdev, char *why, size_t size);
+
+/* A device-dax name as the kernel makes them: "daxR.N", digits only. */
+bool chardev_name_valid(const char *name);
+
 /* When a process started (clock ticks since boot, from /proc/PID/stat): with
  * the pid it names one process, which a pid alone does not once pids wrap. */
 int process_start_time(pid_t pid, uint64_t *start);

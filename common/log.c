@@ -33,7 +33,7 @@ static void log_v(enum log_level level, int err, const char *fmt, va_list ap)
 	vsnprintf(msg + len, sizeof(msg) - (size_t)len - 1, fmt, ap);
 	len = (int)strlen(msg);
 	if (err)
-		len += snprintf(msg + len, sizeof(msg) - (size_t)len - 1, ": %s", strerror(err));
+		snprintf(msg + len, sizeof(msg) - (size_t)len - 1, ": %s", strerror(err));
 	len = (int)strlen(msg);
 	msg[len++] = '\n';
 	fwrite(msg, 1, (size_t)len, stderr);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "inuse.h"
 #include "state.h"
 
 const char *ns_state_name(enum ns_state s)
@@ -22,9 +23,17 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 {
 	_cleanup_free_ char *subject = NULL;
 
-	if (ns && count == 1 && ns->enabled && streq(ns->mode, "devdax") && ns->chardev)
-		return ns;
 	subject = xasprintf("%s/%s", l->label, name);
+	if (ns && count == 1 && ns->enabled && streq(ns->mode, "devdax") && ns->chardev) {
+		if (chardev_name_valid(ns->chardev))
+			return ns;
+		/* scrubbed through dev_dir/chardev: only a device-dax name may be */
+		findings_add(problems, SEV_ERROR, "host-bad-chardev", subject,
+			     "label '%s', namespace '%s' (%s): character device '%s' is not a "
+			     "device-dax name (daxR.N); it is not used", l->label, name, ns->dev,
+			     ns->chardev);
+		return NULL;
+	}
 	if (!ns) {
 		findings_add(problems, SEV_ERROR, "host-missing", subject,
 			     "label '%s', namespace '%s': not found on the host (%s); create it "
@@ -59,6 +68,28 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 		     "label '%s', namespace '%s' (%s): no character device", l->label, name,
 		     ns->dev);
 	return NULL;
+}
+
+/* Two namespaces on one device would be given to two guests and each
+ * scrubbed for the other: neither is used. */
+static bool shares_chardev(const struct pool_ns *p, const struct host *host,
+			   struct findings *problems)
+{
+	for (size_t i = 0; i < host->n; i++) {
+		const struct host_ns *o = &host->ns[i];
+		_cleanup_free_ char *subject = NULL;
+
+		if (o == p->host || !streq(o->chardev, p->host->chardev))
+			continue;
+		subject = xasprintf("%s/%s", p->label->label, p->name);
+		findings_add(problems, SEV_ERROR, "host-shared-chardev", subject,
+			     "label '%s', namespace '%s' (%s) and namespace '%s' (%s) both name "
+			     "character device '%s'; neither is used until the host description "
+			     "is corrected", p->label->label, p->name, p->host->dev,
+			     o->name ? o->name : "(unnamed)", o->dev, o->chardev);
+		return true;
+	}
+	return false;
 }
 
 struct pool_ns *pool_find(const struct pool *pool, const char *name)
@@ -139,6 +170,8 @@ size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 		struct pool_ns *p = &pool->ns[i];
 
 		p->host = resolve(p->label, p->name, first[i], count[i], host->origin, problems);
+		if (p->host && shares_chardev(p, host, problems))
+			p->host = NULL;
 		if (p->host)
 			p->devpath = path_join(dev_dir, p->host->chardev);
 	}

@@ -18,6 +18,7 @@ struct pool_ns {
 	char *devpath;                   /* dev_dir/chardev, NULL without one */
 	enum ns_state state;
 	const char *instance;            /* holder, NULL when free */
+	bool in_use;                     /* held by a process or a domain: not handed out */
 };
 
 struct pool_rc {

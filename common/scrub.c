@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inuse.h"
 #include "log.h"
 #include "util.h"
 
@@ -252,6 +253,37 @@ static unsigned default_jobs(uint64_t size, const cpu_set_t *node)
 	return cpus < 8 ? cpus : 8;
 }
 
+/* Open path for writing only once the file itself (O_PATH, no symlink
+ * followed) has been seen to be the namespace's device: opened again through
+ * its descriptor, it is the same file, whatever happened to the name. */
+static int open_device(const char *path, dev_t rdev, struct stat *st, struct scrub_result *res)
+{
+	_cleanup_close_ int pfd = -1;
+	char why[160], self[64];
+	int fd;
+
+	pfd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (pfd < 0 || fstat(pfd, st) < 0) {
+		fd = -errno;
+		snprintf(res->error, sizeof(res->error), "cannot open %s: %s", path, strerror(-fd));
+		return fd;
+	}
+	if (device_check(st, rdev, why, sizeof(why)) < 0) {
+		snprintf(res->error, sizeof(res->error), "%s is not the namespace's device: %s",
+			 path, why);
+		return -EINVAL;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	do
+		fd = open(self, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		fd = -errno;
+		snprintf(res->error, sizeof(res->error), "cannot open %s: %s", path, strerror(-fd));
+	}
+	return fd;
+}
+
 int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scrub_opts *o,
 	       struct scrub_result *res)
 {
@@ -269,20 +301,12 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 
 	*res = (struct scrub_result){ 0 };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do
-		fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		r = -errno;
-		snprintf(res->error, sizeof(res->error), "cannot open %s: %s", path, strerror(-r));
+	r = open_device(path, o ? o->rdev : 0, &st, res);
+	if (r < 0)
 		return r;
-	}
+	fd = r;
+	r = 0;
 	is_file = S_ISREG(st.st_mode);
-	if (!is_file && !S_ISCHR(st.st_mode)) {
-		snprintf(res->error, sizeof(res->error), "%s is neither a character device nor a "
-			 "regular file", path);
-		return -EINVAL;
-	}
 	if (is_file && (size == 0 || size > (uint64_t)st.st_size))
 		size = (uint64_t)st.st_size; /* a stand-in may be smaller than the namespace */
 	/* A file maps at page granularity; a device-dax at its region's. */
@@ -397,9 +421,9 @@ static void show_progress(uint64_t done, uint64_t total, void *arg)
 		fputc('\n', stderr);
 }
 
-int scrub_namespace(const char *name, const char *devpath, uint64_t size, uint64_t align,
-		    int numa_node, unsigned jobs, scrub_check_fn check, void *check_arg,
-		    struct scrub_result *result)
+int scrub_namespace(const char *name, const char *devpath, dev_t rdev, uint64_t size,
+		    uint64_t align, int numa_node, unsigned jobs, scrub_check_fn check,
+		    void *check_arg, struct scrub_result *result)
 {
 	/* A scrub shorter than a second needs no progress line; the delay can
 	 * be changed (VPMEMCTL_PROGRESS_DELAY, seconds). */
@@ -415,7 +439,7 @@ int scrub_namespace(const char *name, const char *devpath, uint64_t size, uint64
 			p.delay = d;
 	}
 	struct scrub_opts o = {
-		.jobs = jobs, .numa_node = numa_node,
+		.jobs = jobs, .numa_node = numa_node, .rdev = rdev,
 		.progress = tty ? show_progress : NULL, .arg = &p,
 		.check = check, .check_arg = check_arg,
 	};

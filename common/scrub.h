@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 typedef void (*scrub_progress_fn)(uint64_t done, uint64_t total, void *arg);
 
@@ -25,6 +26,7 @@ struct scrub_result {
 struct scrub_opts {
 	unsigned jobs;        /* threads; 0: one below 1 GiB, else the node's CPUs, at most 8 */
 	int numa_node;        /* the namespace's node, for the threads' CPUs; -1 */
+	dev_t rdev;           /* the namespace's device number; 0 when unknown */
 	scrub_progress_fn progress;
 	void *arg;
 	scrub_check_fn check;   /* NULL: none */
@@ -32,7 +34,8 @@ struct scrub_opts {
 };
 
 /* Zero the first size bytes of path (for a regular file, size 0 means the
- * whole file). align is the mapping alignment the device needs (0: page).
+ * whole file). path must be what device_check() accepts (o->rdev), as the
+ * opened file shows it: nothing else is ever opened for writing. align is the mapping alignment the device needs (0: page).
  * Chunks go to jobs threads, pinned to the CPUs of the namespace's NUMA node
  * when the host has more than one. o may be NULL (defaults). Returns 0 or a
  * negative errno with result->error saying what failed. */
@@ -41,10 +44,11 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 
 /* scrub_path() for a namespace, with a progress line on a terminal when it
  * takes more than a second (and messages are not silenced). jobs 0: default.
- * check (may be NULL) as in struct scrub_opts. */
-int scrub_namespace(const char *name, const char *devpath, uint64_t size, uint64_t align,
-		    int numa_node, unsigned jobs, scrub_check_fn check, void *check_arg,
-		    struct scrub_result *result);
+ * rdev: its device number from libdaxctl, 0 when unknown. check (may be
+ * NULL) as in struct scrub_opts. */
+int scrub_namespace(const char *name, const char *devpath, dev_t rdev, uint64_t size,
+		    uint64_t align, int numa_node, unsigned jobs, scrub_check_fn check,
+		    void *check_arg, struct scrub_result *result);
 
 /* The zeroing loop itself: len bytes at dst (64-byte aligned, len a multiple
  * of 64) with non-temporal stores, then a store fence. */
