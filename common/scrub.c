@@ -264,7 +264,7 @@ static int open_device(const char *path, dev_t rdev, struct stat *st, struct scr
 
 	pfd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 	if (pfd < 0 || fstat(pfd, st) < 0) {
-		fd = -errno;
+		fd = errno ? -errno : -EIO;
 		snprintf(res->error, sizeof(res->error), "cannot open %s: %s", path, strerror(-fd));
 		return fd;
 	}
@@ -290,7 +290,7 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 	_cleanup_close_ int fd = -1;
 	struct sigaction sa = { .sa_handler = on_sigbus }, old;
 	struct timespec t0;
-	struct stat st;
+	struct stat st = { 0 };
 	uint64_t tail = 0;
 	pthread_t threads[MAX_JOBS];
 	unsigned jobs, started = 0;
@@ -305,7 +305,6 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 	if (r < 0)
 		return r;
 	fd = r;
-	r = 0;
 	is_file = S_ISREG(st.st_mode);
 	if (is_file && (size == 0 || size > (uint64_t)st.st_size))
 		size = (uint64_t)st.st_size; /* a stand-in may be smaller than the namespace */
