@@ -4,6 +4,7 @@
 #include <ctype.h>
 
 #include "alloc.h"
+#include "names.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
