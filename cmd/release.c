@@ -87,19 +87,8 @@ struct item {
 	struct scrub_result res;
 	bool scrubbed;
 	bool quarantine;
-	bool busy;                      /* found in use during its scrub */
+	struct inuse_check check;       /* .busy: found in use during its scrub */
 };
-
-/* The scrub's check: stop when a process holds the device (named). */
-static int still_unused(void *arg)
-{
-	struct item *it = arg;
-
-	if (inuse_refuse(it->name, it->devpath) == 0)
-		return 0;
-	it->busy = true;
-	return -EBUSY;
-}
 
 static int scrub_item(struct item *it, unsigned jobs, bool check)
 {
@@ -108,9 +97,10 @@ static int scrub_item(struct item *it, unsigned jobs, bool check)
 			 "namespace %s is no longer on the host; its device cannot be zeroed", it->name);
 		return -ENODEV;
 	}
+	it->check = (struct inuse_check){ .name = it->name, .devpath = it->devpath };
 	return scrub_namespace(it->name, it->devpath, it->host->rdev, it->host->size,
-			       it->host->align, it->host->numa_node, jobs, check ? still_unused : NULL, it,
-			       &it->res);
+			       it->host->align, it->host->numa_node, jobs,
+			       check ? inuse_check_unused : NULL, &it->check, &it->res);
 }
 
 /* A namespace destroyed and re-created under the same name since the claim
@@ -330,7 +320,7 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 
 			if (e == 0) {
 				items[i].scrubbed = true;
-			} else if (items[i].busy) {
+			} else if (items[i].check.busy) {
 				/* Zero nothing more of a claim something uses. */
 				log_error("%s", items[i].res.error);
 				busy++;

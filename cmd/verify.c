@@ -266,21 +266,6 @@ static int check_libvirt(const struct vpm_ctx *ctx, const char *dir, struct find
 
 /* ---- repair --------------------------------------------------------- */
 
-struct repair_check {
-	const char *name, *devpath;
-	bool busy;
-};
-
-static int still_unused(void *arg)
-{
-	struct repair_check *rc = arg;
-
-	if (inuse_refuse(rc->name, rc->devpath) == 0)
-		return 0;
-	rc->busy = true;
-	return -EBUSY;
-}
-
 static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropped)
 {
 	struct state *st = &ctx->state;
@@ -326,10 +311,10 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropp
 		}
 		/* Holders are looked for again once the device is open and between
 		 * its chunks. */
-		struct repair_check rc = { .name = q->name, .devpath = devpath };
+		struct inuse_check rc = { .name = q->name, .devpath = devpath };
 
 		if (scrub_namespace(q->name, devpath, h->rdev, h->size, h->align, h->numa_node,
-				    0, still_unused, &rc, &res) < 0) {
+				    0, inuse_check_unused, &rc, &res) < 0) {
 			if (rc.busy) {
 				log_warn("%s stays quarantined while it is in use", q->name);
 				i++;

@@ -355,3 +355,13 @@ int inuse_refuse(const char *name, const char *devpath)
 {
 	return inuse_refuse_many(&name, &devpath, 1);
 }
+
+int inuse_check_unused(void *check)
+{
+	struct inuse_check *c = check;
+
+	if (inuse_refuse(c->name, c->devpath) == 0)
+		return 0;
+	c->busy = true;
+	return -EBUSY;
+}

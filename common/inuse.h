@@ -34,6 +34,14 @@ int inuse_scan_many(const char *proc, const struct stat *targets, size_t n,
 int inuse_refuse(const char *name, const char *devpath);
 int inuse_refuse_many(const char *const *names, const char *const *devpaths, size_t n);
 
+/* A scrub's check (scrub_check_fn) for one namespace: 0 while nothing holds
+ * the device, else -EBUSY with the holders logged and busy set. */
+struct inuse_check {
+	const char *name, *devpath;
+	bool busy;
+};
+int inuse_check_unused(void *check);
+
 /* Whether st, fstat(2) of an opened device path, can be a namespace's device:
  * when rdev is known (libdaxctl) exactly that character device; otherwise a
  * regular file standing in for one, or a character device of the dax
