@@ -139,15 +139,6 @@ void strv_push(struct strv *sv, char *s)
 	sv->v[sv->n] = NULL;
 }
 
-void strv_pushf(struct strv *sv, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	strv_push(sv, xvasprintf(fmt, ap));
-	va_end(ap);
-}
-
 void strv_clear(struct strv *sv)
 {
 	for (size_t i = 0; i < sv->n; i++)

@@ -41,8 +41,6 @@ struct strv {
 	size_t cap;
 };
 void strv_push(struct strv *sv, char *s);               /* takes ownership */
-void strv_pushf(struct strv *sv, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 void strv_clear(struct strv *sv);
 
 /* "dir/name", malloc'd. */
