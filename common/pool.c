@@ -71,25 +71,51 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 }
 
 /* Two namespaces on one device would be given to two guests and each
- * scrubbed for the other: neither is used. */
+ * scrubbed for the other: neither is used. twin[i] is another namespace of
+ * the host naming host->ns[i]'s character device, or SIZE_MAX. */
 static bool shares_chardev(const struct pool_ns *p, const struct host *host,
-			   struct findings *problems)
+			   const size_t *twin, struct findings *problems)
 {
-	for (size_t i = 0; i < host->n; i++) {
-		const struct host_ns *o = &host->ns[i];
-		_cleanup_free_ char *subject = NULL;
+	size_t k = twin[p->host - host->ns];
+	const struct host_ns *o;
+	_cleanup_free_ char *subject = NULL;
 
-		if (o == p->host || !streq(o->chardev, p->host->chardev))
+	if (k == SIZE_MAX)
+		return false;
+	o = &host->ns[k];
+	subject = xasprintf("%s/%s", p->label->label, p->name);
+	findings_add(problems, SEV_ERROR, "host-shared-chardev", subject,
+		     "label '%s', namespace '%s' (%s) and namespace '%s' (%s) both name "
+		     "character device '%s'; neither is used until the host description "
+		     "is corrected", p->label->label, p->name, p->host->dev,
+		     o->name ? o->name : "(unnamed)", o->dev, o->chardev);
+	return true;
+}
+
+/* twin[] for shares_chardev(), from one pass over the host's devices. */
+static size_t *find_twins(const struct host *host)
+{
+	struct strmap first = { 0 };
+	size_t *twin = xcalloc(host->n ? host->n : 1, sizeof(*twin));
+
+	strmap_init(&first, host->n);
+	for (size_t i = 0; i < host->n; i++) {
+		const char *cd = host->ns[i].chardev;
+		size_t k = cd ? strmap_get(&first, cd) : SIZE_MAX;
+
+		twin[i] = SIZE_MAX;
+		if (!cd)
 			continue;
-		subject = xasprintf("%s/%s", p->label->label, p->name);
-		findings_add(problems, SEV_ERROR, "host-shared-chardev", subject,
-			     "label '%s', namespace '%s' (%s) and namespace '%s' (%s) both name "
-			     "character device '%s'; neither is used until the host description "
-			     "is corrected", p->label->label, p->name, p->host->dev,
-			     o->name ? o->name : "(unnamed)", o->dev, o->chardev);
-		return true;
+		if (k == SIZE_MAX) {
+			strmap_add(&first, cd, i);
+			continue;
+		}
+		twin[i] = k;
+		if (twin[k] == SIZE_MAX)
+			twin[k] = i;
 	}
-	return false;
+	strmap_free(&first);
+	return twin;
 }
 
 struct pool_ns *pool_find(const struct pool *pool, const char *name)
@@ -133,7 +159,7 @@ size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 {
 	size_t total = 0, before = problems->n;
 	_cleanup_free_ const struct host_ns **first = NULL;
-	_cleanup_free_ size_t *count = NULL;
+	_cleanup_free_ size_t *count = NULL, *twin = NULL;
 
 	*pool = (struct pool){ 0 };
 	for (size_t i = 0; i < conf->n_labels; i++)
@@ -166,11 +192,12 @@ size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 		if (k != SIZE_MAX && !count[k]++)
 			first[k] = &host->ns[i];
 	}
+	twin = find_twins(host);
 	for (size_t i = 0; i < pool->n; i++) {
 		struct pool_ns *p = &pool->ns[i];
 
 		p->host = resolve(p->label, p->name, first[i], count[i], host->origin, problems);
-		if (p->host && shares_chardev(p, host, problems))
+		if (p->host && shares_chardev(p, host, twin, problems))
 			p->host = NULL;
 		if (p->host)
 			p->devpath = path_join(dev_dir, p->host->chardev);
