@@ -140,18 +140,15 @@ static int print_elements(const struct nvdimm *devs, size_t n)
 	return fflush(stdout) == EOF ? EXIT_FAIL : r;
 }
 
-/* Replace path by the document, atomically, keeping its mode and owner. */
-static int write_back(const char *path, const xmlChar *text, int len)
+/* The claim's labels, recorded in the domain's <metadata>. */
+static void record_claim(xmlDocPtr dom, const struct claim *c)
 {
-	_cleanup_free_ char *dcopy = xstrdup(path), *bcopy = xstrdup(path);
-	_cleanup_close_ int dirfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct stat st;
+	struct pmem_record *recs = xcalloc(c->n_ns ? c->n_ns : 1, sizeof(*recs));
 
-	if (lstat(path, &st) < 0 || dirfd < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	return replace_file_at(dirfd, basename(bcopy), path, text, (size_t)len, &st);
+	for (size_t i = 0; i < c->n_ns; i++)
+		recs[i] = (struct pmem_record){ c->ns[i].label, c->ns[i].name, c->ns[i].uuid };
+	domain_set_pmem(dom, recs, c->n_ns);
+	free(recs);
 }
 
 static int render_domain(const struct render_args *a, const struct vpm_ctx *ctx,
@@ -194,25 +191,15 @@ static int render_domain(const struct render_args *a, const struct vpm_ctx *ctx,
 		xmlFreeDoc(dom);
 		return EXIT_FAIL;
 	}
-	/* Indented, and without an <?xml?> declaration, as libvirt writes
-	 * its own domain files. */
-	{
-		xmlBufferPtr buf = xmlBufferCreate();
-		xmlSaveCtxtPtr save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
-
-		xmlSaveDoc(save, dom);
-		xmlSaveClose(save);
-		outlen = (int)xmlBufferLength(buf);
-		out = xmlStrndup(xmlBufferContent(buf), outlen);
-		xmlBufferFree(buf);
-	}
+	record_claim(dom, state_find_claim(&ctx->state, a->instance));
+	out = domain_format(dom, &outlen);
 	xmlFreeDoc(dom);
 	if (!out) {
 		log_error("out of memory");
 		return EXIT_FAIL;
 	}
 	if (a->in_place) {
-		r = write_back(a->domain, out, outlen);
+		r = domain_write_file(a->domain, out, outlen);
 		if (r < 0)
 			log_error("cannot write domain file %s: %s; it was not changed", a->domain,
 				  strerror(-r));

@@ -3,12 +3,16 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <inttypes.h>
 #include <string.h>
 #include <strings.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlsave.h>
 
 #include "util.h"
 
@@ -461,4 +465,137 @@ int domain_read_dir(const char *dir, struct domain_info **doms,
 	}
 	closedir(d);
 	return (int)n;
+}
+
+/* ---- vpmemctl's record in <metadata> ---------------------------------- */
+
+static bool is_ours(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, X(name)) && n->ns &&
+	       xmlStrEqual(n->ns->href, X(VPMEMCTL_XMLNS));
+}
+
+static xmlNodePtr our_element(xmlNodePtr metadata)
+{
+	for (xmlNodePtr c = metadata ? metadata->children : NULL; c; c = c->next)
+		if (is_ours(c, "pmem"))
+			return c;
+	return NULL;
+}
+
+/* A new <metadata> after the domain's identity (name, uuid, genid, title,
+ * description), where libvirt puts it. */
+static xmlNodePtr new_metadata(xmlNodePtr root)
+{
+	static const char *const before[] = { "name", "uuid", "genid", "title", "description" };
+	xmlNodePtr md = xmlNewDocNode(root->doc, NULL, X("metadata"), NULL);
+	xmlNodePtr after = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(before); i++)
+		if (child(root, before[i]))
+			after = child(root, before[i]);
+	if (after)
+		xmlAddNextSibling(after, md);
+	else if (root->children)
+		xmlAddPrevSibling(root->children, md);
+	else
+		xmlAddChild(root, md);
+	return md;
+}
+
+void domain_set_pmem(xmlDocPtr dom, const struct pmem_record *recs, size_t n)
+{
+	xmlNodePtr root = xmlDocGetRootElement(dom);
+	xmlNodePtr md = child(root, "metadata");
+	xmlNodePtr old = our_element(md), el;
+	xmlNsPtr ns;
+
+	if (old) {
+		xmlUnlinkNode(old);
+		xmlFreeNode(old);
+	}
+	if (!n)
+		return;
+	if (!md)
+		md = new_metadata(root);
+	el = xmlNewChild(md, NULL, X("pmem"), NULL);
+	ns = xmlNewNs(el, X(VPMEMCTL_XMLNS), X("vpmemctl"));
+	xmlSetNs(el, ns);
+	for (size_t i = 0; i < n; i++) {
+		xmlNodePtr r = xmlNewChild(el, ns, X("namespace"), NULL);
+
+		xmlSetProp(r, X("label"), X(recs[i].label));
+		xmlSetProp(r, X("name"), X(recs[i].name));
+		if (recs[i].uuid)
+			xmlSetProp(r, X("uuid"), X(recs[i].uuid));
+	}
+}
+
+int domain_get_pmem(xmlDocPtr dom, struct pmem_record **recs, size_t *n, char **err)
+{
+	xmlNodePtr el = our_element(child(xmlDocGetRootElement(dom), "metadata"));
+
+	*recs = NULL;
+	*n = 0;
+	for (xmlNodePtr c = el ? el->children : NULL; c; c = c->next) {
+		struct pmem_record r;
+
+		if (!is_ours(c, "namespace"))
+			continue;
+		r = (struct pmem_record){ attr_of(c, "label"), attr_of(c, "name"),
+					  attr_of(c, "uuid") };
+		if (!r.label || !r.name || !*r.label || !*r.name) {
+			*err = xasprintf("vpmemctl's <namespace> record %zu in <metadata> has no %s",
+					 *n + 1, r.label && *r.label ? "name" : "label");
+			pmem_records_free(&r, 1);
+			pmem_records_free(*recs, *n);
+			*recs = NULL;
+			*n = 0;
+			return -EINVAL;
+		}
+		*recs = xreallocarray(*recs, *n + 1, sizeof(**recs));
+		(*recs)[(*n)++] = r;
+	}
+	return 0;
+}
+
+void pmem_records_free(struct pmem_record *recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(recs[i].label);
+		free(recs[i].name);
+		free(recs[i].uuid);
+	}
+	free(recs);
+}
+
+xmlChar *domain_format(xmlDocPtr dom, int *len)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlSaveCtxtPtr save = buf ? xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL)
+				  : NULL;
+	xmlChar *out = NULL;
+
+	if (save) {
+		xmlSaveDoc(save, dom);
+		xmlSaveClose(save);
+		*len = (int)xmlBufferLength(buf);
+		out = xmlStrndup(xmlBufferContent(buf), *len);
+	}
+	if (buf)
+		xmlBufferFree(buf);
+	return out;
+}
+
+int domain_write_file(const char *path, const xmlChar *text, int len)
+{
+	_cleanup_free_ char *dcopy = xstrdup(path), *bcopy = xstrdup(path);
+	_cleanup_close_ int dirfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+
+	if (lstat(path, &st) < 0 || dirfd < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	return replace_file_at(dirfd, basename(bcopy), path, text, (size_t)len, &st);
 }

@@ -50,6 +50,40 @@ void domain_info_clear(struct domain_info *info);
 int domain_read_dir(const char *dir, struct domain_info **doms,
 		    void (*unreadable)(const char *path, const char *why, void *arg), void *arg);
 
+/* vpmemctl's record in a domain's <metadata>: the claim's namespaces in
+ * device order, so that the labels travel with the domain (a migration's
+ * destination claims its own namespaces of the same labels):
+ *   <metadata>
+ *     <vpmemctl:pmem xmlns:vpmemctl="VPMEMCTL_XMLNS">
+ *       <vpmemctl:namespace label="6GB" name="ns0" uuid="..."/>
+ *     </vpmemctl:pmem>
+ *   </metadata> */
+#define VPMEMCTL_XMLNS "https://vpmemctl.org/xmlns/pmem/1"
+
+struct pmem_record {
+	char *label;
+	char *name;     /* the namespace on the host that wrote it */
+	char *uuid;     /* NULL when not known */
+};
+
+/* Replace vpmemctl's element in <metadata> (added when missing) by one
+ * holding these records; n == 0 removes it. */
+void domain_set_pmem(xmlDocPtr dom, const struct pmem_record *recs, size_t n);
+
+/* The records of vpmemctl's element: 0 with *n = 0 when there is none;
+ * -EINVAL with *err set (malloc'd) when it is malformed (a record without a
+ * label or name). *recs malloc'd; free with pmem_records_free(). */
+int domain_get_pmem(xmlDocPtr dom, struct pmem_record **recs, size_t *n, char **err);
+void pmem_records_free(struct pmem_record *recs, size_t n);
+
+/* The domain as libvirt writes its files: indented, no <?xml?> declaration.
+ * NULL when out of memory; xmlFree() it. */
+xmlChar *domain_format(xmlDocPtr dom, int *len);
+
+/* Replace the regular file path by text, atomically, keeping its mode and
+ * owner. Negative errno (-EINVAL: not a regular file). */
+int domain_write_file(const char *path, const xmlChar *text, int len);
+
 /* A size element or attribute pair in libvirt's units, in KiB (rounded up). */
 int scaled_to_kib(const char *value, const char *unit, uint64_t *kib);
 

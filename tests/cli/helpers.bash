@@ -71,3 +71,20 @@ gen_host() {
 	PY
 	export VPMEMCTL_NAMESPACES="P:$(seq -s '|' -f 'p%.0f' 0 $(($1 - 1)))"
 }
+
+# snap_uuid NAME: the uuid of namespace NAME in $VPMEMCTL_HOST_SNAPSHOT.
+snap_uuid() {
+	python3 - "$1" "$VPMEMCTL_HOST_SNAPSHOT" <<-'PY'
+	import json, sys
+	def walk(o):
+	    if isinstance(o, dict):
+	        if o.get("name") == sys.argv[1] and "uuid" in o:
+	            print(o["uuid"]); sys.exit(0)
+	        o = list(o.values())
+	    if isinstance(o, list):
+	        for x in o:
+	            walk(x)
+	walk(json.load(open(sys.argv[2])))
+	sys.exit(1)
+	PY
+}

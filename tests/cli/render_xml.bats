@@ -315,3 +315,41 @@ laughs() {
 	assert_failure 1
 	assert_output --partial "it has a document type declaration"
 }
+
+# the vpmemctl records in a domain's <metadata>, one "label name uuid" line each
+pmem_records() {
+	python3 - "$1" <<-'PY'
+	import sys, xml.etree.ElementTree as ET
+	ns = "{https://vpmemctl.org/xmlns/pmem/1}"
+	root = ET.parse(sys.argv[1]).getroot()
+	els = [e for e in root.findall("metadata/%spmem" % ns)]
+	print(len(els), "element(s)")
+	for e in els:
+	    for r in e.findall("%snamespace" % ns):
+	        print(r.get("label"), r.get("name"), r.get("uuid"))
+	PY
+}
+
+@test "--domain records the claim's labels in <metadata>, in device order; libvirt keeps them" {
+	vpm claim guest 'LARGE,6GB' >/dev/null
+	plain_domain "$SCRATCH/d.xml"
+	vpm render-xml guest --domain "$SCRATCH/d.xml" >"$SCRATCH/out.xml"
+	judged "$SCRATCH/out.xml"
+	run pmem_records "$SCRATCH/libvirt.xml"
+	assert_output "1 element(s)
+LARGE ns3 $(snap_uuid ns3)
+6GB ns0 $(snap_uuid ns0)"
+}
+
+@test "rendering again replaces the record, never adds a second one" {
+	vpm claim guest 6GB >/dev/null
+	plain_domain "$SCRATCH/d.xml"
+	vpm render-xml guest --domain "$SCRATCH/d.xml" --in-place
+	vpm release guest --no-scrub >/dev/null
+	vpm claim guest LARGE >/dev/null
+	vpm render-xml guest --domain "$SCRATCH/d.xml" --in-place
+	run pmem_records "$SCRATCH/d.xml"
+	assert_output "1 element(s)
+LARGE ns3 $(snap_uuid ns3)"
+	judged "$SCRATCH/d.xml"
+}
