@@ -1,12 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* vpmemctl claim: one free namespace per label for a guest, all or nothing. */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "alloc.h"
-#include "domxml.h"
+#include "choose.h"
 #include "names.h"
 #include "cmd.h"
 #include "jsonout.h"
@@ -250,168 +246,11 @@ static bool claim_on_node(const struct claim *c, const struct pool *pool, int no
 	return true;
 }
 
-static char *join(char *const *v, size_t n)
-{
-	char *s = xstrdup("");
-
-	for (size_t i = 0; i < n; i++) {
-		char *t = xasprintf("%s%s%s", s, i ? "," : "", v[i]);
-
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
-/* Unknown labels are a mistake in the request, not a shortage to retry. */
-static int check_labels(const struct vpm_ctx *ctx, const struct strv *labels)
-{
-	int r = EXIT_OK;
-
-	for (size_t i = 0; i < labels->n; i++) {
-		if (pmem_conf_find_label(&ctx->conf, labels->v[i]))
-			continue;
-		_cleanup_free_ char *known = NULL;
-		char **names = xcalloc(ctx->conf.n_labels, sizeof(*names));
-
-		for (size_t k = 0; k < ctx->conf.n_labels; k++)
-			names[k] = ctx->conf.labels[k].label;
-		known = join(names, ctx->conf.n_labels);
-		free(names);
-		log_error("unknown label '%s' (configured: %s)", labels->v[i],
-			  *known ? known : "none");
-		r = EXIT_USAGE;
-	}
-	return r;
-}
-
-static void domain_unreadable(const char *path, const char *why, void *arg)
-{
-	(void)arg;
-	log_warn("domain file %s cannot be read as XML (%s); the devices it names are not "
-		 "known", path, why);
-}
-
-/* Whether a domain in libvirt_dir, other than the instance's own, uses p. */
-static const char *domain_holder(const struct domain_info *doms, size_t n, const char *instance,
-				 const struct pool_ns *p, const struct stat *target)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (streq(doms[i].name, instance) || streq(doms[i].uuid, instance))
-			continue;
-		for (size_t k = 0; k < doms[i].n_paths; k++) {
-			struct stat st;
-
-			if (streq(doms[i].nvdimm_paths[k], p->devpath) ||
-			    (target && stat(doms[i].nvdimm_paths[k], &st) == 0 &&
-			     ((S_ISCHR(st.st_mode) && S_ISCHR(target->st_mode) &&
-			       st.st_rdev == target->st_rdev) ||
-			      (st.st_dev == target->st_dev && st.st_ino == target->st_ino))))
-				return doms[i].name;
-		}
-	}
-	return NULL;
-}
-
-/* Mark in_use, with a warning naming the holder, every free namespace of the
- * labels asked that a process holds open or mapped, that a domain in
- * libvirt_dir uses, or whose device is not the namespace's: the choice then
- * passes them by. Returns EXIT_FAIL when /proc cannot be read. */
-static int mark_in_use(struct vpm_ctx *ctx, const char *instance, const struct strv *labels)
-{
-	struct pool *pool = &ctx->pool;
-	_cleanup_free_ struct stat *targets = xcalloc(pool->n ? pool->n : 1, sizeof(*targets));
-	_cleanup_free_ size_t *which = xcalloc(pool->n ? pool->n : 1, sizeof(*which));
-	_cleanup_free_ bool *present = xcalloc(pool->n ? pool->n : 1, sizeof(*present));
-	struct domain_info *doms = NULL;
-	struct inuse *users = NULL;
-	size_t m = 0, n_doms = 0;
-	int k;
-
-	if (ctx->set.libvirt_dir) {
-		k = domain_read_dir(ctx->set.libvirt_dir, &doms, domain_unreadable, NULL);
-		if (k < 0 && k != -ENOENT) {
-			log_error_errno(-k, "cannot read libvirt directory %s (libvirt_dir)",
-					ctx->set.libvirt_dir);
-			return EXIT_FAIL;
-		}
-		n_doms = k > 0 ? (size_t)k : 0;
-	}
-	for (size_t i = 0; i < pool->n; i++) {
-		struct pool_ns *p = &pool->ns[i];
-		_cleanup_close_ int fd = -1;
-		const char *dom;
-		char why[160];
-		bool wanted = false;
-
-		for (size_t l = 0; l < labels->n && !wanted; l++)
-			wanted = streq(p->label->label, labels->v[l]);
-		if (!wanted || p->state != NS_FREE || !p->host || !p->devpath)
-			continue;
-		/* a device not there yet is not in use; render-xml and the guest say so */
-		fd = open(p->devpath, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-		if (fd >= 0 && fstat(fd, &targets[m]) == 0) {
-			present[i] = true;
-			if (device_check(&targets[m], p->host->rdev, why, sizeof(why)) < 0) {
-				log_warn("namespace %s skipped: %s is not its device (%s)", p->name,
-					 p->devpath, why);
-				p->in_use = true;
-				continue;
-			}
-		}
-		dom = domain_holder(doms, n_doms, instance, p, present[i] ? &targets[m] : NULL);
-		if (dom) {
-			log_warn("namespace %s (%s) skipped: domain %s in %s uses it", p->name,
-				 p->devpath, dom, ctx->set.libvirt_dir);
-			p->in_use = true;
-			continue;
-		}
-		if (present[i])
-			which[m++] = i;
-	}
-	for (size_t i = 0; i < n_doms; i++)
-		domain_info_clear(&doms[i]);
-	free(doms);
-	if (!m)
-		return EXIT_OK;
-	k = inuse_scan_many("/proc", targets, m, &users);
-	if (k < 0) {
-		log_error_errno(-k, "cannot tell which namespaces are in use");
-		return EXIT_FAIL;
-	}
-	for (int j = 0; j < k; j++) {
-		struct pool_ns *p = &pool->ns[which[users[j].target]];
-
-		log_warn("namespace %s (%s) skipped: %s by pid %d (%s)", p->name, p->devpath,
-			 users[j].how, (int)users[j].pid, users[j].comm);
-		p->in_use = true;
-	}
-	free(users);
-	return EXIT_OK;
-}
-
-static struct claim make_claim(const char *instance, const struct strv *labels,
-			       struct pool_ns **picked)
-{
-	_cleanup_free_ const char **names = xcalloc(labels->n, sizeof(*names));
-	_cleanup_free_ const char **uuids = xcalloc(labels->n, sizeof(*uuids));
-	char now[32];
-
-	for (size_t i = 0; i < labels->n; i++) {
-		names[i] = picked[i]->name;
-		uuids[i] = picked[i]->host->uuid;
-	}
-	return claim_new(instance, now_rfc3339(now, sizeof(now)), labels->n, names, uuids,
-			 (const char *const *)labels->v);
-}
-
 int cmd_claim(int argc, char **argv, struct common_opts *co)
 {
 	struct claim_args a = { .co = co, .numa_node = -1 };
 	struct strv labels = { 0 };
 	struct vpm_ctx ctx;
-	_cleanup_free_ struct pool_ns **picked = NULL;
-	struct alloc_shortage short_by;
 	struct claim *existing, c;
 	int r;
 
@@ -428,7 +267,7 @@ int cmd_claim(int argc, char **argv, struct common_opts *co)
 
 	existing = state_find_claim(&ctx.state, a.instance);
 	if (existing) {
-		_cleanup_free_ char *held = join(existing->labels, existing->n_labels);
+		_cleanup_free_ char *held = join_names(existing->labels, existing->n_labels);
 
 		if (!same_labels(existing, &labels)) {
 			log_error("instance %s already holds a claim for %s; release it first",
@@ -462,23 +301,9 @@ int cmd_claim(int argc, char **argv, struct common_opts *co)
 		goto out;
 	}
 
-	r = mark_in_use(&ctx, a.instance, &labels);
+	r = choose_claim(&ctx, a.instance, &labels, a.numa_node, &c);
 	if (r != EXIT_OK)
 		goto out;
-	picked = xcalloc(labels.n, sizeof(*picked));
-	if (claim_alloc(&ctx.pool, labels.v, labels.n, a.numa_node, picked, &short_by) < 0) {
-		char node[48] = "";
-
-		if (a.numa_node >= 0)
-			snprintf(node, sizeof(node), " on NUMA node %d", a.numa_node);
-		log_error("not enough free namespaces for label '%s': asked for %zu, it has %zu, "
-			  "%zu free%s and not in use; nothing was claimed", short_by.label,
-			  short_by.wanted, short_by.total, short_by.free, node);
-		r = EXIT_NO_SPACE;
-		goto out;
-	}
-
-	c = make_claim(a.instance, &labels, picked);
 	if (a.dry_run) {
 		log_info("dry run: nothing was claimed");
 		r = print_claim(&a, &c, &ctx.pool, false);
@@ -495,7 +320,7 @@ int cmd_claim(int argc, char **argv, struct common_opts *co)
 
 		for (size_t i = 0; i < c.n_ns; i++)
 			v[i] = c.ns[i].name;
-		names = join(v, c.n_ns);
+		names = join_names(v, c.n_ns);
 		free(v);
 		log_audit("claim instance=%s namespaces=%s outcome=%s", a.instance, names,
 			  r == EXIT_OK ? "claimed" : "failed");
