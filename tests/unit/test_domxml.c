@@ -210,8 +210,52 @@ static void test_no_entity_expansion(void)
 	free(doc);
 }
 
+
+static void test_pmem_records(void)
+{
+	const struct pmem_record in[] = {
+		{ "LARGE", "ns3", "ad6e4f5b-8c7a-4b1d-8e4f-3a5b6c7d8e93" },
+		{ "6GB", "ns0", NULL },
+	};
+	struct pmem_record *out = NULL;
+	xmlDocPtr d = parse("<domain><name>a</name><uuid>u</uuid><memory>1</memory></domain>");
+	xmlNodePtr md;
+	char *err = NULL;
+	size_t n = 9;
+
+	ok(domain_get_pmem(d, &out, &n, &err) == 0, "a domain without metadata has no records");
+	is_u64(n, 0, "none");
+	domain_set_pmem(d, in, 2);
+	domain_set_pmem(d, in, 2);
+	md = xmlDocGetRootElement(d)->children->next->next;
+	ok(md && xmlStrEqual(md->name, (const xmlChar *)"metadata"),
+	   "<metadata> is added after <name> and <uuid>");
+	ok(domain_get_pmem(d, &out, &n, &err) == 0, "records read back");
+	is_u64(n, 2, "setting twice leaves one set of records");
+	is_str(out[0].label, "LARGE", "first label");
+	is_str(out[0].uuid, "ad6e4f5b-8c7a-4b1d-8e4f-3a5b6c7d8e93", "its uuid");
+	is_str(out[1].name, "ns0", "second name, in order");
+	ok(out[1].uuid == NULL, "a record without uuid reads back without");
+	pmem_records_free(out, n);
+	domain_set_pmem(d, NULL, 0);
+	ok(domain_get_pmem(d, &out, &n, &err) == 0, "cleared");
+	is_u64(n, 0, "no record after n == 0");
+	xmlFreeDoc(d);
+
+	d = parse("<domain><metadata><v:pmem xmlns:v='" VPMEMCTL_XMLNS "'>"
+		  "<v:namespace label='A' name='ns0'/><v:namespace name='ns1'/></v:pmem>"
+		  "<x:pmem xmlns:x='urn:other'><x:namespace/></x:pmem></metadata></domain>");
+	ok(domain_get_pmem(d, &out, &n, &err) == -EINVAL, "a record without label is refused");
+	ok(err && strstr(err, "record 2") && strstr(err, "no label"), "the error names it: %s",
+	   err ? err : "(none)");
+	ok(out == NULL && n == 0, "and nothing is returned");
+	free(err);
+	xmlFreeDoc(d);
+}
+
 int main(void)
 {
+	test_pmem_records();
 	test_element();
 	test_units();
 	test_plain_domain();
