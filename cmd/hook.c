@@ -30,19 +30,67 @@ static const char usage_text[] =
 	"  run by libvirt from /etc/libvirt/hooks/qemu.d/ with the domain XML on stdin;\n"
 	"  acts on 'prepare begin' and 'migrate begin', exits 0 on every other event\n";
 
-/* The domain libvirt gives on stdin, parsed; NULL when it cannot be (logged). */
-static xmlDocPtr read_domain(const char *name)
+/* All of stdin, a pipe from libvirt (read_fd() takes only files). 0, or
+ * -EFBIG, -EILSEQ (a NUL byte) or -errno. */
+static int read_stdin(char **out, size_t *len)
 {
-	_cleanup_free_ char *text = NULL, *err = NULL;
-	size_t len = 0;
+	size_t have = 0, cap = 65536;
+	char *buf = xmalloc(cap);
+
+	for (;;) {
+		ssize_t r;
+
+		if (have + 1 >= cap) {
+			if (cap > DOMAIN_MAX) {
+				free(buf);
+				return -EFBIG;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(STDIN_FILENO, buf + have, cap - have - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = -errno;
+
+			free(buf);
+			return e;
+		}
+		if (r == 0)
+			break;
+		have += (size_t)r;
+	}
+	if (memchr(buf, '\0', have)) {
+		free(buf);
+		return -EILSEQ;
+	}
+	buf[have] = '\0';
+	*out = buf;
+	*len = have;
+	return 0;
+}
+
+/* The domain libvirt gives on stdin, parsed; NULL when it cannot be
+ * (logged). With text, the text as read is kept there (malloc'd). */
+static xmlDocPtr read_domain(const char *name, char **text, size_t *len)
+{
+	_cleanup_free_ char *err = NULL, *mine = NULL;
+	size_t n = 0;
 	xmlDocPtr dom;
-	int r = read_fd(STDIN_FILENO, DOMAIN_MAX, &text, &len);
+	int r = read_stdin(&mine, &n);
 
 	if (r < 0) {
-		log_read_error(r, len, "domain XML of", name);
+		log_error("domain %s refused: its XML on stdin cannot be read (%s)", name,
+			  r == -EILSEQ ? "a NUL byte" : r == -EFBIG ? "too large" : strerror(-r));
 		return NULL;
 	}
-	dom = domain_parse(text, len, "stdin", &err);
+	dom = domain_parse(mine, n, "stdin", &err);
+	if (dom && text) {
+		*text = mine;
+		*len = n;
+		mine = NULL;
+	}
 	if (!dom)
 		log_error("domain %s refused: its XML on stdin cannot be read (%s)", name, err);
 	return dom;
@@ -88,9 +136,9 @@ static char *refusal(const struct vpm_ctx *ctx, const struct domain_info *di,
 				 "and run vpmemctl verify --repair, or give the domain another "
 				 "namespace", p->name, dev);
 	if (!c)
-		return xasprintf("namespace %s at %s is not claimed by it; record the claim "
-				 "(vpmemctl adopt %s --domain FILE) or remove the device", p->name,
-				 dev, di->name);
+		return xasprintf("namespace %s at %s is claimed by no instance; record the "
+				 "domain's claim (vpmemctl adopt %s --domain FILE) or remove the "
+				 "device", p->name, dev, di->name);
 	if (!streq(c->instance, di->name) && !streq(c->instance, di->uuid))
 		return xasprintf("namespace %s at %s is claimed by instance %s; two guests would "
 				 "share one namespace: give the domain its own (vpmemctl claim, "
@@ -122,7 +170,7 @@ static int prepare(const char *arg_name)
 	struct pool_ns **used = NULL;
 	const char **paths = NULL;
 	size_t n_used = 0;
-	xmlDocPtr dom = read_domain(arg_name);
+	xmlDocPtr dom = read_domain(arg_name, NULL, NULL);
 	int r;
 
 	if (!dom)
@@ -190,6 +238,15 @@ out:
 
 /* ---- migrate begin ---------------------------------------------------- */
 
+/* The domain back to libvirt, on stdout. */
+static int print_text(const char *text, size_t len)
+{
+	if (fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0)
+		return EXIT_OK;
+	log_error("cannot write the domain to libvirt (stdout)");
+	return EXIT_FAIL;
+}
+
 static int print_domain(xmlDocPtr dom)
 {
 	int len;
@@ -198,11 +255,8 @@ static int print_domain(xmlDocPtr dom)
 
 	if (!out)
 		oom();
-	r = fwrite(out, 1, (size_t)len, stdout) == (size_t)len && fflush(stdout) == 0
-	    ? EXIT_OK : EXIT_FAIL;
+	r = print_text((const char *)out, (size_t)len);
 	xmlFree(out);
-	if (r != EXIT_OK)
-		log_error("cannot write the domain to libvirt (stdout)");
 	return r;
 }
 
@@ -233,7 +287,7 @@ static int reuse_claim(const struct vpm_ctx *ctx, const char *name, const struct
  * devices at them and give the domain back to libvirt. */
 static int migrate(const char *arg_name)
 {
-	_cleanup_free_ char *err = NULL;
+	_cleanup_free_ char *err = NULL, *text = NULL;
 	_cleanup_free_ uint64_t *kib = NULL;
 	struct pmem_record *recs = NULL, *new_recs = NULL;
 	struct nvdimm *devs = NULL;
@@ -242,8 +296,8 @@ static int migrate(const char *arg_name)
 	struct vpm_ctx ctx = { .store = { .dirfd = -1, .lockfd = -1 } };
 	struct claim fresh = { 0 };
 	const struct claim *c;
-	size_t n_recs = 0, n_dev = 0, n_ours = 0;
-	xmlDocPtr dom = read_domain(arg_name);
+	size_t n_recs = 0, n_dev = 0, n_ours = 0, len = 0;
+	xmlDocPtr dom = read_domain(arg_name, &text, &len);
 	int r = EXIT_FAIL;
 
 	if (!dom)
@@ -262,7 +316,7 @@ static int migrate(const char *arg_name)
 		goto out;
 	}
 	if (!n_recs && !n_dev) {
-		r = print_domain(dom);
+		r = print_text(text, len);
 		goto out;
 	}
 	r = load_config(&ctx, di.name);
@@ -273,7 +327,7 @@ static int migrate(const char *arg_name)
 		n_ours += pool_ns_at(&ctx.pool, di.nvdimm_paths[i]) != NULL;
 	if (!n_recs) {
 		if (!n_ours) {
-			r = print_domain(dom);
+			r = print_text(text, len);
 			goto out;
 		}
 		log_error("incoming domain %s refused: its nvdimm devices name namespaces "
@@ -331,7 +385,7 @@ static int migrate(const char *arg_name)
 				  "migrate between devices of different sizes; nothing was claimed",
 				  di.name, i + 1, (unsigned long long)kib[i], p->name,
 				  fresh.ns[i].label, (unsigned long long)(p->host->size / 1024));
-			r = EXIT_NO_SPACE;
+			r = EXIT_FAIL;
 			goto out;
 		}
 		c = &fresh;
