@@ -611,7 +611,9 @@ int domain_get_pmem(xmlDocPtr dom, struct pmem_record **recs, size_t *n, char **
 		if (!r.label || !r.name || !*r.label || !*r.name) {
 			*err = xasprintf("vpmemctl's <namespace> record %zu in <metadata> has no %s",
 					 *n + 1, r.label && *r.label ? "name" : "label");
-			pmem_records_free(&r, 1);
+			free(r.label); /* r is on the stack: its strings only */
+			free(r.name);
+			free(r.uuid);
 			pmem_records_free(*recs, *n);
 			*recs = NULL;
 			*n = 0;

@@ -351,6 +351,16 @@ LARGE ns3 $(snap_uuid ns3)"
 	assert_output ""
 }
 
+@test "migrate begin refuses a record without a label, claiming nothing" {
+	source_domain "$SCRATCH/src.xml"
+	sed -i '0,/ label="6GB"/s///' "$SCRATCH/src.xml"
+	run hook guest migrate begin "$SCRATCH/src.xml"
+	[ "$status" -eq 1 ]
+	assert_output "vpmemctl: incoming domain guest refused: vpmemctl's <namespace> record 1 in <metadata> has no label"
+	run claimed guest
+	assert_output ""
+}
+
 @test "migrate begin prints a domain without records or nvdimm devices as it came" {
 	run hook guest migrate begin "$SCRATCH/base.xml"
 	assert_success
