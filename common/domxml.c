@@ -386,6 +386,70 @@ drop:
 	return 0;
 }
 
+static xmlNodePtr devices_of(xmlDocPtr dom)
+{
+	xmlNodePtr root = xmlDocGetRootElement(dom);
+
+	return root && xmlStrEqual(root->name, X("domain")) ? child(root, "devices") : NULL;
+}
+
+int domain_nvdimm_sizes(xmlDocPtr dom, uint64_t **kib, size_t *n, char **err)
+{
+	xmlNodePtr devices = devices_of(dom);
+
+	*kib = NULL;
+	*n = 0;
+	for (xmlNodePtr c = devices ? devices->children : NULL; c; c = c->next) {
+		uint64_t v;
+
+		if (!is_nvdimm(c))
+			continue;
+		if (element_kib(child(child(c, "target"), "size"), &v) < 0) {
+			free(*kib);
+			*kib = NULL;
+			return fail(err, xasprintf("nvdimm device %zu has no valid target size", *n + 1));
+		}
+		*kib = xreallocarray(*kib, *n + 1, sizeof(**kib));
+		(*kib)[(*n)++] = v;
+	}
+	return 0;
+}
+
+int domain_retarget_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n, char **err)
+{
+	xmlNodePtr devices = devices_of(dom);
+	size_t k = 0;
+
+	for (xmlNodePtr c = devices ? devices->children : NULL; c; c = c->next)
+		k += is_nvdimm(c);
+	if (k != n)
+		return fail(err, xasprintf("the domain has %zu nvdimm devices, not %zu", k, n));
+	k = 0;
+	for (xmlNodePtr c = devices ? devices->children : NULL; c; c = c->next) {
+		xmlNodePtr source, path, align;
+
+		if (!is_nvdimm(c))
+			continue;
+		source = child(c, "source");
+		if (!source)
+			return fail(err, xasprintf("nvdimm device %zu has no <source>", k + 1));
+		path = child(source, "path");
+		if (!path)
+			path = source->children
+			       ? xmlAddPrevSibling(source->children,
+						   xmlNewDocNode(dom, NULL, X("path"), NULL))
+			       : xmlNewChild(source, NULL, X("path"), NULL);
+		xmlNodeSetContent(path, NULL);
+		xmlNodeAddContent(path, X(devs[k].path));
+		align = child(source, "alignsize");
+		if (!align)
+			align = xmlAddNextSibling(path, xmlNewDocNode(dom, NULL, X("alignsize"), NULL));
+		set_element_kib(align, devs[k].align_kib);
+		k++;
+	}
+	return 0;
+}
+
 int domain_read_info(xmlDocPtr dom, struct domain_info *info)
 {
 	xmlNodePtr root = xmlDocGetRootElement(dom);
@@ -547,7 +611,7 @@ int domain_get_pmem(xmlDocPtr dom, struct pmem_record **recs, size_t *n, char **
 		if (!r.label || !r.name || !*r.label || !*r.name) {
 			*err = xasprintf("vpmemctl's <namespace> record %zu in <metadata> has no %s",
 					 *n + 1, r.label && *r.label ? "name" : "label");
-			free(r.label);
+			free(r.label); /* r is on the stack: its strings only */
 			free(r.name);
 			free(r.uuid);
 			pmem_records_free(*recs, *n);

@@ -84,6 +84,16 @@ xmlChar *domain_format(xmlDocPtr dom, int *len);
  * owner. Negative errno (-EINVAL: not a regular file). */
 int domain_write_file(const char *path, const xmlChar *text, int len);
 
+/* The target size (KiB) of each nvdimm device, in document order: what a
+ * migration's destination must match. -EINVAL with *err set when one has
+ * none. *kib malloc'd (NULL when n is 0). */
+int domain_nvdimm_sizes(xmlDocPtr dom, uint64_t **kib, size_t *n, char **err);
+
+/* Point the domain's nvdimm devices, in document order, at devs[i].path
+ * with alignsize devs[i].align_kib; size, node and label stay. -EINVAL with
+ * *err set when the domain does not have exactly n of them. */
+int domain_retarget_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n, char **err);
+
 /* A size element or attribute pair in libvirt's units, in KiB (rounded up). */
 int scaled_to_kib(const char *value, const char *unit, uint64_t *kib);
 

@@ -69,7 +69,8 @@ int store_open(struct store *s, const char *dir, bool create)
 	return 0;
 }
 
-int store_lock(struct store *s, double timeout)
+/* flock op (LOCK_EX or LOCK_SH) on the lock file, waiting up to timeout. */
+static int lock_wait(struct store *s, int op, double timeout)
 {
 	struct timespec start, now;
 	long delay_us = 1000;
@@ -89,7 +90,7 @@ int store_lock(struct store *s, double timeout)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		if (flock(s->lockfd, LOCK_EX | LOCK_NB) == 0)
+		if (flock(s->lockfd, op | LOCK_NB) == 0)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return log_error_errno(errno, "cannot lock %s/%s", s->dir, LOCK_FILE);
@@ -105,6 +106,18 @@ int store_lock(struct store *s, double timeout)
 		if (delay_us < 20000)
 			delay_us *= 2;
 	}
+}
+
+int store_lock(struct store *s, double timeout)
+{
+	return lock_wait(s, LOCK_EX, timeout);
+}
+
+int store_lock_shared(struct store *s, double timeout)
+{
+	if (s->dirfd < 0)
+		return 0; /* no state directory: nothing claimed, nothing to wait for */
+	return lock_wait(s, LOCK_SH, timeout);
 }
 
 void store_unlock(struct store *s)

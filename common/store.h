@@ -24,6 +24,10 @@ int store_open(struct store *s, const char *dir, bool create);
 
 /* Take the exclusive lock, waiting up to timeout seconds: -ETIMEDOUT then. */
 int store_lock(struct store *s, double timeout);
+/* Take the lock shared with other readers, excluding a writer: a reader
+ * that must not act on a state about to change (the libvirt hook). 0 at once
+ * when the directory does not exist. */
+int store_lock_shared(struct store *s, double timeout);
 void store_unlock(struct store *s);
 
 /* Read the state (an absent file is the empty state). Logs, naming the file. */

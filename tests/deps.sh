@@ -8,7 +8,7 @@ BUILD_PACKAGES=(
 )
 TEST_PACKAGES=(
 	bats bats-support bats-assert mandoc bash-completion
-	libxml2-utils libvirt-clients
+	libxml2-utils libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu passwd
 	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod xz-utils
 	ndctl daxctl pmdk-tools gnuplot-nox
 	clang libclang-rt-14-dev clang-tidy cppcheck valgrind

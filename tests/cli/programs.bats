@@ -60,6 +60,14 @@ same() {
 	done
 }
 
+@test "the libvirt hook links libxml2 and libndctl, and is built beside the others" {
+	[ -x "$PROGRAMS/vpmemctl-libvirt-hook" ]
+	run needed vpmemctl-libvirt-hook
+	assert_success
+	assert_line --partial libxml2.so
+	assert_line --partial libndctl.so
+}
+
 @test "vpmemctl COMMAND and vpmemctl-COMMAND print the same and exit alike" {
 	same inventory -f json
 	[ "$status" -eq 0 ]

@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: MIT */
+/* vpmemctl-libvirt-hook: run by libvirt (/etc/libvirt/hooks/qemu.d/) as
+ * `HOOK DOMAIN OPERATION SUB-OPERATION EXTRA` with the domain XML on stdin.
+ * On `prepare begin` it refuses to start a domain whose nvdimm devices use a
+ * configured namespace not claimed by it; on `migrate begin` (the
+ * destination, an XML filter) it claims namespaces here with the labels the
+ * domain carries and points its devices at them. Every other event: exit 0
+ * at once. It never zeroes and never calls libvirt (a hook that does
+ * deadlocks libvirtd). */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "choose.h"
+#include "context.h"
+#include "devmatch.h"
+#include "domxml.h"
+#include "inuse.h"
+#include "log.h"
+#include "names.h"
+
+/* libvirt waits for its hooks while it holds the domain: a hook that waits
+ * long for the state lock holds up libvirtd. On timeout it refuses. */
+#define HOOK_LOCK_TIMEOUT 3.0
+#define HOOK_LOCK_TIMEOUT_ARG "3"
+#define DOMAIN_MAX (64u << 20)
+
+static const char usage_text[] =
+	"usage: vpmemctl-libvirt-hook DOMAIN OPERATION SUB-OPERATION EXTRA\n"
+	"  run by libvirt from /etc/libvirt/hooks/qemu.d/ with the domain XML on stdin;\n"
+	"  acts on 'prepare begin' and 'migrate begin', exits 0 on every other event\n";
+
+/* All of stdin, a pipe from libvirt (read_fd() takes only files). 0, or
+ * -EFBIG, -EILSEQ (a NUL byte) or -errno. */
+static int read_stdin(char **out, size_t *len)
+{
+	size_t have = 0, cap = 65536;
+	char *buf = xmalloc(cap);
+
+	for (;;) {
+		ssize_t r;
+
+		if (have + 1 >= cap) {
+			if (cap > DOMAIN_MAX) {
+				free(buf);
+				return -EFBIG;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(STDIN_FILENO, buf + have, cap - have - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = -errno;
+
+			free(buf);
+			return e;
+		}
+		if (r == 0)
+			break;
+		have += (size_t)r;
+	}
+	if (memchr(buf, '\0', have)) {
+		free(buf);
+		return -EILSEQ;
+	}
+	buf[have] = '\0';
+	*out = buf;
+	*len = have;
+	return 0;
+}
+
+/* The domain libvirt gives on stdin, parsed; NULL when it cannot be
+ * (logged). With text, the text as read is kept there (malloc'd). */
+static xmlDocPtr read_domain(const char *name, char **text, size_t *len)
+{
+	_cleanup_free_ char *err = NULL, *mine = NULL;
+	size_t n = 0;
+	xmlDocPtr dom;
+	int r = read_stdin(&mine, &n);
+
+	if (r < 0) {
+		log_error("domain %s refused: its XML on stdin cannot be read (%s)", name,
+			  r == -EILSEQ ? "a NUL byte" : r == -EFBIG ? "too large" : strerror(-r));
+		return NULL;
+	}
+	dom = domain_parse(mine, n, "stdin", &err);
+	if (dom && text) {
+		*text = mine;
+		*len = n;
+		mine = NULL;
+	}
+	if (!dom)
+		log_error("domain %s refused: its XML on stdin cannot be read (%s)", name, err);
+	return dom;
+}
+
+/* Settings, configuration and host, without the state. EXIT_OK, or a
+ * failure (logged, one line) when they cannot be trusted. */
+static int load_config(struct vpm_ctx *ctx, const char *name)
+{
+	struct common_opts co = { 0 };
+	struct findings f = { 0 };
+	int r = ctx_load(ctx, &co, CTX_NO_STATE, &f);
+
+	if (r == EXIT_OK && !ctx->host_ok) {
+		log_error("domain %s refused: the host's namespaces cannot be read, so its nvdimm "
+			  "devices cannot be checked against vpmemctl's claims", name);
+		r = EXIT_FAIL;
+	}
+	/* A mistake in pmem_namespaces: which namespaces are ours is not known. */
+	for (size_t i = 0; r == EXIT_OK && i < f.n; i++) {
+		if (strncmp(f.v[i].code, "config-", 7) != 0)
+			continue; /* a namespace missing here is not one a domain can use */
+		log_error("domain %s refused: pmem_namespaces (%s): %s; fix it (vpmemctl verify)",
+			  name, ctx->set.namespaces_from, f.v[i].message);
+		r = EXIT_FAIL;
+	}
+	findings_clear(&f);
+	return r;
+}
+
+/* ---- prepare begin ---------------------------------------------------- */
+
+/* Why the domain may not use p (NULL: it may), with what to do; malloc'd. */
+static char *refusal(const struct vpm_ctx *ctx, const struct domain_info *di,
+		     const struct pool_ns *p, const char *path)
+{
+	const struct claim *c = p->instance ? state_find_claim(&ctx->state, p->instance) : NULL;
+	_cleanup_free_ char *dev = streq(path, p->devpath) ? xstrdup(p->devpath)
+				 : xasprintf("%s (%s)", path, p->devpath);
+
+	if (p->state == NS_QUARANTINED)
+		return xasprintf("namespace %s at %s is quarantined (a scrub failed); fix the cause "
+				 "and run vpmemctl verify --repair, or give the domain another "
+				 "namespace", p->name, dev);
+	if (!c)
+		return xasprintf("namespace %s at %s is claimed by no instance; record the "
+				 "domain's claim (vpmemctl adopt %s --domain FILE) or remove the "
+				 "device", p->name, dev, di->name);
+	if (!streq(c->instance, di->name) && !streq(c->instance, di->uuid))
+		return xasprintf("namespace %s at %s is claimed by instance %s; two guests would "
+				 "share one namespace: give the domain its own (vpmemctl claim, "
+				 "vpmemctl render-xml --domain)", p->name, dev, c->instance);
+	if (c->releasing_pid && process_running(c->releasing_pid, c->releasing_start))
+		return xasprintf("namespace %s at %s is being released (pid %d) and zeroed; wait "
+				 "for it and claim again", p->name, dev, c->releasing_pid);
+	if (c->releasing_pid)
+		return xasprintf("namespace %s at %s was being released when its release (pid %d) "
+				 "stopped: it may be partly zeroed; finish it (vpmemctl release %s) "
+				 "and claim again", p->name, dev, c->releasing_pid, c->instance);
+	for (size_t i = 0; i < c->n_ns; i++) {
+		const char *uuid = c->ns[i].uuid;
+
+		if (streq(c->ns[i].name, p->name) && uuid && p->host->uuid &&
+		    !streq(uuid, p->host->uuid))
+			return xasprintf("namespace %s at %s was destroyed and re-created (uuid %s, "
+					 "claimed as %s): the guest's data is gone; release the "
+					 "claim (vpmemctl release %s --force) and claim again",
+					 p->name, dev, p->host->uuid, uuid, c->instance);
+	}
+	return NULL;
+}
+
+static int prepare(const char *arg_name)
+{
+	struct domain_info di = { 0 };
+	struct vpm_ctx ctx = { .store = { .dirfd = -1, .lockfd = -1 } };
+	struct pool_ns **used = NULL;
+	const char **paths = NULL;
+	size_t n_used = 0;
+	xmlDocPtr dom = read_domain(arg_name, NULL, NULL);
+	int r;
+
+	if (!dom)
+		return EXIT_FAIL;
+	r = domain_read_info(dom, &di) == 0 ? EXIT_OK : EXIT_FAIL;
+	xmlFreeDoc(dom);
+	if (r != EXIT_OK) {
+		log_error("domain %s refused: the XML on stdin is not a <domain>", arg_name);
+		goto out;
+	}
+	if (!*di.name) {
+		free(di.name);
+		di.name = xstrdup(arg_name);
+	}
+	/* No nvdimm: nothing of ours, not even the configuration is read. */
+	if (!di.n_paths)
+		goto out;
+	r = load_config(&ctx, di.name);
+	if (r != EXIT_OK)
+		goto out;
+	used = xcalloc(di.n_paths, sizeof(*used));
+	paths = xcalloc(di.n_paths, sizeof(*paths));
+	for (size_t i = 0; i < di.n_paths; i++) {
+		struct pool_ns *p = pool_ns_at(&ctx.pool, di.nvdimm_paths[i]);
+
+		if (p) {
+			used[n_used] = p;
+			paths[n_used++] = di.nvdimm_paths[i];
+		}
+	}
+	/* No configured namespace: let it through before any lock. */
+	if (!n_used)
+		goto out;
+	/* Shared: starting guests do not wait for each other, only for a
+	 * claim or release that is changing the state. */
+	r = store_open(&ctx.store, ctx.set.state_dir, false);
+	if (r == 0)
+		r = store_lock_shared(&ctx.store, HOOK_LOCK_TIMEOUT);
+	if (r == 0)
+		r = store_load(&ctx.store, &ctx.state);
+	if (r < 0) {
+		log_error("domain %s refused: vpmemctl's state in %s cannot be read%s, so its "
+			  "nvdimm devices cannot be checked against the claims; start it again "
+			  "once it can", di.name, ctx.set.state_dir,
+			  r == -ETIMEDOUT ? " (a claim or release holds the lock)" : "");
+		r = r == -ETIMEDOUT ? EXIT_LOCKED : EXIT_FAIL;
+		goto out;
+	}
+	pool_apply_state(&ctx.pool, &ctx.state);
+	for (size_t i = 0; i < n_used && r == EXIT_OK; i++) {
+		_cleanup_free_ char *why = refusal(&ctx, &di, used[i], paths[i]);
+
+		if (why) {
+			log_error("domain %s refused: %s", di.name, why);
+			r = EXIT_CONFLICT;
+		}
+	}
+out:
+	free(used);
+	free(paths);
+	domain_info_clear(&di);
+	ctx_close(&ctx);
+	return r;
+}
+
+/* ---- migrate begin ---------------------------------------------------- */
+
+/* The domain back to libvirt, on stdout. */
+static int print_text(const char *text, size_t len)
+{
+	if (fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0)
+		return EXIT_OK;
+	log_error("cannot write the domain to libvirt (stdout)");
+	return EXIT_FAIL;
+}
+
+static int print_domain(xmlDocPtr dom)
+{
+	int len;
+	xmlChar *out = domain_format(dom, &len);
+	int r;
+
+	if (!out)
+		oom();
+	r = print_text((const char *)out, (size_t)len);
+	xmlFree(out);
+	return r;
+}
+
+/* The claim the domain already holds here (libvirt retried the migration):
+ * the same labels, not being released, sizes matching. EXIT_OK when it can
+ * be used again, else a refusal (logged). */
+static int reuse_claim(const struct vpm_ctx *ctx, const char *name, const struct claim *c,
+		       const struct strv *labels, const uint64_t *kib)
+{
+	bool same = c->n_ns == labels->n && !c->releasing_pid;
+
+	for (size_t i = 0; same && i < labels->n; i++) {
+		const struct pool_ns *p = pool_find(&ctx->pool, c->ns[i].name);
+
+		same = streq(c->ns[i].label, labels->v[i]) && p && p->host && p->devpath &&
+		       p->host->size / 1024 == kib[i] &&
+		       (!c->ns[i].uuid || !p->host->uuid || streq(c->ns[i].uuid, p->host->uuid));
+	}
+	if (same)
+		return EXIT_OK;
+	log_error("incoming domain %s refused: instance %s already holds another claim on this "
+		  "host (or it is being released); release it first (vpmemctl release %s)", name,
+		  name, name);
+	return EXIT_CONFLICT;
+}
+
+/* Claim namespaces here with the labels recorded in the domain, point its
+ * devices at them and give the domain back to libvirt. */
+static int migrate(const char *arg_name)
+{
+	_cleanup_free_ char *err = NULL, *text = NULL;
+	_cleanup_free_ uint64_t *kib = NULL;
+	struct pmem_record *recs = NULL, *new_recs = NULL;
+	struct nvdimm *devs = NULL;
+	struct strv labels = { 0 };
+	struct domain_info di = { 0 };
+	struct vpm_ctx ctx = { .store = { .dirfd = -1, .lockfd = -1 } };
+	struct claim fresh = { 0 };
+	const struct claim *c;
+	size_t n_recs = 0, n_dev = 0, n_ours = 0, len = 0;
+	xmlDocPtr dom = read_domain(arg_name, &text, &len);
+	int r = EXIT_FAIL;
+
+	if (!dom)
+		return EXIT_FAIL;
+	if (domain_read_info(dom, &di) < 0) {
+		log_error("incoming domain %s refused: the XML on stdin is not a <domain>", arg_name);
+		goto out;
+	}
+	if (!*di.name) {
+		free(di.name);
+		di.name = xstrdup(arg_name);
+	}
+	if (domain_get_pmem(dom, &recs, &n_recs, &err) < 0 ||
+	    domain_nvdimm_sizes(dom, &kib, &n_dev, &err) < 0) {
+		log_error("incoming domain %s refused: %s", di.name, err);
+		goto out;
+	}
+	if (!n_recs && !n_dev) {
+		r = print_text(text, len);
+		goto out;
+	}
+	r = load_config(&ctx, di.name);
+	if (r != EXIT_OK)
+		goto out;
+	r = EXIT_FAIL;
+	for (size_t i = 0; i < di.n_paths; i++)
+		n_ours += pool_ns_at(&ctx.pool, di.nvdimm_paths[i]) != NULL;
+	if (!n_recs) {
+		if (!n_ours) {
+			r = print_text(text, len);
+			goto out;
+		}
+		log_error("incoming domain %s refused: its nvdimm devices name namespaces "
+			  "configured here, but it carries no vpmemctl record of their labels; on "
+			  "the source host, record it (vpmemctl render-xml %s --domain FILE) and "
+			  "redefine the domain", di.name, di.name);
+		goto out;
+	}
+	if (n_recs != n_dev) {
+		log_error("incoming domain %s refused: it has %zu nvdimm devices but vpmemctl's "
+			  "record in its <metadata> names %zu namespaces; render it again on the "
+			  "source host (vpmemctl render-xml %s --domain FILE)", di.name, n_dev, n_recs,
+			  di.name);
+		goto out;
+	}
+	if (!instance_valid(di.name)) {
+		log_error("incoming domain %s refused: its name is not a vpmemctl instance (1 to %d "
+			  "characters of A-Z a-z 0-9 . _ : -)", di.name, INSTANCE_MAX);
+		goto out;
+	}
+	for (size_t i = 0; i < n_recs; i++)
+		strv_push(&labels, xstrdup(recs[i].label));
+	ctx_close(&ctx);
+	{
+		struct common_opts co = { .lock_timeout = HOOK_LOCK_TIMEOUT_ARG };
+
+		r = ctx_open(&ctx, &co, CTX_CHANGE);
+	}
+	if (r == EXIT_OK)
+		r = check_labels(&ctx, &labels);
+	if (r != EXIT_OK) {
+		log_error("incoming domain %s refused: nothing was claimed", di.name);
+		goto out;
+	}
+
+	c = state_find_claim(&ctx.state, di.name);
+	if (c) {
+		r = reuse_claim(&ctx, di.name, c, &labels, kib);
+		if (r != EXIT_OK)
+			goto out;
+		log_info("instance %s already holds this claim: using it", di.name);
+	} else {
+		/* a shortage is logged as claim logs it, naming the label */
+		r = choose_claim(&ctx, di.name, &labels, -1, &fresh);
+		if (r != EXIT_OK)
+			goto out;
+		/* QEMU moves a memory device's contents only to one of the same size. */
+		for (size_t i = 0; i < fresh.n_ns; i++) {
+			const struct pool_ns *p = pool_find(&ctx.pool, fresh.ns[i].name);
+
+			if (p->host->size / 1024 == kib[i])
+				continue;
+			log_error("incoming domain %s refused: its nvdimm device %zu is %llu KiB, "
+				  "but namespace %s here (label %s) is %llu KiB, and QEMU cannot "
+				  "migrate between devices of different sizes; nothing was claimed",
+				  di.name, i + 1, (unsigned long long)kib[i], p->name,
+				  fresh.ns[i].label, (unsigned long long)(p->host->size / 1024));
+			r = EXIT_FAIL;
+			goto out;
+		}
+		c = &fresh;
+	}
+
+	devs = xcalloc(c->n_ns, sizeof(*devs));
+	new_recs = xcalloc(c->n_ns, sizeof(*new_recs));
+	for (size_t i = 0; i < c->n_ns; i++) {
+		const struct pool_ns *p = pool_find(&ctx.pool, c->ns[i].name);
+
+		devs[i] = (struct nvdimm){ .path = p->devpath, .size_kib = p->host->size / 1024,
+					   .align_kib = p->host->align / 1024 };
+		new_recs[i] = (struct pmem_record){ c->ns[i].label, c->ns[i].name,
+						    c->ns[i].uuid };
+	}
+	if (domain_retarget_nvdimms(dom, devs, c->n_ns, &err) < 0) {
+		log_error("incoming domain %s refused: %s; nothing was claimed", di.name, err);
+		r = EXIT_FAIL;
+		goto out;
+	}
+	domain_set_pmem(dom, new_recs, c->n_ns);
+	if (c == &fresh) {
+		_cleanup_free_ char *names = NULL;
+		char **v = xcalloc(fresh.n_ns, sizeof(*v));
+
+		for (size_t i = 0; i < fresh.n_ns; i++)
+			v[i] = fresh.ns[i].name;
+		names = join_names(v, fresh.n_ns);
+		free(v);
+		ctx.state.claims = xreallocarray(ctx.state.claims, ctx.state.n_claims + 1,
+						 sizeof(*ctx.state.claims));
+		ctx.state.claims[ctx.state.n_claims++] = fresh;
+		fresh = (struct claim){ 0 };
+		r = ctx_commit(&ctx);
+		log_audit("claim instance=%s namespaces=%s outcome=%s (incoming migration)",
+			  di.name, names, r == EXIT_OK ? "claimed" : "failed");
+		if (r != EXIT_OK)
+			goto out;
+	}
+	store_unlock(&ctx.store);
+	r = print_domain(dom);
+out:
+	claim_clear(&fresh);
+	free(devs);
+	free(new_recs);
+	pmem_records_free(recs, n_recs);
+	strv_clear(&labels);
+	domain_info_clear(&di);
+	ctx_close(&ctx);
+	xmlFreeDoc(dom);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 4 || !*argv[1]) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	/* libvirt runs every hook for every event: only two are ours. */
+	if (streq(argv[2], "prepare") && streq(argv[3], "begin"))
+		return prepare(argv[1]);
+	if (streq(argv[2], "migrate") && streq(argv[3], "begin"))
+		return migrate(argv[1]);
+	return EXIT_OK;
+}
