@@ -273,7 +273,8 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropp
 
 	for (size_t i = 0; i < st->n_q;) {
 		struct quarantine *q = &st->q[i];
-		const struct host_ns *h = host_find(&ctx->host, q->name, NULL);
+		const char *why;
+		const struct host_ns *h = pool_scrub_host(&ctx->pool, &ctx->host, q->name, &why);
 		_cleanup_free_ char *devpath = h && h->chardev ? path_join(ctx->set.dev_dir, h->chardev)
 							      : NULL;
 		struct scrub_result res;
@@ -281,7 +282,7 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropp
 		/* Gone from the host and from the configuration: nothing left to
 		 * scrub, and nothing that could be handed out, so nothing to
 		 * protect; without this the entry could never be cleared. */
-		if (!h && !pool_find(&ctx->pool, q->name)) {
+		if (!host_find(&ctx->host, q->name, NULL) && !pool_find(&ctx->pool, q->name)) {
 			log_info("%s is neither on the host nor configured; its quarantine entry is "
 				 "dropped", q->name);
 			log_audit("repair namespace=%s outcome=dropped", q->name);
@@ -291,7 +292,8 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropp
 			continue;
 		}
 		if (!devpath) {
-			log_warn("cannot repair %s: it has no device on the host", q->name);
+			log_warn("cannot repair %s: the host gives no device to zero it through (%s)",
+				 q->name, why ? why : "no device");
 			i++;
 			continue;
 		}
