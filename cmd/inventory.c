@@ -103,12 +103,19 @@ static void print_namespaces_table(const struct pool *pool)
 		const struct pool_ns *p = &pool->ns[i];
 		char size[32], align[32], numa[16];
 
-		snprintf(numa, sizeof(numa), "%d", p->host->numa_node);
-		table_add(t, p->name, p->label->label, p->host->dev, p->devpath,
-			  format_size(p->host->size, size, sizeof(size)),
-			  format_size(p->host->align, align, sizeof(align)),
-			  p->host->numa_node >= 0 ? numa : NULL, ns_state_name(p->state),
-			  p->instance);
+		const struct host_ns *h = p->host;
+		const char *state = ns_state_name(p);
+		_cleanup_free_ char *releasing = NULL;
+
+		/* who is releasing it, for the administrator to look at */
+		if (streq(state, "releasing"))
+			state = releasing = xasprintf("releasing(pid=%d)", p->claim->releasing_pid);
+		if (h)
+			snprintf(numa, sizeof(numa), "%d", h->numa_node);
+		table_add(t, p->name, p->label->label, h ? h->dev : NULL, p->devpath,
+			  h ? format_size(h->size, size, sizeof(size)) : NULL,
+			  h ? format_size(h->align, align, sizeof(align)) : NULL,
+			  h && h->numa_node >= 0 ? numa : NULL, state, p->instance);
 	}
 	table_print(t, stdout);
 	table_free(t);

@@ -82,7 +82,8 @@ static const struct argp argp = {
 /* What happens to one namespace of the claim. */
 struct item {
 	char *name;                     /* a copy: the state is re-read mid-way */
-	const struct host_ns *host;     /* NULL: gone from the host */
+	const struct host_ns *host;     /* NULL: not to be zeroed, problem says why */
+	const char *problem;
 	char *devpath;
 	struct scrub_result res;
 	bool scrubbed;
@@ -93,8 +94,14 @@ struct item {
 static int scrub_item(struct item *it, unsigned jobs, bool check)
 {
 	if (!it->host || !it->devpath) {
-		snprintf(it->res.error, sizeof(it->res.error),
-			 "namespace %s is no longer on the host; its device cannot be zeroed", it->name);
+		if (!it->problem || streq(it->problem, "missing"))
+			snprintf(it->res.error, sizeof(it->res.error),
+				 "namespace %s is no longer on the host; its device cannot be zeroed",
+				 it->name);
+		else
+			snprintf(it->res.error, sizeof(it->res.error),
+				 "namespace %s cannot be zeroed as the host describes it (%s; vpmemctl "
+				 "verify says more)", it->name, it->problem);
 		return -ENODEV;
 	}
 	it->check = (struct inuse_check){ .name = it->name, .devpath = it->devpath };
@@ -276,8 +283,9 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 	items = xcalloc(n, sizeof(*items));
 	for (size_t i = 0; i < n; i++) {
 		items[i].name = xstrdup(c->ns[i].name);
-		items[i].host = host_find(&ctx.host, c->ns[i].name, NULL);
-		if (items[i].host && items[i].host->chardev)
+		items[i].host = pool_scrub_host(&ctx.pool, &ctx.host, c->ns[i].name,
+						&items[i].problem);
+		if (items[i].host)
 			items[i].devpath = path_join(ctx.set.dev_dir, items[i].host->chardev);
 	}
 	if (!a.force && recreated(c, items, n)) {

@@ -4,7 +4,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "cmd.h"
@@ -17,14 +20,23 @@
 /* The Nagios plugin API's statuses. */
 enum { NAGIOS_OK, NAGIOS_WARNING, NAGIOS_CRITICAL, NAGIOS_UNKNOWN };
 
+/* A threshold on free namespaces: of one label, or overall (label NULL). */
+struct threshold {
+	const char *label;
+	unsigned long below;    /* WARNING/CRITICAL when fewer than this are free */
+};
+
 struct verify_args {
 	struct common_opts *co;
 	const char *libvirt_dir;
 	bool repair;
+	unsigned timeout;       /* seconds, 0: none */
+	struct threshold warn[16], crit[16];
+	size_t n_warn, n_crit;
 	enum out_format format;
 };
 
-enum { OPT_LIBVIRT_DIR = 0x200, OPT_REPAIR };
+enum { OPT_LIBVIRT_DIR = 0x200, OPT_REPAIR, OPT_TIMEOUT, OPT_WARNING_FREE, OPT_CRITICAL_FREE };
 
 static const struct argp_option options[] = {
 	{ "libvirt-dir", OPT_LIBVIRT_DIR, "DIR", 0,
@@ -32,8 +44,71 @@ static const struct argp_option options[] = {
 	{ "repair", OPT_REPAIR, NULL, 0,
 	  "Retry the scrub of quarantined namespaces; drop entries of those gone from the "
 	  "host and the configuration (nothing else is changed)", 0 },
+	{ "timeout", OPT_TIMEOUT, "SECONDS", 0,
+	  "UNKNOWN when the check takes longer than SECONDS (the lock wait included)", 0 },
+	{ "warning-free", OPT_WARNING_FREE, "[LABEL:]N", 0,
+	  "WARNING when fewer than N namespaces are free (of LABEL, or in all); repeatable", 0 },
+	{ "critical-free", OPT_CRITICAL_FREE, "[LABEL:]N", 0,
+	  "CRITICAL when fewer than N namespaces are free (of LABEL, or in all); repeatable", 0 },
 	{ 0 }
 };
+
+/* A usage error of a monitoring plugin is UNKNOWN, with a status line on
+ * stdout. While the options are parsed, stderr (where getopt and argp write)
+ * is a stream that passes everything on and keeps the first line that is
+ * not argp's "Try ..." hint; if parsing exits, that line is the status. */
+static struct {
+	FILE *real;
+	char line[512];
+	size_t len;
+	bool done, parsed;
+} usage;
+
+static ssize_t usage_write(void *cookie, const char *buf, size_t size)
+{
+	(void)cookie;
+	fwrite(buf, 1, size, usage.real);
+	for (size_t i = 0; i < size && !usage.done; i++) {
+		if (buf[i] != '\n') {
+			if (usage.len < sizeof(usage.line) - 1)
+				usage.line[usage.len++] = buf[i];
+			continue;
+		}
+		usage.line[usage.len] = '\0';
+		if (strncmp(usage.line, "Try `", 5) != 0)
+			usage.done = true;
+		else if (!usage.line[0] || !usage.done)
+			usage.len = 0;
+	}
+	return (ssize_t)size;
+}
+
+static void usage_status(int status, void *arg)
+{
+	(void)arg;
+	if (!usage.parsed && status != 0)
+		printf("VPMEMCTL UNKNOWN - %s\n", usage.done ? usage.line : "usage error");
+}
+
+/* --warning-free/--critical-free [LABEL:]N */
+static void parse_threshold(struct argp_state *state, const char *opt, const char *arg,
+			    struct threshold *v, size_t *n)
+{
+	const char *colon = strrchr(arg, ':'), *num = colon ? colon + 1 : arg;
+	char *end;
+	unsigned long below;
+
+	errno = 0;
+	below = strtoul(num, &end, 10);
+	if (!*num || *end || errno || *num == '-' || (colon && colon == arg))
+		argp_error(state, "%s: '%s' is not [LABEL:]N with N a number of namespaces", opt,
+			   arg);
+	else if (*n == 16)
+		argp_error(state, "%s: at most 16 thresholds", opt);
+	else
+		v[(*n)++] = (struct threshold){ colon ? xstrndup(arg, (size_t)(colon - arg)) : NULL,
+						below };
+}
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
@@ -45,6 +120,24 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_LIBVIRT_DIR: a->libvirt_dir = arg; break;
 	case OPT_REPAIR: a->repair = true; break;
+	case OPT_TIMEOUT: {
+		char *end;
+		unsigned long t;
+
+		errno = 0;
+		t = strtoul(arg, &end, 10);
+		if (!*arg || *end || errno || *arg == '-' || t == 0 || t > 86400)
+			argp_error(state, "--timeout: '%s' is not a number of seconds from 1 to 86400",
+				   arg);
+		a->timeout = (unsigned)t;
+		break;
+	}
+	case OPT_WARNING_FREE:
+		parse_threshold(state, "--warning-free", arg, a->warn, &a->n_warn);
+		break;
+	case OPT_CRITICAL_FREE:
+		parse_threshold(state, "--critical-free", arg, a->crit, &a->n_crit);
+		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
@@ -273,7 +366,8 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropp
 
 	for (size_t i = 0; i < st->n_q;) {
 		struct quarantine *q = &st->q[i];
-		const struct host_ns *h = host_find(&ctx->host, q->name, NULL);
+		const char *why;
+		const struct host_ns *h = pool_scrub_host(&ctx->pool, &ctx->host, q->name, &why);
 		_cleanup_free_ char *devpath = h && h->chardev ? path_join(ctx->set.dev_dir, h->chardev)
 							      : NULL;
 		struct scrub_result res;
@@ -281,7 +375,7 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropp
 		/* Gone from the host and from the configuration: nothing left to
 		 * scrub, and nothing that could be handed out, so nothing to
 		 * protect; without this the entry could never be cleared. */
-		if (!h && !pool_find(&ctx->pool, q->name)) {
+		if (!host_find(&ctx->host, q->name, NULL) && !pool_find(&ctx->pool, q->name)) {
 			log_info("%s is neither on the host nor configured; its quarantine entry is "
 				 "dropped", q->name);
 			log_audit("repair namespace=%s outcome=dropped", q->name);
@@ -291,7 +385,8 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropp
 			continue;
 		}
 		if (!devpath) {
-			log_warn("cannot repair %s: it has no device on the host", q->name);
+			log_warn("cannot repair %s: the host gives no device to zero it through (%s)",
+				 q->name, why ? why : "no device");
 			i++;
 			continue;
 		}
@@ -356,40 +451,139 @@ static const struct finding *worst(const struct findings *f)
 	return f->n ? &f->v[0] : NULL;
 }
 
-static char *summary(int status, const struct vpm_ctx *ctx, const struct findings *f)
+/* What the Monitoring Plugins guidelines call a threshold range: "N:"
+ * alerts when the value is below N. Empty without a threshold. */
+static const char *range(const struct threshold *v, size_t n, const char *label, char *buf,
+			 size_t size)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if ((!label && !v[i].label) || (label && v[i].label && streq(label, v[i].label)))
+			snprintf(buf, size, "%lu:", v[i].below);
+	return buf;
+}
+
+/* A perfdata label as the guidelines allow it: quoted unless plain. */
+static char *perf_label(const char *prefix, const char *label)
+{
+	for (const char *c = label; *c; c++)
+		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+		      *c == '_' || *c == '.' || *c == '-'))
+			return xasprintf("'%s%s'", prefix, label);
+	return xasprintf("%s%s", prefix, label);
+}
+
+/* 'label'=value;warn;crit;min;max for what could be read, never a zero for
+ * what could not: the claims need the state, the free and quarantined
+ * counts the host as well. */
+static char *perfdata(const struct verify_args *a, const struct vpm_ctx *ctx)
+{
+	char *buf = NULL, w[32], c[32];
+	size_t len = 0, free_all = 0, quarantined = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		oom();
+	fprintf(f, "namespaces=%zu;;;0", ctx->pool.n);
+	if (ctx->state_ok)
+		fprintf(f, " claims=%zu;;;0", ctx->state.n_claims);
+	if (ctx->state_ok && ctx->host_ok) {
+		for (size_t i = 0; i < ctx->pool.n_rc; i++)
+			free_all += ctx->pool.rc[i].free;
+		for (size_t i = 0; i < ctx->pool.n; i++)
+			quarantined += ctx->pool.ns[i].state == NS_QUARANTINED;
+		fprintf(f, " free=%zu;%s;%s;0;%zu", free_all,
+			range(a->warn, a->n_warn, NULL, w, sizeof(w)),
+			range(a->crit, a->n_crit, NULL, c, sizeof(c)), ctx->pool.n);
+		for (size_t i = 0; i < ctx->pool.n_rc; i++) {
+			const struct pool_rc *rc = &ctx->pool.rc[i];
+			_cleanup_free_ char *name = perf_label("free_", rc->label->label);
+
+			fprintf(f, " %s=%zu;%s;%s;0;%zu", name, rc->free,
+				range(a->warn, a->n_warn, rc->label->label, w, sizeof(w)),
+				range(a->crit, a->n_crit, rc->label->label, c, sizeof(c)), rc->total);
+		}
+		fprintf(f, " quarantined=%zu;;;0;%zu", quarantined, ctx->pool.n);
+	}
+	if (fclose(f) != 0)
+		oom();
+	return buf;
+}
+
+static char *summary(int status, const struct verify_args *a, const struct vpm_ctx *ctx,
+		     const struct findings *f)
 {
 	const struct finding *w = worst(f);
 	_cleanup_free_ char *quoted = xstrdup(w ? w->message : "");
+	_cleanup_free_ char *perf = perfdata(a, ctx);
 	size_t errors = findings_count(f, SEV_ERROR), warnings = findings_count(f, SEV_WARNING);
-	size_t free_ns = 0, quarantined = 0;
-	char *text, *perf;
 
 	/* Nagios takes everything after the first '|' for performance data. */
 	for (char *p = quoted; *p; p++)
 		if (*p == '|')
 			*p = '/';
-	for (size_t i = 0; i < ctx->pool.n; i++) {
-		free_ns += ctx->pool.ns[i].state == NS_FREE && ctx->pool.ns[i].host;
-		quarantined += ctx->pool.ns[i].state == NS_QUARANTINED;
-	}
-	perf = xasprintf("namespaces=%zu claims=%zu free=%zu quarantined=%zu", ctx->pool.n,
-			 ctx->state.n_claims, free_ns, quarantined);
 	if (status == NAGIOS_OK)
-		text = xasprintf("VPMEMCTL OK - %zu namespace%s, %zu claim%s | %s", ctx->pool.n,
+		return xasprintf("VPMEMCTL OK - %zu namespace%s, %zu claim%s | %s", ctx->pool.n,
 				 ctx->pool.n == 1 ? "" : "s", ctx->state.n_claims,
 				 ctx->state.n_claims == 1 ? "" : "s", perf);
-	else
-		text = xasprintf("VPMEMCTL %s - %zu error%s, %zu warning%s: %s | %s",
-				 status_name[status], errors, errors == 1 ? "" : "s", warnings,
-				 warnings == 1 ? "" : "s", quoted, perf);
-	free(perf);
-	return text;
+	return xasprintf("VPMEMCTL %s - %zu error%s, %zu warning%s: %s | %s",
+			 status_name[status], errors, errors == 1 ? "" : "s", warnings,
+			 warnings == 1 ? "" : "s", quoted, perf);
+}
+
+static bool findings_has(const struct findings *f, const char *code, const char *subject)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (streq(f->v[i].code, code) && streq(f->v[i].subject, subject))
+			return true;
+	return false;
+}
+
+/* --warning-free and --critical-free as findings. EXIT_USAGE with *why
+ * (malloc'd) for a threshold on a label that is not configured. */
+static int check_thresholds(const struct verify_args *a, const struct vpm_ctx *ctx,
+			    struct findings *f, char **why)
+{
+	size_t free_all = 0;
+
+	for (size_t i = 0; i < ctx->pool.n_rc; i++)
+		free_all += ctx->pool.rc[i].free;
+	/* critical first: a subject already critical needs no warning too */
+	for (int critical = 1; critical >= 0; critical--) {
+		const struct threshold *v = critical ? a->crit : a->warn;
+		const char *opt = critical ? "--critical-free" : "--warning-free";
+
+		for (size_t i = 0; i < (critical ? a->n_crit : a->n_warn); i++) {
+			const struct threshold *t = &v[i];
+			const struct pool_rc *rc = t->label ? pool_find_rc(&ctx->pool, t->label) : NULL;
+			const char *subject = t->label ? t->label : "all";
+			size_t n = t->label ? (rc ? rc->free : 0) : free_all;
+			_cleanup_free_ char *what = NULL;
+
+			if (t->label && !rc) {
+				*why = xasprintf("%s: no label '%s' is configured", opt, t->label);
+				return EXIT_USAGE;
+			}
+			if (n >= t->below ||
+			    (!critical && findings_has(f, "free-below-critical", subject)))
+				continue;
+			what = xasprintf("%zu namespace%s free%s%s, fewer than %lu (%s %s%s%lu)", n,
+					 n == 1 ? "" : "s", t->label ? " under label " : " in all",
+					 t->label ? t->label : "", t->below, opt,
+					 t->label ? t->label : "", t->label ? ":" : "", t->below);
+			if (critical)
+				findings_add(f, SEV_ERROR, "free-below-critical", subject, "%s", what);
+			else
+				findings_add(f, SEV_WARNING, "free-below-warning", subject, "%s", what);
+		}
+	}
+	return EXIT_OK;
 }
 
 static int emit(const struct verify_args *a, int status, const struct vpm_ctx *ctx,
 		const struct findings *f, const struct strv *repaired, const struct strv *dropped)
 {
-	_cleanup_free_ char *line = summary(status, ctx, f);
+	_cleanup_free_ char *line = summary(status, a, ctx, f);
 
 	if (a->format == FMT_JSON) {
 		static const char *const lower[] = { "ok", "warning", "critical", "unknown" };
@@ -400,7 +594,10 @@ static int emit(const struct verify_args *a, int status, const struct vpm_ctx *c
 		jw_str(&w, "status", lower[status]);
 		jw_str(&w, "summary", line);
 		jw_u64(&w, "namespaces", ctx->pool.n);
-		jw_u64(&w, "claims", ctx->state.n_claims);
+		if (ctx->state_ok)
+			jw_u64(&w, "claims", ctx->state.n_claims);
+		else
+			jw_null(&w, "claims");
 		jw_array(&w, "findings");
 		for (size_t i = 0; i < f->n; i++) {
 			jw_object(&w, NULL);
@@ -470,6 +667,39 @@ static int unknown(const struct verify_args *a, const char *why)
 	return NAGIOS_UNKNOWN;
 }
 
+/* --timeout: what is printed when the time is up, made before it starts. */
+static char timeout_text[512];
+static size_t timeout_len;
+
+static void timed_out(int sig)
+{
+	(void)sig;
+	(void)!write(STDOUT_FILENO, timeout_text, timeout_len);
+	_exit(NAGIOS_UNKNOWN);
+}
+
+/* Anything not yet committed stays as it was: the state is replaced
+ * atomically, and a quarantined namespace whose repair is cut short stays
+ * quarantined. */
+static void arm_timeout(const struct verify_args *a)
+{
+	struct sigaction sa = { .sa_handler = timed_out };
+	int n;
+
+	if (a->format == FMT_JSON)
+		n = snprintf(timeout_text, sizeof(timeout_text),
+			     "{\"status\":\"unknown\",\"summary\":\"VPMEMCTL UNKNOWN - timed out "
+			     "after %u s (--timeout)\",\"findings\":[],\"repaired\":[],"
+			     "\"dropped\":[]}\n", a->timeout);
+	else
+		n = snprintf(timeout_text, sizeof(timeout_text),
+			     "VPMEMCTL UNKNOWN - timed out after %u s (--timeout)\n", a->timeout);
+	timeout_len = (size_t)n;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(a->timeout);
+}
+
 int cmd_verify(int argc, char **argv, struct common_opts *co)
 {
 	struct verify_args a = { .co = co };
@@ -479,7 +709,20 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	int r, status;
 
 	argp_err_exit_status = NAGIOS_UNKNOWN;
+	usage.real = stderr;
+	stderr = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = usage_write });
+	if (!stderr)
+		stderr = usage.real;
+	setvbuf(stderr, NULL, _IONBF, 0);
+	on_exit(usage_status, NULL);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	usage.parsed = true;
+	if (stderr != usage.real) {
+		fclose(stderr);
+		stderr = usage.real;
+	}
+	if (a.timeout)
+		arm_timeout(&a);
 	r = ctx_load(&ctx, co, a.repair ? CTX_CHANGE : CTX_READ, &f);
 	if (r != EXIT_OK) {
 		status = unknown(&a, r == EXIT_LOCKED ? "the state lock was not taken in time"
@@ -519,11 +762,24 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 		status = unknown(&a, why);
 		goto out;
 	}
+	if (ctx.state_ok && ctx.host_ok) {
+		_cleanup_free_ char *why = NULL;
+
+		if (check_thresholds(&a, &ctx, &f, &why) != EXIT_OK) {
+			status = unknown(&a, why);
+			goto out;
+		}
+	}
 	status = findings_count(&f, SEV_ERROR) ? NAGIOS_CRITICAL
 	       : findings_count(&f, SEV_WARNING) ? NAGIOS_WARNING : NAGIOS_OK;
 	if (emit(&a, status, &ctx, &f, &repaired, &dropped) < 0)
 		status = NAGIOS_UNKNOWN;
 out:
+	alarm(0);
+	for (size_t i = 0; i < a.n_warn; i++)
+		free((char *)a.warn[i].label);
+	for (size_t i = 0; i < a.n_crit; i++)
+		free((char *)a.crit[i].label);
 	strv_clear(&repaired);
 	strv_clear(&dropped);
 	findings_clear(&f);

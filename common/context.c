@@ -31,6 +31,7 @@ int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 		return EXIT_FAIL;
 	if (ctx->set.namespaces)
 		pmem_conf_parse(ctx->set.namespaces, &ctx->conf, f);
+	ctx->conf_problems = f->n;
 	/* host_load logs why it failed; without a host there is no pool */
 	ctx->host_ok = host_load(ctx->set.host_snapshot, &ctx->host) == 0;
 	log_debug("host read: %zu namespaces at %.1f ms", ctx->host.n, log_elapsed_ms());
@@ -56,14 +57,21 @@ int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 			  ctx->set.config_path ? ctx->set.config_path : DEFAULT_CONFIG);
 		r = EXIT_FAIL;
 	}
+	/* A mistake in pmem_namespaces stops every command: the administrator
+	 * must fix it. A namespace the host lacks or cannot give (missing, not
+	 * devdax, re-created...) is only not used: the others serve as usual. */
 	if (r == EXIT_OK) {
-		for (size_t i = 0; i < f.n; i++)
+		for (size_t i = 0; i < ctx->conf_problems; i++)
 			log_error("pmem_namespaces (%s): %s", ctx->set.namespaces_from,
 				  f.v[i].message);
-		if (f.n)
-			log_error("%zu problem%s in pmem_namespaces", f.n, f.n == 1 ? "" : "s");
+		if (ctx->conf_problems)
+			log_error("%zu problem%s in pmem_namespaces", ctx->conf_problems,
+				  ctx->conf_problems == 1 ? "" : "s");
+		for (size_t i = ctx->conf_problems; i < f.n; i++)
+			log_warn("%s; it is not used until then (vpmemctl verify reports it)",
+				 f.v[i].message);
 		/* host and state failures were logged where they happened */
-		if (f.n || !ctx->host_ok || !ctx->state_ok)
+		if (ctx->conf_problems || !ctx->host_ok || !ctx->state_ok)
 			r = EXIT_FAIL;
 	}
 	findings_clear(&f);

@@ -27,6 +27,7 @@ struct vpm_ctx {
 	struct pool pool;
 	struct store store;
 	struct state state;
+	size_t conf_problems;   /* the first findings of ctx_load: pmem_namespaces itself */
 	bool host_ok;           /* the host could be read */
 	bool state_ok;          /* the state could be read (or was not asked for) */
 };

@@ -10,6 +10,7 @@
 
 #include "jsonout.h"
 #include "pool.h"
+#include "state.h"
 #include "util.h"
 
 enum out_format format_parse(const char *name, unsigned allowed)
@@ -115,7 +116,13 @@ void jw_pool_ns(struct jw *w, const struct pool_ns *p)
 	jw_str(w, "label", p->label->label);
 	jw_str(w, "resource_class", p->label->rc);
 	if (!p->host) {
+		/* the same keys, null: it cannot be used (state says why) */
 		jw_null(w, "dev");
+		jw_null(w, "devpath");
+		jw_null(w, "uuid");
+		jw_null(w, "size");
+		jw_null(w, "align");
+		jw_null(w, "numa_node");
 	} else {
 		jw_str(w, "dev", p->host->dev);
 		jw_str(w, "devpath", p->devpath);
@@ -127,7 +134,9 @@ void jw_pool_ns(struct jw *w, const struct pool_ns *p)
 		else
 			jw_null(w, "numa_node");
 	}
-	jw_str(w, "state", ns_state_name(p->state));
+	jw_str(w, "state", ns_state_name(p));
 	jw_str(w, "instance", p->instance);
+	if (p->claim && p->claim->releasing_pid)
+		jw_u64(w, "releasing_pid", (uint64_t)p->claim->releasing_pid);
 	jw_end(w);
 }

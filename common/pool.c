@@ -6,9 +6,16 @@
 #include "inuse.h"
 #include "state.h"
 
-const char *ns_state_name(enum ns_state s)
+const char *ns_state_name(const struct pool_ns *p)
 {
-	switch (s) {
+	if (p->problem)
+		return p->problem;
+	if (p->recreated)
+		return "recreated";
+	if (p->claim && p->claim->releasing_pid)
+		return process_running(p->claim->releasing_pid, p->claim->releasing_start)
+		       ? "releasing" : "release-interrupted";
+	switch (p->state) {
 	case NS_CLAIMED:     return "claimed";
 	case NS_QUARANTINED: return "quarantined";
 	default:             return "free";
@@ -16,18 +23,21 @@ const char *ns_state_name(enum ns_state s)
 }
 
 /* ns is the first namespace of the host with that name, count how many
- * carry it: the namespace when it can be used, else NULL and the problem. */
+ * carry it: the namespace when it can be used, else NULL, the finding and
+ * *why, the problem in a word. */
 static const struct host_ns *resolve(const struct pmem_label *l, const char *name,
 				     const struct host_ns *ns, size_t count, const char *origin,
-				     struct findings *problems)
+				     struct findings *problems, const char **why)
 {
 	_cleanup_free_ char *subject = NULL;
 
+	*why = NULL;
 	subject = xasprintf("%s/%s", l->label, name);
 	if (ns && count == 1 && ns->enabled && streq(ns->mode, "devdax") && ns->chardev) {
 		if (chardev_name_valid(ns->chardev))
 			return ns;
 		/* scrubbed through dev_dir/chardev: only a device-dax name may be */
+		*why = "bad-device";
 		findings_add(problems, SEV_ERROR, "host-bad-chardev", subject,
 			     "label '%s', namespace '%s' (%s): character device '%s' is not a "
 			     "device-dax name (daxR.N); it is not used", l->label, name, ns->dev,
@@ -35,6 +45,7 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 		return NULL;
 	}
 	if (!ns) {
+		*why = "missing";
 		findings_add(problems, SEV_ERROR, "host-missing", subject,
 			     "label '%s', namespace '%s': not found on the host (%s); create it "
 			     "(ndctl create-namespace -m devdax -n %s) or remove it from "
@@ -43,6 +54,7 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 		return NULL;
 	}
 	if (count > 1) {
+		*why = "ambiguous";
 		findings_add(problems, SEV_ERROR, "host-ambiguous", subject,
 			     "label '%s', namespace '%s': %zu namespaces on the host carry this "
 			     "name; rename all but one", l->label, name, count);
@@ -51,12 +63,14 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 	/* A disabled namespace shows as raw: say disabled, not "not devdax",
 	 * whose advice (reconfigure) would erase it. */
 	if (!ns->enabled) {
+		*why = "disabled";
 		findings_add(problems, SEV_ERROR, "host-disabled", subject,
 			     "label '%s', namespace '%s' (%s): disabled; enable it (ndctl "
 			     "enable-namespace %s)", l->label, name, ns->dev, ns->dev);
 		return NULL;
 	}
 	if (!streq(ns->mode, "devdax")) {
+		*why = "wrong-mode";
 		findings_add(problems, SEV_ERROR, "host-not-devdax", subject,
 			     "label '%s', namespace '%s' (%s): mode is %s, not devdax; reconfigure "
 			     "it (ndctl create-namespace -f -e %s -m devdax)", l->label, name, ns->dev,
@@ -64,6 +78,7 @@ static const struct host_ns *resolve(const struct pmem_label *l, const char *nam
 		return NULL;
 	}
 	/* what is left: no character device */
+	*why = "no-device";
 	findings_add(problems, SEV_ERROR, "host-no-chardev", subject,
 		     "label '%s', namespace '%s' (%s): no character device", l->label, name,
 		     ns->dev);
@@ -125,11 +140,31 @@ struct pool_ns *pool_find(const struct pool *pool, const char *name)
 	return i == SIZE_MAX ? NULL : &pool->ns[i];
 }
 
+const struct host_ns *pool_scrub_host(const struct pool *pool, const struct host *host,
+				      const char *name, const char **why)
+{
+	const struct pool_ns *p = pool_find(pool, name);
+	const struct host_ns *h;
+	size_t count = 0;
+
+	if (p) {
+		*why = p->host ? NULL : p->problem ? p->problem : "missing";
+		return p->host;
+	}
+	h = host_find(host, name, &count);
+	*why = !h ? "missing" : count > 1 ? "ambiguous" : !h->enabled ? "disabled"
+	       : !streq(h->mode, "devdax") ? "wrong-mode" : !h->chardev ? "no-device"
+	       : !chardev_name_valid(h->chardev) ? "bad-device" : NULL;
+	return *why ? NULL : h;
+}
+
 void pool_apply_state(struct pool *pool, const struct state *st)
 {
 	for (size_t i = 0; i < pool->n; i++) {
 		pool->ns[i].state = NS_FREE;
 		pool->ns[i].instance = NULL;
+		pool->ns[i].claim = NULL;
+		pool->ns[i].recreated = false;
 	}
 	for (size_t i = 0; i < st->n_claims; i++) {
 		const struct claim *c = &st->claims[i];
@@ -140,6 +175,9 @@ void pool_apply_state(struct pool *pool, const struct state *st)
 			if (p && p->state == NS_FREE) {
 				p->state = NS_CLAIMED;
 				p->instance = c->instance;
+				p->claim = c;
+				p->recreated = p->host && p->host->uuid && c->ns[k].uuid &&
+					       !streq(p->host->uuid, c->ns[k].uuid);
 			}
 		}
 	}
@@ -149,6 +187,7 @@ void pool_apply_state(struct pool *pool, const struct state *st)
 		if (p) {
 			p->state = NS_QUARANTINED;
 			p->instance = NULL;
+			p->claim = NULL;
 		}
 	}
 	pool_count(pool);
@@ -196,9 +235,12 @@ size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 	for (size_t i = 0; i < pool->n; i++) {
 		struct pool_ns *p = &pool->ns[i];
 
-		p->host = resolve(p->label, p->name, first[i], count[i], host->origin, problems);
-		if (p->host && shares_chardev(p, host, twin, problems))
+		p->host = resolve(p->label, p->name, first[i], count[i], host->origin, problems,
+				  &p->problem);
+		if (p->host && shares_chardev(p, host, twin, problems)) {
 			p->host = NULL;
+			p->problem = "shared-device";
+		}
 		if (p->host)
 			p->devpath = path_join(dev_dir, p->host->chardev);
 	}
@@ -218,7 +260,7 @@ void pool_count(struct pool *pool)
 		struct pool_rc *rc = &pool->rc[p->label - pool->rc[0].label];
 
 		rc->total++;
-		if (p->state == NS_QUARANTINED)
+		if (p->state == NS_QUARANTINED || (p->state == NS_FREE && !p->host))
 			rc->reserved++;
 		else if (p->state == NS_CLAIMED)
 			rc->used++;

@@ -14,10 +14,14 @@ enum ns_state { NS_FREE, NS_CLAIMED, NS_QUARANTINED };
 struct pool_ns {
 	const char *name;                /* in the configuration */
 	const struct pmem_label *label;
-	const struct host_ns *host;      /* NULL when the host lacks it */
+	const struct host_ns *host;      /* NULL when it cannot be used */
 	char *devpath;                   /* dev_dir/chardev, NULL without one */
+	const char *problem;             /* why the host's cannot be used ("missing",
+					  * "wrong-mode", ...), NULL when it can */
 	enum ns_state state;
 	const char *instance;            /* holder, NULL when free */
+	const struct claim *claim;       /* its claim, NULL when free */
+	bool recreated;                  /* claimed, and its uuid is not the claim's */
 	bool in_use;                     /* held by a process or a domain: not handed out */
 };
 
@@ -36,24 +40,38 @@ struct pool {
 
 /* Lay out the configured namespaces (all free) and find each on the host.
  * Each problem (absent, ambiguous, not devdax, disabled, no character
- * device) goes to problems naming the label and the namespace; returns how
- * many. */
+ * device) goes to problems naming the label and the namespace, and that
+ * namespace gets no host and a problem: the others are used as usual.
+ * Returns how many problems. */
 size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 		  const char *dev_dir, struct pool *pool, struct findings *problems);
 
 struct pool_ns *pool_find(const struct pool *pool, const char *name);
+
+/* The namespace of the host through which a claimed or quarantined
+ * namespace called name may be zeroed: a configured one's own, else (it left
+ * the configuration) the host's only namespace of that name, enabled, in
+ * devdax mode, with a device-dax character device. NULL when there is none
+ * that may be, with *why saying why in a word ("missing", "bad-device"...). */
+const struct host_ns *pool_scrub_host(const struct pool *pool, const struct host *host,
+				      const char *name, const char **why);
 
 struct state;
 /* Mark the namespaces the state says are claimed or quarantined, and count.
  * A namespace held twice keeps its first holder (verify reports it). */
 void pool_apply_state(struct pool *pool, const struct state *st);
 
-/* Recompute each resource class's counts from the namespaces' states. */
+/* Recompute each resource class's counts from the namespaces' states: a
+ * free namespace that cannot be used is reserved, as a quarantined one. */
 void pool_count(struct pool *pool);
 
 const struct pool_rc *pool_find_rc(const struct pool *pool, const char *label);
 
-const char *ns_state_name(enum ns_state s);
+/* What inventory shows: the problem of a namespace that cannot be used
+ * ("missing", "wrong-mode", "recreated", ...), else "releasing" or
+ * "release-interrupted" for a claim being released or whose release
+ * stopped, else "claimed", "quarantined" or "free". */
+const char *ns_state_name(const struct pool_ns *p);
 
 void pool_free(struct pool *pool);
 

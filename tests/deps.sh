@@ -13,6 +13,7 @@ TEST_PACKAGES=(
 	ndctl daxctl pmdk-tools gnuplot-nox
 	clang libclang-rt-14-dev clang-tidy cppcheck valgrind
 	python3-placement curl jq
+	dpkg-dev debhelper lintian git
 )
 
 install_packages() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Where settings come from, and every invalid pmem_namespaces of the contract.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 setup() { common_setup; }
@@ -104,9 +105,6 @@ invalid() {
 	invalid 'A:good0,good1' "entry 'good1': no ':' between label and namespaces"
 }
 
-@test "invalid: a namespace not on the host" {
-	invalid 'A:good0|nosuch' "label 'A', namespace 'nosuch': not found on the host ($DATA/host-mixed.json)"
-}
 
 @test "invalid: a namespace listed twice under one label" {
 	invalid 'A:good0|good0' "label 'A', namespace 'good0': listed twice"
@@ -132,26 +130,46 @@ invalid() {
 	invalid "$(printf 'L%.0s' {1..240}):good0" "more than 255"
 }
 
-@test "invalid: a namespace not in devdax mode" {
-	invalid 'A:fsns' "label 'A', namespace 'fsns' (namespace0.2): mode is fsdax, not devdax"
+# degraded NAMES STATE MESSAGE: with A:good0|NAME, inventory works (exit 0),
+# warns with MESSAGE, lists NAME as STATE and counts it reserved, never free.
+degraded() {
+	run --separate-stderr "$VPMEMCTL_BIN" --host-snapshot "$DATA/host-mixed.json" \
+		-N "A:good0|$1" inventory -l -f json
+	assert_success
+	[[ "$stderr" == *"$3"*"it is not used until then"* ]]
+	run json_get "[(n['name'], n['state'], n['devpath']) for n in d['namespaces']]"
+	assert_output "[[\"good0\", \"free\", \"/dev/dax0.0\"], [\"$1\", \"$2\", null]]"
+	run --separate-stderr "$VPMEMCTL_BIN" --host-snapshot "$DATA/host-mixed.json" \
+		-N "A:good0|$1" inventory -f json
+	run json_get "[(c['total'], c['reserved'], c['free']) for c in d['resource_classes']]"
+	assert_output "[[2, 1, 1]]"
 }
 
-@test "invalid: a namespace without a character device" {
-	invalid 'A:nodevns' "label 'A', namespace 'nodevns' (namespace0.4): no character device"
+@test "degraded: a namespace not on the host is missing, reserved, and the rest works" {
+	degraded nosuch missing "label 'A', namespace 'nosuch': not found on the host ($DATA/host-mixed.json)"
 }
 
-@test "invalid: a disabled namespace" {
-	invalid 'A:offns' "label 'A', namespace 'offns' (namespace0.3): disabled"
+@test "degraded: a namespace not in devdax mode is wrong-mode" {
+	degraded fsns wrong-mode "label 'A', namespace 'fsns' (namespace0.2): mode is fsdax, not devdax"
 }
 
-@test "every problem is reported on its own line, not only the first" {
+@test "degraded: a namespace without a character device is no-device" {
+	degraded nodevns no-device "label 'A', namespace 'nodevns' (namespace0.4): no character device"
+}
+
+@test "degraded: a disabled namespace is disabled" {
+	degraded offns disabled "label 'A', namespace 'offns' (namespace0.3): disabled"
+}
+
+@test "every problem is reported on its own line; a mistake in pmem_namespaces still stops the command" {
 	run "$VPMEMCTL_BIN" --host-snapshot "$DATA/host-mixed.json" -N 'X,A:nosuch|fsns,B:good0|good0' inventory
 	assert_failure 1
 	assert_line --partial "entry 'X'"
 	assert_line --partial "namespace 'nosuch'"
 	assert_line --partial "namespace 'fsns'"
 	assert_line --partial "namespace 'good0': listed twice"
-	assert_line "vpmemctl: 4 problems in pmem_namespaces"
+	assert_line "vpmemctl: 2 problems in pmem_namespaces"
+	refute_output --partial "RESOURCE_CLASS"
 }
 
 @test "a malformed host snapshot is an error naming the file and the place" {

@@ -353,7 +353,7 @@ start_time() { python3 -c 'import sys; print(open("/proc/%s/stat" % sys.argv[1])
 	assert_failure
 	run vpm inventory -f json
 	run json_get '[n["state"] for n in d["namespaces"]]'
-	assert_output '["claimed", "free", "free", "claimed"]'
+	assert_output '["release-interrupted", "free", "free", "release-interrupted"]'
 	# part of the claim is zeroed: it is not handed back as valid
 	run vpm claim vm1 '6GB,LARGE'
 	assert_failure 3
@@ -392,7 +392,7 @@ d = open(sys.argv[2], "rb"); open(sys.argv[3], "w").write("x"); lock.close(); ti
 	assert_output --partial "instance vm1 keeps its claim"
 	run vpm inventory -f json
 	run json_get 'd["namespaces"][0]["state"]'
-	assert_output '"claimed"'
+	assert_output '"release-interrupted"'
 }
 
 @test "a release killed mid-scrub: claim and render-xml exit 3 naming the release, which finishes it" {
@@ -469,7 +469,7 @@ recreate() {
 	assert_failure
 	run vpm inventory -f json
 	run json_get 'd["namespaces"][0]["state"]'
-	assert_output '"claimed"'
+	assert_output '"recreated"'
 	run vpm release vm1 --force
 	assert_success
 	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"

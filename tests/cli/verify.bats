@@ -35,7 +35,7 @@ snapshot_copy() {
 	vpm claim vm1 6GB >/dev/null
 	run vpm verify
 	assert_success
-	assert_output "VPMEMCTL OK - 4 namespaces, 1 claim | namespaces=4 claims=1 free=3 quarantined=0"
+	assert_output "VPMEMCTL OK - 4 namespaces, 1 claim | namespaces=4;;;0 claims=1;;;0 free=3;;;0;4 free_6GB=2;;;0;3 free_LARGE=1;;;0;1 quarantined=0;;;0;4"
 }
 
 @test "-q prints nothing when all is well, for cron" {
@@ -68,7 +68,7 @@ snapshot_copy() {
 	edit_json "$SCRATCH/host.json" 'd[1]["size"] = 8589934592'
 	run vpm -N '6GB:ns0|ns1|ns2,LARGE:ns3,X' verify
 	assert_failure 2
-	assert_line --index 0 --regexp "^VPMEMCTL CRITICAL - 1 error, 1 warning: entry 'X': no ':' between label and namespaces \(expected LABEL:NS\[/NS\.\.\.\]\) \| namespaces=4 "
+	assert_line --index 0 --regexp "^VPMEMCTL CRITICAL - 1 error, 1 warning: entry 'X': no ':' between label and namespaces \(expected LABEL:NS\[/NS\.\.\.\]\) \| namespaces=4;;;0 "
 }
 
 @test "UNKNOWN with -f json is still a JSON document" {

@@ -39,7 +39,7 @@ region_of() { _d=$(ns_dev "$1") && _r=${_d#namespace} && echo "region${_r%%.*}";
 
 # ---- a clean host
 t_match "verify on the fixture host is OK, exit 0, with its perfdata" \
-	'^VPMEMCTL OK - 4 namespaces, 0 claims [|] namespaces=4 claims=0 free=4 quarantined=0$' vp verify
+	'^VPMEMCTL OK - 4 namespaces, 0 claims [|] namespaces=4;;;0 claims=0;;;0 free=4;;;0;4 free_A=3;;;0;3 free_B=1;;;0;1 quarantined=0;;;0;4$' vp verify
 t "verify -q prints nothing on the fixture host" quiet_when_ok
 t "ndctl list -X -v saves a fresh host snapshot" snapshot
 t "verify through ndctl's JSON says what it says through libndctl" same_verdict
@@ -99,4 +99,4 @@ t "verify: an error about A/ns1" json_has /tmp/verify.json severity '"error"' su
 t "ndctl enables ns1 again" ndctl enable-namespace "$D1"
 
 t_match "verify on the restored host is OK, no claim" \
-	'^VPMEMCTL OK - 4 namespaces, 0 claims [|] namespaces=4 claims=0 free=4 quarantined=0$' vp verify
+	'^VPMEMCTL OK - 4 namespaces, 0 claims [|] namespaces=4;;;0 claims=0;;;0 free=4;;;0;4 free_A=3;;;0;3 free_B=1;;;0;1 quarantined=0;;;0;4$' vp verify
