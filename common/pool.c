@@ -134,8 +134,10 @@ void pool_apply_state(struct pool *pool, const struct state *st)
 	for (size_t i = 0; i < st->n_claims; i++) {
 		const struct claim *c = &st->claims[i];
 
-		for (size_t k = 0; k < c->n_ns; k++) {
-			struct pool_ns *p = pool_find(pool, c->ns[k].name);
+		/* what a replace has still to zero stays the instance's until freed */
+		for (size_t k = 0; k < c->n_ns + c->n_replacing; k++) {
+			const char *name = k < c->n_ns ? c->ns[k].name : c->replacing[k - c->n_ns].name;
+			struct pool_ns *p = pool_find(pool, name);
 
 			if (p && p->state == NS_FREE) {
 				p->state = NS_CLAIMED;
