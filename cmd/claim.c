@@ -321,9 +321,14 @@ static int replace_claim(const struct claim_args *a, struct vpm_ctx *ctx,
 	r = zero_claim(ctx, a->instance, items, n, &(struct zero_opts){ .scrub = true, .keep = true },
 		       &failed);
 	old = state_find_claim(&ctx->state, a->instance);
-	if (old)
-		audit_replace(a->instance, old, &old_names,
-			      r == EXIT_OK ? "replaced" : failed ? "quarantined" : "interrupted");
+	if (!old) {
+		/* no one else changes a marked claim; refuse to guess if it happened */
+		log_error("the claim of %s is gone from the state", a->instance);
+		r = EXIT_FAIL;
+		goto out;
+	}
+	audit_replace(a->instance, old, &old_names,
+		      r == EXIT_OK ? "replaced" : failed ? "quarantined" : "interrupted");
 	if (r != EXIT_OK) {
 		log_error("the claim of %s was replaced but its old namespaces are not all zeroed "
 			  "and freed; finish it with: vpmemctl release %s --keep", a->instance,
