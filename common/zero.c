@@ -257,9 +257,11 @@ int zero_claim(struct vpm_ctx *ctx, const char *instance, struct zero_item *item
 				log_error("instance %s keeps its claim; stop what uses it, then run "
 					  "vpmemctl release %s%s again", instance, instance,
 					  o->keep ? " --keep" : "");
+			else if (o->keep)
+				log_error("instance %s keeps its claim; run vpmemctl release %s --keep "
+					  "again", instance, instance);
 			else
-				log_error("instance %s keeps its claim; run vpmemctl release %s%s again",
-					  instance, instance, o->keep ? " --keep" : "");
+				log_error("instance %s keeps its claim; run the release again", instance);
 			return EXIT_FAIL;
 		}
 	}
