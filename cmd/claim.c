@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* vpmemctl claim: one free namespace per label for a guest, all or nothing. */
 #include <string.h>
+#include <unistd.h>
 
 #include "choose.h"
 #include "names.h"
@@ -8,20 +9,24 @@
 #include "jsonout.h"
 #include "inuse.h"
 #include "log.h"
+#include "zero.h"
 
 struct claim_args {
 	struct common_opts *co;
 	const char *instance;
 	const char *labels_arg;
 	int numa_node;
-	bool dry_run;
+	bool dry_run, replace;
 	enum out_format format;
 	const char *provider, *project, *user;
 	const char *consumer_generation;
 	uint64_t consumer_gen;
 };
 
-enum { OPT_NUMA_NODE = 0x200, OPT_DRY_RUN, OPT_PROVIDER, OPT_PROJECT, OPT_USER, OPT_CONSUMER_GEN };
+enum {
+	OPT_NUMA_NODE = 0x200, OPT_DRY_RUN, OPT_PROVIDER, OPT_PROJECT, OPT_USER, OPT_CONSUMER_GEN,
+	OPT_REPLACE,
+};
 
 /* What Placement records for a consumer whose project or user is not known
  * (Nova's incomplete_consumer_project_id default). */
@@ -30,6 +35,9 @@ enum { OPT_NUMA_NODE = 0x200, OPT_DRY_RUN, OPT_PROVIDER, OPT_PROJECT, OPT_USER, 
 static const struct argp_option options[] = {
 	{ "numa-node", OPT_NUMA_NODE, "N", 0, "Take only namespaces on host NUMA node N", 0 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "Show what would be claimed; change nothing", 0 },
+	{ "replace", OPT_REPLACE, NULL, 0,
+	  "Replace the claim INSTANCE holds by one for LABELS (a resize): its old namespaces "
+	  "count as free, every one of them is zeroed, those not reused are freed", 0 },
 	{ "provider", OPT_PROVIDER, "RP_UUID", 0,
 	  "With -f placement: the resource provider of this host's vPMEM inventory", 0 },
 	{ "project", OPT_PROJECT, "ID", 0, "With -f placement: the consumer's project", 0 },
@@ -53,6 +61,9 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_DRY_RUN:
 		a->dry_run = true;
+		break;
+	case OPT_REPLACE:
+		a->replace = true;
 		break;
 	case OPT_PROVIDER: a->provider = arg; break;
 	case OPT_PROJECT: a->project = arg; break;
@@ -104,66 +115,22 @@ static const struct argp argp = {
 	common_children, NULL, NULL
 };
 
-/* {RC: count} of a claim, as claim's JSON and Placement's allocations have
- * it: the classes in the order the claim first names them. */
-static void json_resources(struct jw *w, const char *key, const struct claim *c)
-{
-	char **rcs = xcalloc(c->n_ns, sizeof(*rcs));
-
-	for (size_t i = 0; i < c->n_ns; i++)
-		rcs[i] = ns_resource_class(c->ns[i].label);
-	jw_object(w, key);
-	for (size_t i = 0; i < c->n_ns; i++) {
-		size_t count = 0, k;
-
-		for (k = 0; k < i && !streq(rcs[k], rcs[i]); k++)
-			;
-		if (k < i)
-			continue; /* counted with its first */
-		for (k = i; k < c->n_ns; k++)
-			count += streq(rcs[k], rcs[i]);
-		jw_u64(w, rcs[i], count);
-	}
-	jw_end(w);
-	for (size_t i = 0; i < c->n_ns; i++)
-		free(rcs[i]);
-	free(rcs);
-}
-
 /* The claim's namespaces, resolved in the pool (NULL where the configuration
  * no longer has one). */
-static int json_claim(const struct claim *c, const struct pool *pool, bool created)
+static int json_claim(const struct claim *c, const struct pool *pool, bool created,
+		      const struct strv *replaced)
 {
 	struct jw w;
 
 	jw_init(&w, json_pretty(), 1024);
 	jw_object(&w, NULL);
-	jw_str(&w, "instance", c->instance);
-	jw_array(&w, "labels");
-	for (size_t i = 0; i < c->n_labels; i++)
-		jw_str(&w, NULL, c->labels[i]);
-	jw_end(&w);
-	jw_bool(&w, "created", created);
-	json_resources(&w, "resources", c);
-	jw_array(&w, "namespaces");
-	for (size_t i = 0; i < c->n_ns; i++) {
-		const struct pool_ns *p = pool_find(pool, c->ns[i].name);
-		_cleanup_free_ char *rc = NULL;
-
-		if (p) {
-			jw_pool_ns(&w, p);
-			continue;
-		}
-		rc = ns_resource_class(c->ns[i].label);
-		jw_object(&w, NULL);
-		jw_str(&w, "name", c->ns[i].name);
-		jw_str(&w, "label", c->ns[i].label);
-		jw_str(&w, "resource_class", rc);
-		jw_null(&w, "devpath");
-		jw_str(&w, "uuid", c->ns[i].uuid);
+	jw_claim_members(&w, c, pool, created);
+	if (replaced) {
+		jw_array(&w, "replaced");
+		for (size_t i = 0; i < replaced->n; i++)
+			jw_str(&w, NULL, replaced->v[i]);
 		jw_end(&w);
 	}
-	jw_end(&w);
 	jw_end(&w);
 	return jw_emit(&w);
 }
@@ -200,7 +167,7 @@ static int json_allocations(const struct claim_args *a, const struct claim *c)
 	jw_object(&w, NULL);
 	jw_object(&w, "allocations");
 	jw_object(&w, a->provider);
-	json_resources(&w, "resources", c);
+	jw_resources(&w, "resources", c);
 	jw_end(&w);
 	jw_end(&w);
 	jw_str(&w, "project_id", a->project ? a->project : UNKNOWN_ID);
@@ -214,13 +181,14 @@ static int json_allocations(const struct claim_args *a, const struct claim *c)
 	return jw_emit(&w);
 }
 
+/* replaced: with --replace, the namespaces of the claim replaced (NULL otherwise). */
 static int print_claim(const struct claim_args *a, const struct claim *c,
-		       const struct pool *pool, bool created)
+		       const struct pool *pool, bool created, const struct strv *replaced)
 {
 	if (a->format == FMT_PLACEMENT)
 		return json_allocations(a, c) < 0 ? EXIT_FAIL : EXIT_OK;
 	if (a->format == FMT_JSON)
-		return json_claim(c, pool, created) < 0 ? EXIT_FAIL : EXIT_OK;
+		return json_claim(c, pool, created, replaced) < 0 ? EXIT_FAIL : EXIT_OK;
 	print_claim_table(c, pool);
 	return fflush(stdout) == EOF ? EXIT_FAIL : EXIT_OK;
 }
@@ -246,6 +214,135 @@ static bool claim_on_node(const struct claim *c, const struct pool *pool, int no
 	return true;
 }
 
+static bool claim_has(const struct claim *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_ns; i++)
+		if (streq(c->ns[i].name, name))
+			return true;
+	return false;
+}
+
+static void audit_replace(const char *instance, const struct claim *c, const struct strv *old,
+			  const char *outcome)
+{
+	_cleanup_free_ char *names = NULL, *olds = join_names(old->v, old->n);
+	char **v = xcalloc(c->n_ns, sizeof(*v));
+
+	for (size_t i = 0; i < c->n_ns; i++)
+		v[i] = c->ns[i].name;
+	names = join_names(v, c->n_ns);
+	free(v);
+	log_audit("claim instance=%s namespaces=%s replaced=%s outcome=%s", instance, names, olds,
+		  outcome);
+}
+
+/* claim --replace (a resize): the new claim is chosen counting the old
+ * namespaces as free, then one atomic write puts it in place of the old
+ * one, marked as being released and carrying the old namespaces it does
+ * not reuse as "replacing"; every old namespace is then zeroed as release
+ * does it, and a second write clears the mark and frees the rest. Killed
+ * in between, the claim stays marked: release --keep finishes it. */
+static int replace_claim(const struct claim_args *a, struct vpm_ctx *ctx,
+			 const struct strv *labels)
+{
+	struct claim *old = state_find_claim(&ctx->state, a->instance), c;
+	struct zero_item *items = NULL;
+	struct strv old_names = { 0 };
+	size_t n = 0, failed = 0;
+	int r;
+
+	if (!old) {
+		log_error("instance %s holds no claim; claim without --replace", a->instance);
+		return EXIT_CONFLICT;
+	}
+	if ((r = claim_refuse_marked(old)) != EXIT_OK)
+		return r;
+	if (same_labels(old, labels)) {
+		log_info("instance %s already holds a claim for these labels; nothing to replace",
+			 a->instance);
+		return print_claim(a, old, &ctx->pool, false, NULL);
+	}
+	for (size_t i = 0; i < old->n_ns; i++)
+		strv_push(&old_names, xstrdup(old->ns[i].name));
+	/* Nothing changes while anything holds an old namespace, or one was
+	 * re-created since the claim (not this guest's to zero). */
+	n = zero_items_of_claim(ctx, old, &items);
+	if ((r = zero_precheck(a->instance, items, n, false, "")) != EXIT_OK)
+		goto out;
+
+	/* The old namespaces are the instance's to reuse: free for the choice. */
+	for (size_t i = 0; i < old->n_ns; i++) {
+		struct pool_ns *p = pool_find(&ctx->pool, old->ns[i].name);
+
+		if (p && p->state == NS_CLAIMED && streq(p->instance, a->instance)) {
+			p->state = NS_FREE;
+			p->instance = NULL;
+		}
+	}
+	pool_count(&ctx->pool);
+	r = choose_claim(ctx, a->instance, labels, a->numa_node, &c);
+	if (r != EXIT_OK) {
+		if (r == EXIT_NO_SPACE)
+			log_error("instance %s keeps its claim", a->instance);
+		goto out;
+	}
+	for (size_t i = 0; i < old->n_ns; i++) {
+		if (claim_has(&c, old->ns[i].name))
+			continue;
+		c.replacing = xreallocarray(c.replacing, c.n_replacing + 1, sizeof(*c.replacing));
+		c.replacing[c.n_replacing++] = (struct claim_ns){
+			.name = xstrdup(old->ns[i].name),
+			.uuid = old->ns[i].uuid ? xstrdup(old->ns[i].uuid) : NULL,
+			.label = xstrdup(old->ns[i].label),
+		};
+	}
+	if (a->dry_run) {
+		_cleanup_free_ char *olds = join_names(old_names.v, old_names.n);
+
+		log_info("dry run: nothing was changed; %s would be zeroed, and those not in the "
+			 "new claim freed", olds);
+		r = print_claim(a, &c, &ctx->pool, true, &old_names);
+		claim_clear(&c);
+		goto out;
+	}
+	/* The one write that moves every namespace: the old claim becomes the
+	 * new one, marked, with what it leaves still to zero. */
+	c.releasing_pid = getpid();
+	if (process_start_time(c.releasing_pid, &c.releasing_start) < 0)
+		c.releasing_start = 0;
+	claim_clear(old);
+	*old = c;
+	r = ctx_commit(ctx);
+	if (r != EXIT_OK) {
+		audit_replace(a->instance, old, &old_names, "failed");
+		goto out;
+	}
+	pool_apply_state(&ctx->pool, &ctx->state);
+	r = zero_claim(ctx, a->instance, items, n, &(struct zero_opts){ .scrub = true, .keep = true },
+		       &failed);
+	old = state_find_claim(&ctx->state, a->instance);
+	if (!old) {
+		/* no one else changes a marked claim; refuse to guess if it happened */
+		log_error("the claim of %s is gone from the state", a->instance);
+		r = EXIT_FAIL;
+		goto out;
+	}
+	audit_replace(a->instance, old, &old_names,
+		      r == EXIT_OK ? "replaced" : failed ? "quarantined" : "interrupted");
+	if (r != EXIT_OK) {
+		log_error("the claim of %s was replaced but its old namespaces are not all zeroed "
+			  "and freed; finish it with: vpmemctl release %s --keep", a->instance,
+			  a->instance);
+		goto out;
+	}
+	pool_apply_state(&ctx->pool, &ctx->state);
+	r = print_claim(a, old, &ctx->pool, true, &old_names);
+out:
+	zero_items_free(items, n);
+	strv_clear(&old_names);
+	return r;
+}
+
 int cmd_claim(int argc, char **argv, struct common_opts *co)
 {
 	struct claim_args a = { .co = co, .numa_node = -1 };
@@ -265,31 +362,24 @@ int cmd_claim(int argc, char **argv, struct common_opts *co)
 	if (r != EXIT_OK)
 		goto out;
 
+	if (a.replace) {
+		r = replace_claim(&a, &ctx, &labels);
+		goto out;
+	}
 	existing = state_find_claim(&ctx.state, a.instance);
 	if (existing) {
 		_cleanup_free_ char *held = join_names(existing->labels, existing->n_labels);
 
 		if (!same_labels(existing, &labels)) {
-			log_error("instance %s already holds a claim for %s; release it first",
-				  a.instance, held);
+			log_error("instance %s already holds a claim for %s; release it first, or "
+				  "move it with --replace", a.instance, held);
 			r = EXIT_CONFLICT;
 			goto out;
 		}
-		if (existing->releasing_pid &&
-		    process_running(existing->releasing_pid, existing->releasing_start)) {
-			log_error("instance %s is being released (pid %d); claim again once it is done",
-				  a.instance, existing->releasing_pid);
-			r = EXIT_CONFLICT;
+		/* Being released or replaced, or one killed mid-scrub: part of
+		 * the claim may be zeroed. */
+		if ((r = claim_refuse_marked(existing)) != EXIT_OK)
 			goto out;
-		}
-		/* A release killed mid-scrub: part of the claim may be zeroed. */
-		if (existing->releasing_pid) {
-			log_error("instance %s was being released when its release (pid %d) stopped: "
-				  "its namespaces may be partly zeroed; finish it with: vpmemctl "
-				  "release %s", a.instance, existing->releasing_pid, a.instance);
-			r = EXIT_CONFLICT;
-			goto out;
-		}
 		if (a.numa_node >= 0 && !claim_on_node(existing, &ctx.pool, a.numa_node)) {
 			log_error("instance %s already holds a claim for %s, not all on NUMA node %d",
 				  a.instance, held, a.numa_node);
@@ -297,7 +387,7 @@ int cmd_claim(int argc, char **argv, struct common_opts *co)
 			goto out;
 		}
 		log_info("instance %s already holds this claim", a.instance);
-		r = print_claim(&a, existing, &ctx.pool, false);
+		r = print_claim(&a, existing, &ctx.pool, false, NULL);
 		goto out;
 	}
 
@@ -306,7 +396,7 @@ int cmd_claim(int argc, char **argv, struct common_opts *co)
 		goto out;
 	if (a.dry_run) {
 		log_info("dry run: nothing was claimed");
-		r = print_claim(&a, &c, &ctx.pool, false);
+		r = print_claim(&a, &c, &ctx.pool, false, NULL);
 		claim_clear(&c);
 		goto out;
 	}
@@ -327,7 +417,7 @@ int cmd_claim(int argc, char **argv, struct common_opts *co)
 	}
 	if (r == EXIT_OK) {
 		pool_apply_state(&ctx.pool, &ctx.state);
-		r = print_claim(&a, &ctx.state.claims[ctx.state.n_claims - 1], &ctx.pool, true);
+		r = print_claim(&a, &ctx.state.claims[ctx.state.n_claims - 1], &ctx.pool, true, NULL);
 	}
 out:
 	strv_clear(&labels);

@@ -17,6 +17,7 @@ int cmd_claim(int argc, char **argv, struct common_opts *co);
 int cmd_release(int argc, char **argv, struct common_opts *co);
 int cmd_render_xml(int argc, char **argv, struct common_opts *co);
 int cmd_verify(int argc, char **argv, struct common_opts *co);
+int cmd_adopt(int argc, char **argv, struct common_opts *co);
 
 /* main() of the program vpmemctl-NAME (cmd/main.c): fn, with the program
  * named "vpmemctl NAME" in argp's and getopt's messages. */

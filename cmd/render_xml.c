@@ -14,6 +14,7 @@
 #include "domxml.h"
 #include "inuse.h"
 #include "log.h"
+#include "zero.h"
 
 struct render_args {
 	struct common_opts *co;
@@ -83,16 +84,8 @@ static int claim_devices(const struct vpm_ctx *ctx, const char *instance, int no
 		return EXIT_CONFLICT;
 	}
 	/* Being released, or a release killed mid-scrub: not a guest's whole data. */
-	if (c->releasing_pid && process_running(c->releasing_pid, c->releasing_start)) {
-		log_error("instance %s is being released (pid %d)", instance, c->releasing_pid);
+	if (claim_refuse_marked(c) != EXIT_OK)
 		return EXIT_CONFLICT;
-	}
-	if (c->releasing_pid) {
-		log_error("instance %s was being released when its release (pid %d) stopped: its "
-			  "namespaces may be partly zeroed; finish it with: vpmemctl release %s",
-			  instance, c->releasing_pid, instance);
-		return EXIT_CONFLICT;
-	}
 	*out = xcalloc(c->n_ns, sizeof(**out));
 	*n = c->n_ns;
 	for (size_t i = 0; i < c->n_ns; i++) {

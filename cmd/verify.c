@@ -332,9 +332,10 @@ static int check_libvirt(const struct vpm_ctx *ctx, const char *dir, struct find
 					     p->name, p->instance);
 			else
 				findings_add(f, SEV_ERROR, "libvirt-unclaimed-device", subject,
-					     "domain %s uses %s (namespace '%s') without a claim; claim "
-					     "it (vpmemctl claim %s %s) or remove the device", di->name,
-					     p->devpath, p->name, di->name, p->label->label);
+					     "domain %s uses %s (namespace '%s') without a claim; adopt "
+					     "it (vpmemctl adopt %s --domain %s/%s.xml) or remove the "
+					     "device", di->name, p->devpath, p->name, di->name, dir,
+					     di->name);
 		}
 	}
 	for (size_t i = 0; i < ctx->state.n_claims; i++) {

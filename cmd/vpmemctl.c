@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{ "release", "zero a guest's namespaces and free them" },
 	{ "render-xml", "libvirt nvdimm devices of a claim, or a domain with them" },
 	{ "verify", "check configuration, host, state and domains (Nagios plugin)" },
+	{ "adopt", "record the claim of a guest that already uses namespaces" },
 };
 
 static const struct command *find_command(const char *name)

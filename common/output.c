@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "jsonout.h"
+#include "names.h"
 #include "pool.h"
 #include "state.h"
 #include "util.h"
@@ -138,5 +139,61 @@ void jw_pool_ns(struct jw *w, const struct pool_ns *p)
 	jw_str(w, "instance", p->instance);
 	if (p->claim && p->claim->releasing_pid)
 		jw_u64(w, "releasing_pid", (uint64_t)p->claim->releasing_pid);
+	jw_end(w);
+}
+
+/* {RC: count} of a claim, as claim's JSON and Placement's allocations have
+ * it: the classes in the order the claim first names them. */
+void jw_resources(struct jw *w, const char *key, const struct claim *c)
+{
+	char **rcs = xcalloc(c->n_ns, sizeof(*rcs));
+
+	for (size_t i = 0; i < c->n_ns; i++)
+		rcs[i] = ns_resource_class(c->ns[i].label);
+	jw_object(w, key);
+	for (size_t i = 0; i < c->n_ns; i++) {
+		size_t count = 0, k;
+
+		for (k = 0; k < i && !streq(rcs[k], rcs[i]); k++)
+			;
+		if (k < i)
+			continue; /* counted with its first */
+		for (k = i; k < c->n_ns; k++)
+			count += streq(rcs[k], rcs[i]);
+		jw_u64(w, rcs[i], count);
+	}
+	jw_end(w);
+	for (size_t i = 0; i < c->n_ns; i++)
+		free(rcs[i]);
+	free(rcs);
+}
+
+void jw_claim_members(struct jw *w, const struct claim *c, const struct pool *pool, bool created)
+{
+	jw_str(w, "instance", c->instance);
+	jw_array(w, "labels");
+	for (size_t i = 0; i < c->n_labels; i++)
+		jw_str(w, NULL, c->labels[i]);
+	jw_end(w);
+	jw_bool(w, "created", created);
+	jw_resources(w, "resources", c);
+	jw_array(w, "namespaces");
+	for (size_t i = 0; i < c->n_ns; i++) {
+		const struct pool_ns *p = pool_find(pool, c->ns[i].name);
+		_cleanup_free_ char *rc = NULL;
+
+		if (p) {
+			jw_pool_ns(w, p);
+			continue;
+		}
+		rc = ns_resource_class(c->ns[i].label);
+		jw_object(w, NULL);
+		jw_str(w, "name", c->ns[i].name);
+		jw_str(w, "label", c->ns[i].label);
+		jw_str(w, "resource_class", rc);
+		jw_null(w, "devpath");
+		jw_str(w, "uuid", c->ns[i].uuid);
+		jw_end(w);
+	}
 	jw_end(w);
 }

@@ -31,4 +31,12 @@ struct pool_ns;
  * resource_class, dev, devpath, uuid, size, align, numa_node, state, instance. */
 void jw_pool_ns(struct jw *w, const struct pool_ns *p);
 
+struct claim;
+struct pool;
+/* {RC: count} of a claim, the classes in the order the claim first names them. */
+void jw_resources(struct jw *w, const char *key, const struct claim *c);
+/* The members of claim's JSON document (instance, labels, created,
+ * resources, namespaces resolved in pool), into the open object. */
+void jw_claim_members(struct jw *w, const struct claim *c, const struct pool *pool, bool created);
+
 #endif

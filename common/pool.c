@@ -169,15 +169,18 @@ void pool_apply_state(struct pool *pool, const struct state *st)
 	for (size_t i = 0; i < st->n_claims; i++) {
 		const struct claim *c = &st->claims[i];
 
-		for (size_t k = 0; k < c->n_ns; k++) {
-			struct pool_ns *p = pool_find(pool, c->ns[k].name);
+		/* what a replace has still to zero stays the instance's until freed */
+		for (size_t k = 0; k < c->n_ns + c->n_replacing; k++) {
+			const char *name = k < c->n_ns ? c->ns[k].name : c->replacing[k - c->n_ns].name;
+			const char *uuid = k < c->n_ns ? c->ns[k].uuid : c->replacing[k - c->n_ns].uuid;
+			struct pool_ns *p = pool_find(pool, name);
 
 			if (p && p->state == NS_FREE) {
 				p->state = NS_CLAIMED;
 				p->instance = c->instance;
 				p->claim = c;
-				p->recreated = p->host && p->host->uuid && c->ns[k].uuid &&
-					       !streq(p->host->uuid, c->ns[k].uuid);
+				p->recreated = p->host && p->host->uuid && uuid &&
+					       !streq(p->host->uuid, uuid);
 			}
 		}
 	}

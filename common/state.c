@@ -132,13 +132,30 @@ static void keep_unknown(const cJSON *obj, const char *const *known, struct extr
 }
 
 static const char *const claim_members[] = {
-	"instance", "namespaces", "created", "releasing_pid", "releasing_start", NULL
+	"instance", "namespaces", "created", "releasing_pid", "releasing_start", "replacing",
+	NULL
 };
 static const char *const claim_ns_members[] = { "name", "uuid", "label", NULL };
 static const char *const quarantine_members[] = { "name", "uuid", "reason", "since", NULL };
 static const char *const state_members[] = {
 	"version", "generation", "claims", "quarantine", NULL
 };
+
+/* One {"name", "uuid", "label"} of a claim's "namespaces" or "replacing". */
+static int parse_claim_ns(const cJSON *j, struct claim_ns *ns, struct where *w,
+			  const char *instance, char **err)
+{
+	int r;
+
+	if (!cJSON_IsObject(j))
+		return bad(err, xasprintf("%s (%s): a namespace is not an object", at(w), instance));
+	if ((r = get_string(j, "name", true, &ns->name, w, err)) < 0 ||
+	    (r = get_string(j, "uuid", false, &ns->uuid, w, err)) < 0 ||
+	    (r = get_string(j, "label", true, &ns->label, w, err)) < 0)
+		return r;
+	keep_unknown(j, claim_ns_members, &ns->extra);
+	return 0;
+}
 
 /* The labels asked for are the namespaces' labels, in order: one namespace
  * per label, so they are not stored twice. On error c is left for
@@ -163,17 +180,23 @@ static int parse_claim(const cJSON *jc, size_t idx, struct claim *c, char **err)
 	c->ns = xcalloc(c->n_ns, sizeof(*c->ns));
 	c->labels = xcalloc(c->n_labels, sizeof(*c->labels));
 	cJSON_ArrayForEach(j, nss) {
-		struct claim_ns *ns = &c->ns[k];
-
-		if (!cJSON_IsObject(j))
-			return bad(err, xasprintf("%s (%s): a namespace is not an object", at(&w),
-						  c->instance));
-		if ((r = get_string(j, "name", true, &ns->name, &w, err)) < 0 ||
-		    (r = get_string(j, "uuid", false, &ns->uuid, &w, err)) < 0 ||
-		    (r = get_string(j, "label", true, &ns->label, &w, err)) < 0)
+		if ((r = parse_claim_ns(j, &c->ns[k], &w, c->instance, err)) < 0)
 			return r;
-		keep_unknown(j, claim_ns_members, &ns->extra);
-		c->labels[k++] = ns->label;
+		c->labels[k] = c->ns[k].label;
+		k++;
+	}
+	nss = cJSON_GetObjectItemCaseSensitive(jc, "replacing");
+	if (nss && !cJSON_IsArray(nss))
+		return bad(err, xasprintf("%s (%s): \"replacing\" is not an array", at(&w),
+					  c->instance));
+	if (nss && nss->child) {
+		c->replacing = xcalloc((size_t)cJSON_GetArraySize(nss), sizeof(*c->replacing));
+		cJSON_ArrayForEach(j, nss) {
+			/* counted first: claim_clear frees what an error leaves */
+			if ((r = parse_claim_ns(j, &c->replacing[c->n_replacing++], &w, c->instance,
+						err)) < 0)
+				return r;
+		}
 	}
 	j = cJSON_GetObjectItemCaseSensitive(jc, "releasing_pid");
 	if (cJSON_IsNumber(j) && j->valuedouble > 0 && j->valuedouble < INT32_MAX)
@@ -287,28 +310,35 @@ static void format_extra(struct jw *w, const struct extra *e)
 		jw_raw(w, e->kv.v[i], e->kv.v[i + 1]);
 }
 
+static void format_claim_ns(struct jw *w, const char *key, const struct claim_ns *ns, size_t n)
+{
+	jw_array(w, key);
+	for (size_t k = 0; k < n; k++) {
+		jw_object(w, NULL);
+		jw_str(w, "name", ns[k].name);
+		if (ns[k].uuid)
+			jw_str(w, "uuid", ns[k].uuid);
+		jw_str(w, "label", ns[k].label);
+		format_extra(w, &ns[k].extra);
+		jw_end(w);
+	}
+	jw_end(w);
+}
+
 /* Members in a fixed order; optional ones only when set; unknown ones last. */
 static void format_claim(struct jw *w, const struct claim *c)
 {
 	jw_object(w, NULL);
 	jw_str(w, "instance", c->instance);
-	jw_array(w, "namespaces");
-	for (size_t k = 0; k < c->n_ns; k++) {
-		jw_object(w, NULL);
-		jw_str(w, "name", c->ns[k].name);
-		if (c->ns[k].uuid)
-			jw_str(w, "uuid", c->ns[k].uuid);
-		jw_str(w, "label", c->ns[k].label);
-		format_extra(w, &c->ns[k].extra);
-		jw_end(w);
-	}
-	jw_end(w);
+	format_claim_ns(w, "namespaces", c->ns, c->n_ns);
 	if (c->created)
 		jw_str(w, "created", c->created);
 	if (c->releasing_pid) {
 		jw_u64(w, "releasing_pid", (uint64_t)c->releasing_pid);
 		jw_u64(w, "releasing_start", c->releasing_start);
 	}
+	if (c->n_replacing)
+		format_claim_ns(w, "replacing", c->replacing, c->n_replacing);
 	format_extra(w, &c->extra);
 	jw_end(w);
 }
@@ -366,18 +396,31 @@ struct quarantine *state_find_quarantine(const struct state *st, const char *nam
 	return NULL;
 }
 
+static void claim_ns_clear(struct claim_ns *ns, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(ns[i].name);
+		free(ns[i].uuid);
+		free(ns[i].label);
+		strv_clear(&ns[i].extra.kv);
+	}
+	free(ns);
+}
+
+void claim_drop_replacing(struct claim *c)
+{
+	claim_ns_clear(c->replacing, c->n_replacing);
+	c->replacing = NULL;
+	c->n_replacing = 0;
+}
+
 void claim_clear(struct claim *c)
 {
 	free(c->instance);
 	free(c->created);
-	for (size_t i = 0; i < c->n_ns; i++) {
-		free(c->ns[i].name);
-		free(c->ns[i].uuid);
-		free(c->ns[i].label);
-		strv_clear(&c->ns[i].extra.kv);
-	}
+	claim_ns_clear(c->ns, c->n_ns);
+	claim_drop_replacing(c);
 	strv_clear(&c->extra.kv);
-	free(c->ns);
 	free(c->labels);
 	*c = (struct claim){ 0 };
 }

@@ -35,6 +35,10 @@ struct claim {
 	char *created;          /* RFC 3339 UTC; NULL if unknown */
 	int releasing_pid;      /* a release is scrubbing it; 0 otherwise */
 	uint64_t releasing_start; /* that process's start time (pids are reused) */
+	/* claim --replace: namespaces of the claim it replaced, still to be
+	 * zeroed and freed (the claim is marked as releasing meanwhile) */
+	struct claim_ns *replacing;
+	size_t n_replacing;
 	struct extra extra;
 };
 
@@ -74,6 +78,9 @@ struct quarantine *state_find_quarantine(const struct state *st, const char *nam
 void state_remove_claim(struct state *st, struct claim *c);
 void state_remove_quarantine(struct state *st, struct quarantine *q);
 void claim_clear(struct claim *c);
+/* Forget the namespaces an interrupted replace left (once they are zeroed
+ * and freed). */
+void claim_drop_replacing(struct claim *c);
 void state_free(struct state *st);
 
 /* "2026-11-27T13:18:43Z" into buf (at least 21 bytes). */

@@ -165,3 +165,261 @@ setup() { common_setup; standins; }
 	run json_get 'd["namespaces"][0]["name"]'
 	assert_output '"ns3"'
 }
+
+# ---- --replace (resize) ----------------------------------------------------
+
+teardown() {
+	[ -z "${HOLDER:-}" ] || kill "$HOLDER" 2>/dev/null || true
+	[ -z "${CLAIM:-}" ] || kill -9 "$CLAIM" 2>/dev/null || true
+	[ -z "${SHM:-}" ] || rm -rf "$SHM"
+}
+
+# big_standin DEV MIB: as in release.bats, DEV a sparse MIB MiB file on tmpfs
+# with a pattern at its start and end: its scrub takes a second or more.
+big_standin() {
+	SHM="$(mktemp -d /dev/shm/vpmemctl-bats.XXXXXX)"
+	cp -a "$VPMEMCTL_DEV_DIR/." "$SHM/"
+	export VPMEMCTL_DEV_DIR="$SHM"
+	rm -f "$SHM/$1"
+	python3 -c 'import sys; f=open(sys.argv[1],"wb"); n=int(sys.argv[2])<<20; f.write(b"\xa5"*4096); f.seek(n-4096); f.write(b"\xa5"*4096)' \
+		"$SHM/$1" "$2"
+}
+
+wait_mark() {
+	for _ in $(seq 200); do
+		grep -q releasing_pid "$VPMEMCTL_STATE_DIR/state.json" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+# holders: each configured namespace with where the state puts it:
+# "INSTANCE" (in its claim), "INSTANCE-pending" (left to zero by a replace)
+# or "free"; a namespace in two places fails.
+holders() {
+	python3 - "$VPMEMCTL_STATE_DIR/state.json" <<-'PY'
+	import json, sys
+	s = json.load(open(sys.argv[1]))
+	where = {n: [] for n in ("ns0", "ns1", "ns2", "ns3")}
+	for c in s["claims"]:
+	    for n in c["namespaces"]:
+	        where[n["name"]].append(c["instance"])
+	    for n in c.get("replacing", []):
+	        where[n["name"]].append(c["instance"] + "-pending")
+	assert all(len(v) <= 1 for v in where.values()), where
+	print(" ".join("%s=%s" % (n, v[0] if v else "free") for n, v in sorted(where.items())))
+	PY
+}
+
+@test "--replace moves a claim to other labels: old namespaces zeroed and freed, new claimed" {
+	vpm claim vm1 6GB >/dev/null
+	vpm claim vm2 6GB >/dev/null
+	run vpm inventory -l -f json
+	run json_get '[(n["name"], n["instance"]) for n in d["namespaces"]]'
+	assert_output '[["ns0", "vm1"], ["ns1", "vm2"], ["ns2", null], ["ns3", null]]'
+	run --separate-stderr vpm claim vm1 LARGE --replace -f json
+	assert_success
+	run json_get '(d["created"], d["labels"], [n["name"] for n in d["namespaces"]], d["replaced"])'
+	assert_output '[true, ["LARGE"], ["ns3"], ["ns0"]]'
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.1"
+	assert_failure
+	run is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
+	assert_failure
+	run vpm inventory -l -f json
+	run json_get '[(n["name"], n["state"], n["instance"]) for n in d["namespaces"]]'
+	assert_output '[["ns0", "free", null], ["ns1", "claimed", "vm2"], ["ns2", "free", null], ["ns3", "claimed", "vm1"]]'
+	run holders
+	assert_output 'ns0=free ns1=vm2 ns2=free ns3=vm1'
+	! grep -q -e releasing_pid -e replacing "$VPMEMCTL_STATE_DIR/state.json"
+	run vpm claim vm1 LARGE
+	assert_success
+}
+
+@test "--replace may reuse an old namespace, which is zeroed too (Nova carries no data)" {
+	vpm claim vm1 6GB >/dev/null
+	run --separate-stderr vpm claim vm1 '6GB,LARGE' --replace -f json
+	assert_success
+	run json_get '[n["name"] for n in d["namespaces"]]'
+	assert_output '["ns0", "ns3"]'
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
+	assert_failure
+	run holders
+	assert_output 'ns0=vm1 ns1=free ns2=free ns3=vm1'
+}
+
+@test "--replace with the same labels does nothing: exit 0, created false" {
+	vpm claim vm1 6GB >/dev/null
+	run --separate-stderr vpm claim vm1 6GB --replace -f json
+	assert_success
+	run json_get '(d["created"], [n["name"] for n in d["namespaces"]])'
+	assert_output '[false, ["ns0"]]'
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+}
+
+@test "--replace without a claim is exit 3" {
+	run vpm claim vm1 6GB --replace
+	assert_failure 3
+	assert_output --partial "instance vm1 holds no claim; claim without --replace"
+	[ "$(holders)" = 'ns0=free ns1=free ns2=free ns3=free' ] || [ ! -e "$VPMEMCTL_STATE_DIR/state.json" ]
+}
+
+@test "--replace short of capacity: exit 4, the old claim untouched" {
+	vpm claim vm1 6GB >/dev/null
+	vpm claim vm2 LARGE >/dev/null
+	cp "$VPMEMCTL_STATE_DIR/state.json" "$SCRATCH/before"
+	run vpm claim vm1 LARGE --replace
+	assert_failure 4
+	assert_output --partial "not enough free namespaces for label 'LARGE'"
+	assert_output --partial "instance vm1 keeps its claim"
+	cmp "$SCRATCH/before" "$VPMEMCTL_STATE_DIR/state.json"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+}
+
+@test "--replace counts the old namespaces as available: 6GB,6GB,6GB fits with one held" {
+	vpm claim vm1 6GB >/dev/null
+	run --separate-stderr vpm claim vm1 '6GB,6GB,6GB' --replace -f json
+	assert_success
+	run json_get '[n["name"] for n in d["namespaces"]]'
+	assert_output '["ns0", "ns1", "ns2"]'
+}
+
+@test "--replace honours --numa-node" {
+	vpm claim vm1 6GB >/dev/null
+	run vpm claim vm1 LARGE --replace --numa-node 0
+	assert_failure 4
+	assert_output --partial "on NUMA node 0"
+	run --separate-stderr vpm claim vm1 LARGE --replace --numa-node 1 -f json
+	assert_success
+	run json_get '[n["name"] for n in d["namespaces"]]'
+	assert_output '["ns3"]'
+}
+
+@test "--replace skips a free namespace a process uses, as claim does" {
+	vpm claim vm1 LARGE >/dev/null
+	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
+	HOLDER=$!
+	sleep 0.2
+	run --separate-stderr vpm claim vm1 6GB --replace -f json
+	assert_success
+	run json_get '[n["name"] for n in d["namespaces"]]'
+	assert_output '["ns1"]'
+}
+
+@test "--replace while a process holds an old namespace: exit 1 naming it, nothing changed" {
+	vpm claim vm1 '6GB,LARGE' >/dev/null
+	cp "$VPMEMCTL_STATE_DIR/state.json" "$SCRATCH/before"
+	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax1.0" &
+	HOLDER=$!
+	sleep 0.2
+	run vpm claim vm1 '6GB' --replace
+	assert_failure 1
+	assert_output --partial "namespace ns3 ($VPMEMCTL_DEV_DIR/dax1.0) is open by pid $HOLDER (sleep)"
+	assert_output --partial "instance vm1 keeps its claim"
+	cmp "$SCRATCH/before" "$VPMEMCTL_STATE_DIR/state.json"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+	run is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
+	assert_failure
+}
+
+@test "--replace --dry-run says what would happen and changes nothing" {
+	vpm claim vm1 6GB >/dev/null
+	cp "$VPMEMCTL_STATE_DIR/state.json" "$SCRATCH/before"
+	run --separate-stderr vpm claim vm1 LARGE --replace --dry-run -f json
+	assert_success
+	[[ "$stderr" == *"dry run: nothing was changed; ns0 would be zeroed"* ]]
+	run json_get '([n["name"] for n in d["namespaces"]], d["replaced"])'
+	assert_output '[["ns3"], ["ns0"]]'
+	cmp "$SCRATCH/before" "$VPMEMCTL_STATE_DIR/state.json"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+}
+
+@test "--replace killed mid-zeroing: every namespace in one place, commands refuse or work, release --keep finishes" {
+	big_standin dax0.0 384
+	vpm claim vm1 6GB >/dev/null
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" claim vm1 LARGE --replace >/dev/null 2>&1 &
+	CLAIM=$!
+	wait_mark
+	kill -9 "$CLAIM"
+	wait "$CLAIM" || true
+	CLAIM=
+	# the new claim, its old namespace still to zero, nothing in two places
+	run holders
+	assert_output 'ns0=vm1-pending ns1=free ns2=free ns3=vm1'
+	run vpm inventory -l -f json
+	run json_get '[(n["name"], n["state"], n["instance"]) for n in d["namespaces"]]'
+	assert_output '[["ns0", "claimed", "vm1"], ["ns1", "free", null], ["ns2", "free", null], ["ns3", "claimed", "vm1"]]'
+	run vpm claim vm1 LARGE
+	assert_failure 3
+	assert_output --partial "finish it with: vpmemctl release vm1 --keep"
+	run vpm claim vm1 6GB --replace
+	assert_failure 3
+	run vpm render-xml vm1
+	assert_failure 3
+	assert_output --partial "finish it with: vpmemctl release vm1 --keep"
+	# the pending namespace is not handed to anyone
+	run vpm claim vm2 '6GB,6GB,6GB'
+	assert_failure 4
+	run vpm verify
+	assert_output --partial "vm1"
+	run vpm release vm1 --keep
+	assert_success
+	zero_file() { python3 -c 'import sys; f=open(sys.argv[1],"rb"); sys.exit(0 if all(b.count(0)==len(b) for b in iter(lambda: f.read(1<<24), b"")) else 1)' "$1"; }
+	zero_file "$VPMEMCTL_DEV_DIR/dax0.0"
+	run holders
+	assert_output 'ns0=free ns1=free ns2=free ns3=vm1'
+	! grep -q -e releasing_pid -e replacing "$VPMEMCTL_STATE_DIR/state.json"
+	run vpm claim vm1 LARGE
+	assert_success
+	run vpm render-xml vm1
+	assert_success
+}
+
+@test "--replace killed mid-zeroing is finished by a plain release too, freeing everything" {
+	big_standin dax0.0 384
+	vpm claim vm1 6GB >/dev/null
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" claim vm1 LARGE --replace >/dev/null 2>&1 &
+	CLAIM=$!
+	wait_mark
+	kill -9 "$CLAIM"
+	wait "$CLAIM" || true
+	CLAIM=
+	run vpm release vm1
+	assert_success
+	run holders
+	assert_output 'ns0=free ns1=free ns2=free ns3=free'
+}
+
+@test "a replace and a rebuild (release --keep) are logged to syslog" {
+	cat >"$SCRATCH/in-ns.sh" <<-'SH'
+	set -e
+	mount -t tmpfs tmpfs /dev
+	python3 -c '
+	import socket, sys
+	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+	s.bind("/dev/log")
+	open(sys.argv[1] + ".ready", "w").close()
+	with open(sys.argv[1], "a") as out:
+	    while True:
+	        out.write(s.recv(4096).decode(errors="replace") + "\n")
+	        out.flush()
+	' "$LOG" &
+	listener=$!
+	while [ ! -e "$LOG.ready" ]; do sleep 0.05; done
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" claim vm1 6GB >/dev/null
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" claim vm1 LARGE --replace >/dev/null
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" release vm1 --keep >/dev/null
+	sleep 0.3
+	kill $listener
+	SH
+	LOG="$SCRATCH/syslog" NOVA_SPEC="$NOVA_SPEC" VPMEMCTL_BIN="$VPMEMCTL_BIN" \
+		unshare -m bash "$SCRATCH/in-ns.sh"
+	run cat "$SCRATCH/syslog"
+	assert_line --regexp 'vpmemctl\[[0-9]+\]: claim instance=vm1 namespaces=ns3 replaced=ns0 outcome=replaced$'
+	assert_line --regexp 'vpmemctl\[[0-9]+\]: release instance=vm1 namespaces=ns3 scrub=done outcome=kept$'
+}

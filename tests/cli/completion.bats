@@ -222,7 +222,7 @@ stub_vpmemctl() {
 	run bash --norc --noprofile -c 'source "$1" && complete -p' _ "$COMPLETION"
 	assert_success
 	for name in vpmemctl vpmemctl-inventory vpmemctl-claim vpmemctl-release \
-		vpmemctl-render-xml vpmemctl-verify; do
+		vpmemctl-render-xml vpmemctl-verify vpmemctl-adopt; do
 		assert_line "complete -F _vpmemctl $name"
 	done
 }

@@ -69,6 +69,10 @@ assert_lint_clean() {
 	assert_lint_clean "$MAN/vpmemctl-verify.8"
 }
 
+@test "vpmemctl-adopt.8 passes mandoc -Tlint" {
+	assert_lint_clean "$MAN/vpmemctl-adopt.8"
+}
+
 @test "vpmemctl.conf.5 passes mandoc -Tlint" {
 	assert_lint_clean "$MAN/vpmemctl.conf.5"
 }
@@ -346,7 +350,7 @@ verify_host() {
 	[ -n "$documented" ] || fail "no --libvirt-dir example found in vpmemctl-verify.8"
 	run "${VPM[@]}" verify --libvirt-dir "$BATS_TEST_TMPDIR/qemu"
 	assert_failure 2
-	assert_output "$(sed "s|/dev/|$DEV/|g" <<<"$documented")"
+	assert_output "$(sed "s|/dev/|$DEV/|g; s|/etc/libvirt/qemu/|$BATS_TEST_TMPDIR/qemu/|g" <<<"$documented")"
 }
 
 @test "the exit status of vpmemctl-verify.8 is the Nagios one" {

@@ -51,8 +51,8 @@ same() {
 	done
 }
 
-@test "claim (it reads libvirt domains), render-xml and verify link libxml2 and libndctl" {
-	for cmd in claim render-xml verify; do
+@test "claim (it reads libvirt domains), render-xml, verify and adopt link libxml2 and libndctl" {
+	for cmd in claim render-xml verify adopt; do
 		run needed "vpmemctl-$cmd"
 		assert_success
 		assert_line --partial libxml2.so
@@ -83,6 +83,10 @@ same() {
 	[ "$status" -eq 3 ]
 	same verify
 	[ "$status" -eq 0 ]
+	same adopt vm1 --domain "$SCRATCH/none.xml"
+	[ "$status" -eq 1 ]
+	same adopt vm1
+	[ "$status" -eq 2 ]
 	same claim --help
 	[ "$status" -eq 0 ]
 }

@@ -526,3 +526,161 @@ time.sleep(0.3); print(pid, flush=True); time.sleep(60)' >"$SCRATCH/zombie" &
 	assert_success
 	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
 }
+
+# claim_of INSTANCE: the state's claim of INSTANCE as JSON (null if none).
+claim_of() {
+	python3 - "$VPMEMCTL_STATE_DIR/state.json" "$1" <<-'PY'
+	import json, sys
+	s = json.load(open(sys.argv[1]))
+	print(json.dumps(next((c for c in s["claims"] if c["instance"] == sys.argv[2]), None),
+	                 sort_keys=True))
+	PY
+}
+
+@test "--keep zeroes every namespace and keeps the claim: same namespaces, labels and created" {
+	vpm claim vm1 '6GB,LARGE' >/dev/null
+	before="$(claim_of vm1)"
+	run vpm release vm1 --keep -f json
+	assert_success
+	run json_get '[(n["name"], n["scrubbed"], n["bytes"], n["state"]) for n in d["namespaces"]]'
+	assert_output '[["ns0", true, 1048576, "claimed"], ["ns3", true, 1048576, "claimed"]]'
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.1"
+	assert_failure
+	[ "$(claim_of vm1)" = "$before" ]
+	run vpm inventory -l -f json
+	run json_get '[(n["name"], n["state"], n["instance"]) for n in d["namespaces"]]'
+	assert_output '[["ns0", "claimed", "vm1"], ["ns1", "free", null], ["ns2", "free", null], ["ns3", "claimed", "vm1"]]'
+	run --separate-stderr vpm claim vm1 '6GB,LARGE' -f json
+	assert_success
+	run json_get '(d["created"], [n["name"] for n in d["namespaces"]])'
+	assert_output '[false, ["ns0", "ns3"]]'
+}
+
+@test "--keep prints state claimed in its table" {
+	vpm claim vm1 6GB >/dev/null
+	run vpm release vm1 --keep
+	assert_success
+	assert_output --regexp 'vm1 +ns0 .* yes .* claimed'
+}
+
+@test "--keep with --no-scrub is a usage error" {
+	vpm claim vm1 6GB >/dev/null
+	run vpm release vm1 --keep --no-scrub
+	assert_failure 2
+	assert_output --partial "--keep zeroes the namespaces; it cannot go with --no-scrub"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+}
+
+@test "--keep is refused while a process holds a device: nothing zeroed, claim unmarked" {
+	vpm claim vm1 '6GB,LARGE' >/dev/null
+	before="$(claim_of vm1)"
+	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax1.0" &
+	HOLDER=$!
+	sleep 0.2
+	run vpm release vm1 --keep
+	assert_failure 1
+	assert_output --partial "namespace ns3 ($VPMEMCTL_DEV_DIR/dax1.0) is open by pid $HOLDER (sleep)"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+	run is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
+	assert_failure
+	[ "$(claim_of vm1)" = "$before" ]
+}
+
+@test "--keep refuses a namespace re-created since the claim unless --force" {
+	vpm claim vm1 6GB >/dev/null
+	recreate ns0
+	run vpm release vm1 --keep
+	assert_failure 1
+	assert_output --partial "was re-created since the claim"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+	run vpm release vm1 --keep --force
+	assert_success
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	run vpm inventory -l -f json
+	run json_get 'd["namespaces"][0]["instance"]'
+	assert_output '"vm1"'
+	# zeroed for this guest, the claim records the uuid it has now
+	run vpm render-xml vm1
+	assert_success
+}
+
+@test "--keep --dry-run zeroes nothing" {
+	vpm claim vm1 6GB >/dev/null
+	before="$(claim_of vm1)"
+	run vpm release vm1 --keep --dry-run
+	assert_success
+	assert_output --partial "would be scrubbed and kept"
+	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	assert_failure
+	[ "$(claim_of vm1)" = "$before" ]
+}
+
+@test "--keep killed mid-scrub: claim and render-xml exit 3 naming the release; release finishes it" {
+	big_standin dax0.0 384
+	vpm claim vm1 6GB >/dev/null
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" release vm1 --keep >/dev/null 2>&1 &
+	RELEASE=$!
+	wait_mark
+	kill -9 "$RELEASE"
+	wait "$RELEASE" || true
+	RELEASE=
+	run vpm claim vm1 6GB
+	assert_failure 3
+	assert_output --partial "may be partly zeroed; finish it with: vpmemctl release vm1 --keep"
+	run vpm render-xml vm1
+	assert_failure 3
+	assert_output --partial "finish it with: vpmemctl release vm1 --keep"
+	run vpm release vm1
+	assert_success
+	zero_file "$VPMEMCTL_DEV_DIR/dax0.0"
+	[ "$(claim_of vm1)" = null ]
+}
+
+@test "--keep killed mid-scrub is finished by release --keep too, claim kept" {
+	big_standin dax0.0 384
+	vpm claim vm1 6GB >/dev/null
+	before="$(claim_of vm1)"
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" release vm1 --keep >/dev/null 2>&1 &
+	RELEASE=$!
+	wait_mark
+	kill -9 "$RELEASE"
+	wait "$RELEASE" || true
+	RELEASE=
+	run vpm release vm1 --keep
+	assert_success
+	zero_file "$VPMEMCTL_DEV_DIR/dax0.0"
+	[ "$(claim_of vm1)" = "$before" ]
+	run vpm render-xml vm1
+	assert_success
+}
+
+@test "--keep with a failed scrub quarantines it and leaves the claim marked, refused until repaired" {
+	vpm claim vm1 '6GB,LARGE' >/dev/null
+	mv "$VPMEMCTL_DEV_DIR/dax0.0" "$SCRATCH/dax0.0"
+	run vpm release vm1 --keep
+	assert_failure 1
+	assert_output --partial "scrub of ns0 failed"
+	assert_output --partial "the namespace is quarantined"
+	assert_output --partial "instance vm1 keeps its claim, marked as not whole"
+	is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
+	run vpm inventory -l -f json
+	run json_get '[n["state"] for n in d["namespaces"]]'
+	assert_output '["quarantined", "free", "free", "claimed"]'
+	run vpm claim vm1 '6GB,LARGE'
+	assert_failure 3
+	assert_output --partial "vpmemctl release vm1 --keep"
+	mv "$SCRATCH/dax0.0" "$VPMEMCTL_DEV_DIR/dax0.0"
+	run vpm release vm1 --keep
+	assert_success
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	run vpm inventory -l -f json
+	run json_get '[n["state"] for n in d["namespaces"]]'
+	assert_output '["claimed", "free", "free", "claimed"]'
+	run vpm claim vm1 '6GB,LARGE'
+	assert_success
+}

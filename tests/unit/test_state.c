@@ -172,8 +172,44 @@ static void test_unknown_members_kept(void)
 	state_free(&st);
 }
 
+/* What a replace leaves to zero comes back as it was, written once. */
+static void test_replacing(void)
+{
+	const char *in =
+		"{\"version\":1,\"generation\":1,\"claims\":[{\"instance\":\"vm1\","
+		"\"namespaces\":[{\"name\":\"ns3\",\"label\":\"LARGE\"}],\"releasing_pid\":7,"
+		"\"releasing_start\":8,\"replacing\":[{\"name\":\"ns0\",\"uuid\":\"u0\","
+		"\"label\":\"6GB\"}]}],\"quarantine\":[]}";
+	struct state st, again;
+	char *err = NULL, *text;
+
+	ok(state_parse(in, &st, &err) == 0, "a claim being replaced parses");
+	is_u64(st.claims[0].n_replacing, 1, "with what it replaces");
+	is_str(st.claims[0].replacing[0].uuid, "u0", "name, uuid and label of each");
+	text = state_format(&st);
+	ok(strstr(text, "\"replacing\":[{\"name\":\"ns0\",\"uuid\":\"u0\",\"label\":\"6GB\"}]") != NULL,
+	   "replacing is written");
+	ok(state_parse(text, &again, &err) == 0 && again.claims[0].n_replacing == 1 &&
+	   strstr(strstr(text, "\"replacing\"") + 1, "\"replacing\"") == NULL,
+	   "and read back, written once");
+	claim_drop_replacing(&again.claims[0]);
+	free(text);
+	text = state_format(&again);
+	ok(strstr(text, "replacing") == NULL, "dropped, it is not written");
+	free(text);
+	state_free(&again);
+	state_free(&st);
+	expect("{\"version\":1,\"generation\":1,\"claims\":[{\"instance\":\"vm1\","
+	       "\"namespaces\":[{\"name\":\"ns3\",\"label\":\"L\"}],\"replacing\":[{}]}]}",
+	       -EINVAL, "no \"name\"", "a replacing entry without a name is refused");
+	expect("{\"version\":1,\"generation\":1,\"claims\":[{\"instance\":\"vm1\","
+	       "\"namespaces\":[{\"name\":\"ns3\",\"label\":\"L\"}],\"replacing\":3}]}",
+	       -EINVAL, "\"replacing\" is not an array", "replacing must be an array");
+}
+
 int main(void)
 {
+	test_replacing();
 	test_unknown_members_kept();
 	test_many_claims();
 	test_roundtrip();

@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: MIT */
+/* vpmemctl adopt: record the claim of a guest that already uses namespaces,
+ * exactly those its domain's nvdimm devices use: never others. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "choose.h"
+#include "cmd.h"
+#include "domxml.h"
+#include "jsonout.h"
+#include "log.h"
+#include "names.h"
+#include "zero.h"
+
+struct adopt_args {
+	struct common_opts *co;
+	const char *instance;
+	const char *domain;
+	const char *libvirt_dir;
+	bool dry_run;
+	enum out_format format;
+};
+
+enum { OPT_DOMAIN = 0x200, OPT_LIBVIRT_DIR, OPT_DRY_RUN };
+
+static const struct argp_option options[] = {
+	{ "domain", OPT_DOMAIN, "FILE", 0,
+	  "The libvirt domain of INSTANCE: claim the namespaces its nvdimm devices use", 0 },
+	{ "libvirt-dir", OPT_LIBVIRT_DIR, "DIR", 0,
+	  "Adopt every domain in DIR (e.g. /etc/libvirt/qemu), each as the instance of its "
+	  "<name>; no INSTANCE then", 0 },
+	{ "dry-run", OPT_DRY_RUN, NULL, 0, "Show what would be claimed; change nothing", 0 },
+	{ 0 }
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	struct adopt_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		common_child_init(state, a->co);
+		break;
+	case OPT_DOMAIN: a->domain = arg; break;
+	case OPT_LIBVIRT_DIR: a->libvirt_dir = arg; break;
+	case OPT_DRY_RUN: a->dry_run = true; break;
+	case ARGP_KEY_ARG:
+		if (state->arg_num > 0)
+			argp_error(state, "unexpected argument '%s'", arg);
+		a->instance = arg;
+		break;
+	case ARGP_KEY_END:
+		a->format = common_check(state, a->co, FMT_TABLE | FMT_JSON);
+		if (!a->domain == !a->libvirt_dir)
+			argp_error(state, "give either INSTANCE --domain FILE or --libvirt-dir DIR");
+		if (a->libvirt_dir && a->instance)
+			argp_error(state, "with --libvirt-dir each domain's <name> is its instance; "
+				   "no INSTANCE is taken");
+		if (a->domain)
+			check_instance(state, a->instance);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp argp = {
+	options, parse, "INSTANCE --domain FILE | --libvirt-dir DIR",
+	"Record a claim for a guest that already uses namespaces: exactly those its domain's "
+	"nvdimm devices use (matched by device), labels from the configuration, in the "
+	"domain's device order. Never chooses other namespaces, never zeroes. The claim is "
+	"also recorded in the domain's <metadata>.",
+	common_children, NULL, NULL
+};
+
+/* What became of one domain. */
+struct outcome {
+	char *file;
+	char *instance;         /* NULL when not known */
+	const char *what;       /* "adopted", "already claimed", "would adopt", ... */
+	int status;             /* EXIT_* */
+	bool created;
+	struct claim claim;     /* instance set when there is one to show */
+};
+
+static void outcome_clear(struct outcome *o)
+{
+	free(o->file);
+	free(o->instance);
+	claim_clear(&o->claim);
+}
+
+/* The configured namespace whose device path is, by name, or as the same
+ * character device (st_rdev) or the same file (st_dev, st_ino) for the
+ * regular files standing in for devices. */
+static struct pool_ns *match_path(struct pool *pool, const struct stat *devs, const bool *have,
+				  const char *path)
+{
+	struct stat st;
+	bool known;
+
+	for (size_t i = 0; i < pool->n; i++)
+		if (streq(pool->ns[i].devpath, path))
+			return &pool->ns[i];
+	known = stat(path, &st) == 0;
+	for (size_t i = 0; known && i < pool->n; i++) {
+		if (!have[i])
+			continue;
+		if (S_ISCHR(st.st_mode) && S_ISCHR(devs[i].st_mode) && st.st_rdev == devs[i].st_rdev)
+			return &pool->ns[i];
+		if (S_ISREG(st.st_mode) && st.st_dev == devs[i].st_dev &&
+		    st.st_ino == devs[i].st_ino)
+			return &pool->ns[i];
+	}
+	return NULL;
+}
+
+static bool same_namespaces(const struct claim *a, const struct claim *b)
+{
+	if (a->n_ns != b->n_ns)
+		return false;
+	for (size_t i = 0; i < a->n_ns; i++)
+		if (!streq(a->ns[i].name, b->ns[i].name))
+			return false;
+	return true;
+}
+
+/* Whether the domain's record already says what c says. */
+static bool recorded(xmlDocPtr dom, const struct claim *c)
+{
+	struct pmem_record *recs = NULL;
+	char *err = NULL;
+	size_t n = 0;
+	bool same;
+
+	if (domain_get_pmem(dom, &recs, &n, &err) < 0) {
+		free(err);
+		return false;
+	}
+	same = n == c->n_ns;
+	for (size_t i = 0; same && i < n; i++)
+		same = streq(recs[i].name, c->ns[i].name) && streq(recs[i].label, c->ns[i].label) &&
+		       streq(recs[i].uuid, c->ns[i].uuid);
+	pmem_records_free(recs, n);
+	return same;
+}
+
+/* Record c in the domain's <metadata> and write the file back atomically. */
+static int record_in_domain(xmlDocPtr dom, const char *file, const struct claim *c)
+{
+	struct pmem_record *recs = xcalloc(c->n_ns, sizeof(*recs));
+	xmlChar *text;
+	int len, r;
+
+	for (size_t i = 0; i < c->n_ns; i++)
+		recs[i] = (struct pmem_record){ c->ns[i].label, c->ns[i].name, c->ns[i].uuid };
+	domain_set_pmem(dom, recs, c->n_ns);
+	free(recs);
+	text = domain_format(dom, &len);
+	if (!text) {
+		log_error("out of memory");
+		return EXIT_FAIL;
+	}
+	r = domain_write_file(file, text, len);
+	xmlFree(text);
+	if (r < 0) {
+		log_error("cannot write domain file %s: %s; the claim is recorded, the domain's "
+			  "<metadata> is not", file, strerror(-r));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/* A copy of c (its namespaces, labels, uuids and creation time). */
+static struct claim claim_copy(const struct claim *c)
+{
+	_cleanup_free_ const char **names = xcalloc(c->n_ns, sizeof(*names));
+	_cleanup_free_ const char **uuids = xcalloc(c->n_ns, sizeof(*uuids));
+	_cleanup_free_ const char **labels = xcalloc(c->n_ns, sizeof(*labels));
+
+	for (size_t i = 0; i < c->n_ns; i++) {
+		names[i] = c->ns[i].name;
+		uuids[i] = c->ns[i].uuid;
+		labels[i] = c->ns[i].label;
+	}
+	return claim_new(c->instance, c->created, c->n_ns, names, uuids, labels);
+}
+
+/* The claim of the namespaces the domain's devices use, in their order,
+ * checked against the state: EXIT_OK with *out set, else EXIT_* (logged).
+ * *none: it uses no configured namespace at all. */
+static int domain_claim(struct vpm_ctx *ctx, const struct domain_info *di, const char *instance,
+			struct claim *out, bool *none)
+{
+	struct pool *pool = &ctx->pool;
+	_cleanup_free_ struct stat *devs = xcalloc(pool->n ? pool->n : 1, sizeof(*devs));
+	_cleanup_free_ bool *have = xcalloc(pool->n ? pool->n : 1, sizeof(*have));
+	_cleanup_free_ struct pool_ns **used = xcalloc(di->n_paths ? di->n_paths : 1,
+						       sizeof(*used));
+	_cleanup_free_ const char **names = NULL, **uuids = NULL, **labels = NULL;
+	size_t n = 0;
+	char now[32];
+	int r = EXIT_OK;
+
+	*none = false;
+	for (size_t i = 0; i < pool->n; i++)
+		have[i] = pool->ns[i].devpath && stat(pool->ns[i].devpath, &devs[i]) == 0;
+	for (size_t k = 0; k < di->n_paths; k++) {
+		const char *path = di->nvdimm_paths[k];
+		struct pool_ns *p = path ? match_path(pool, devs, have, path) : NULL;
+
+		if (!p) {
+			log_info("domain %s: nvdimm %s is not a configured namespace; ignored",
+				 di->name, path ? path : "(without a source path)");
+			continue;
+		}
+		for (size_t j = 0; j < n; j++)
+			if (used[j] == p) {
+				log_error("domain %s uses namespace %s twice; not adopted", di->name,
+					  p->name);
+				return EXIT_FAIL;
+			}
+		used[n++] = p;
+	}
+	if (!n) {
+		*none = true;
+		return EXIT_FAIL;
+	}
+	for (size_t j = 0; j < n; j++) {
+		const struct pool_ns *p = used[j];
+
+		if (p->state == NS_QUARANTINED) {
+			log_error("namespace %s, used by domain %s, is quarantined (its scrub failed; "
+				  "see vpmemctl verify --repair); not adopted", p->name, di->name);
+			r = EXIT_CONFLICT;
+		} else if (p->state == NS_CLAIMED && !streq(p->instance, instance)) {
+			log_error("namespace %s, used by domain %s, is claimed by %s; not adopted",
+				  p->name, di->name, p->instance);
+			r = EXIT_CONFLICT;
+		} else if (!p->host) {
+			log_error("namespace %s, used by domain %s, is not usable on this host (see "
+				  "vpmemctl verify); not adopted", p->name, di->name);
+			r = r == EXIT_OK ? EXIT_FAIL : r;
+		}
+	}
+	if (r != EXIT_OK)
+		return r;
+	names = xcalloc(n, sizeof(*names));
+	uuids = xcalloc(n, sizeof(*uuids));
+	labels = xcalloc(n, sizeof(*labels));
+	for (size_t j = 0; j < n; j++) {
+		names[j] = used[j]->name;
+		uuids[j] = used[j]->host->uuid;
+		labels[j] = used[j]->label->label;
+	}
+	*out = claim_new(instance, now_rfc3339(now, sizeof(now)), n, names, uuids, labels);
+	return EXIT_OK;
+}
+
+static void audit(const struct claim *c, const char *file, const char *outcome)
+{
+	_cleanup_free_ char *names = NULL;
+	char **v = xcalloc(c->n_ns, sizeof(*v));
+
+	for (size_t i = 0; i < c->n_ns; i++)
+		v[i] = c->ns[i].name;
+	names = join_names(v, c->n_ns);
+	free(v);
+	log_audit("adopt instance=%s domain=%s namespaces=%s outcome=%s", c->instance, file, names,
+		  outcome);
+}
+
+/* Adopt the domain in file for instance (NULL: its <name>, as for
+ * --libvirt-dir, where a domain without configured namespaces is no error). */
+static void adopt_file(struct vpm_ctx *ctx, const char *file, const char *instance,
+		       bool dry_run, struct outcome *o)
+{
+	_cleanup_free_ char *text = NULL, *err = NULL;
+	struct domain_info di = { 0 };
+	bool from_dir = !instance, none;
+	struct claim *held;
+	xmlDocPtr dom = NULL;
+	struct stat st;
+	size_t len = 0;
+	int r;
+
+	*o = (struct outcome){ .file = xstrdup(file), .what = "error", .status = EXIT_FAIL };
+	if (lstat(file, &st) < 0) {
+		log_error("cannot read domain file %s: %s", file, strerror(errno));
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_error("domain file %s is %s; give a regular file", file,
+			  S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file");
+		return;
+	}
+	r = read_file(file, 64u << 20, &text, &len);
+	if (r < 0) {
+		log_read_error(r, len, "domain file", file);
+		return;
+	}
+	dom = domain_parse(text, len, file, &err);
+	if (!dom) {
+		log_error("domain file %s is not XML: %s", file, err);
+		return;
+	}
+	if (domain_read_info(dom, &di) < 0) {
+		log_error("%s is not a libvirt domain (its root element is not <domain>)", file);
+		goto out;
+	}
+	if (!di.name || !di.name[0]) {
+		free(di.name);
+		di.name = xstrdup("(unnamed)");
+	}
+	if (from_dir) {
+		if (!instance_valid(di.name)) {
+			log_error("domain %s in %s: its <name> is not a valid instance (1 to %d "
+				  "characters of A-Z a-z 0-9 . _ : -); not adopted", di.name, file,
+				  INSTANCE_MAX);
+			goto out;
+		}
+		instance = di.name;
+	}
+	o->instance = xstrdup(instance);
+	r = domain_claim(ctx, &di, instance, &o->claim, &none);
+	if (none) {
+		if (from_dir) {
+			log_info("domain %s (%s) uses no configured namespace; nothing to adopt",
+				 di.name, file);
+			o->what = "no namespace";
+			o->status = EXIT_OK;
+		} else {
+			log_error("domain %s (%s) uses no configured namespace; nothing to adopt",
+				  di.name, file);
+			o->what = "no namespace";
+		}
+		goto out;
+	}
+	if (r != EXIT_OK) {
+		o->status = r;
+		o->what = "refused";
+		goto out;
+	}
+	held = state_find_claim(&ctx->state, instance);
+	if (held) {
+		if ((r = claim_refuse_marked(held)) != EXIT_OK) {
+			o->status = r;
+			o->what = "refused";
+			claim_clear(&o->claim);
+			goto out;
+		}
+		if (!same_namespaces(held, &o->claim)) {
+			_cleanup_free_ char *names = NULL;
+			char **v = xcalloc(held->n_ns, sizeof(*v));
+
+			for (size_t i = 0; i < held->n_ns; i++)
+				v[i] = held->ns[i].name;
+			names = join_names(v, held->n_ns);
+			free(v);
+			log_error("instance %s already holds a different claim (%s); not adopted",
+				  instance, names);
+			o->status = EXIT_CONFLICT;
+			o->what = "refused";
+			claim_clear(&o->claim);
+			goto out;
+		}
+		log_info("instance %s already holds the namespaces of %s", instance, file);
+		claim_clear(&o->claim);
+		o->claim = claim_copy(held);
+		o->what = "already claimed";
+		o->status = EXIT_OK;
+		/* a record the domain lacks (an earlier adopt could not write it) */
+		if (!dry_run && !recorded(dom, &o->claim))
+			o->status = record_in_domain(dom, file, &o->claim);
+		goto out;
+	}
+	if (dry_run) {
+		log_info("dry run: %s would be claimed for %s; nothing was changed", file, instance);
+		o->what = "would adopt";
+		o->status = EXIT_OK;
+		goto out;
+	}
+	ctx->state.claims = xreallocarray(ctx->state.claims, ctx->state.n_claims + 1,
+					  sizeof(*ctx->state.claims));
+	ctx->state.claims[ctx->state.n_claims++] = claim_copy(&o->claim);
+	r = ctx_commit(ctx);
+	audit(&o->claim, file, r == EXIT_OK ? "adopted" : "failed");
+	if (r != EXIT_OK) {
+		/* the state on disk is unchanged; so must be the one in memory */
+		state_remove_claim(&ctx->state, &ctx->state.claims[ctx->state.n_claims - 1]);
+		o->status = r;
+		goto out;
+	}
+	pool_apply_state(&ctx->pool, &ctx->state);
+	o->created = true;
+	o->what = "adopted";
+	o->status = record_in_domain(dom, file, &o->claim);
+out:
+	domain_info_clear(&di);
+	if (dom)
+		xmlFreeDoc(dom);
+}
+
+/* The *.xml files of dir, sorted, as libvirt keeps its domains. */
+static int dir_files(const char *dir, struct strv *files)
+{
+	struct dirent **ents = NULL;
+	int n = scandir(dir, &ents, NULL, alphasort);
+
+	if (n < 0)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(ents[i]->d_name);
+
+		if (ents[i]->d_name[0] != '.' && len > 4 && streq(ents[i]->d_name + len - 4, ".xml"))
+			strv_push(files, path_join(dir, ents[i]->d_name));
+		free(ents[i]);
+	}
+	free(ents);
+	return 0;
+}
+
+static void json_outcome(struct jw *w, const struct outcome *o, const struct pool *pool)
+{
+	jw_object(w, NULL);
+	jw_str(w, "file", o->file);
+	jw_str(w, "outcome", o->what);
+	jw_u64(w, "status", (uint64_t)o->status);
+	if (o->claim.instance) {
+		jw_object(w, "claim");
+		jw_claim_members(w, &o->claim, pool, o->created);
+		jw_end(w);
+	} else {
+		jw_str(w, "instance", o->instance);
+		jw_null(w, "claim");
+	}
+	jw_end(w);
+}
+
+static int print_outcomes(const struct adopt_args *a, const struct outcome *os, size_t n,
+			  const struct pool *pool)
+{
+	static const char *const headers[] = {
+		"INSTANCE", "DOMAIN", "NAMESPACES", "OUTCOME",
+	};
+	struct table *t;
+
+	if (a->format == FMT_JSON) {
+		struct jw w;
+
+		jw_init(&w, json_pretty(), 1024 * (n + 1));
+		jw_object(&w, NULL);
+		if (a->domain && os[0].claim.instance) {
+			/* claim's document, and the domain file */
+			jw_claim_members(&w, &os[0].claim, pool, os[0].created);
+			jw_str(&w, "domain", os[0].file);
+		} else if (a->domain) {
+			jw_str(&w, "instance", a->instance);
+			jw_str(&w, "domain", os[0].file);
+			jw_str(&w, "outcome", os[0].what);
+		} else {
+			jw_array(&w, "domains");
+			for (size_t i = 0; i < n; i++)
+				json_outcome(&w, &os[i], pool);
+			jw_end(&w);
+		}
+		jw_end(&w);
+		return jw_emit(&w) < 0 ? EXIT_FAIL : EXIT_OK;
+	}
+	t = table_new(ARRAY_SIZE(headers), headers);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *names = xstrdup("");
+
+		for (size_t k = 0; k < os[i].claim.n_ns; k++) {
+			char *s = xasprintf("%s%s%s(%s)", names, k ? "," : "", os[i].claim.ns[k].name,
+					    os[i].claim.ns[k].label);
+			free(names);
+			names = s;
+		}
+		table_add(t, os[i].instance, os[i].file, names[0] ? names : NULL, os[i].what);
+	}
+	table_print(t, stdout);
+	table_free(t);
+	return fflush(stdout) == EOF ? EXIT_FAIL : EXIT_OK;
+}
+
+int cmd_adopt(int argc, char **argv, struct common_opts *co)
+{
+	struct adopt_args a = { .co = co };
+	struct strv files = { 0 };
+	struct outcome *os = NULL;
+	struct vpm_ctx ctx;
+	int r, worst = EXIT_OK;
+
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	r = ctx_open(&ctx, co, a.dry_run ? CTX_READ : CTX_CHANGE);
+	if (r != EXIT_OK)
+		goto out;
+	if (a.domain) {
+		strv_push(&files, xstrdup(a.domain));
+	} else if ((r = dir_files(a.libvirt_dir, &files)) < 0) {
+		log_error_errno(-r, "cannot read libvirt directory %s", a.libvirt_dir);
+		r = EXIT_FAIL;
+		goto out;
+	}
+	os = xcalloc(files.n ? files.n : 1, sizeof(*os));
+	for (size_t i = 0; i < files.n; i++) {
+		adopt_file(&ctx, files.v[i], a.domain ? a.instance : NULL, a.dry_run, &os[i]);
+		if (os[i].status > worst)
+			worst = os[i].status;
+	}
+	r = print_outcomes(&a, os, files.n, &ctx.pool);
+	if (worst > r)
+		r = worst;
+out:
+	for (size_t i = 0; os && i < files.n; i++)
+		outcome_clear(&os[i]);
+	free(os);
+	strv_clear(&files);
+	ctx_close(&ctx);
+	return r;
+}
