@@ -40,6 +40,7 @@ static const struct argp_option options[] = {
 	  "How long to wait for the state lock (default 10)", 0 },
 	{ "quiet", 'q', NULL, 0, "Print only errors", 0 },
 	{ "verbose", 'v', NULL, 0, "Print more; twice for debugging", 0 },
+	{ NULL, 'h', NULL, 0, "Give this help list (as --help)", 0 },
 	{ 0 }
 };
 
@@ -62,6 +63,8 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'q': co->verbosity--; break;
 	case 'v': co->verbosity++; break;
+	/* what administrators type first; argp itself has only --help and -? */
+	case 'h': argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP); break;
 	default: return ARGP_ERR_UNKNOWN;
 	}
 	return 0;

@@ -4,6 +4,7 @@
  * commands. */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,6 +41,57 @@ static const struct command *find_command(const char *name)
 		if (streq(commands[i].name, name))
 			return &commands[i];
 	return NULL;
+}
+
+/* Edit distance (insertions, deletions, substitutions, and a swap of two
+ * neighbours) between two short words; names longer than 63 are far. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b), d[64][64];
+
+	if (n > 63 || m > 63)
+		return SIZE_MAX;
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		for (size_t j = 1; j <= m; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[n][m];
+}
+
+/* The command a mistyped name most likely meant: the closest within two
+ * edits, or the only one it begins. NULL when none is close. */
+static const struct command *closest_command(const char *name)
+{
+	const struct command *best = NULL, *prefixed = NULL;
+	size_t best_d = 3, n_prefixed = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		size_t d = distance(name, commands[i].name);
+
+		if (d < best_d) {
+			best_d = d;
+			best = &commands[i];
+		}
+		if (*name && strncmp(commands[i].name, name, strlen(name)) == 0) {
+			prefixed = &commands[i];
+			n_prefixed++;
+		}
+	}
+	return best ? best : n_prefixed == 1 ? prefixed : NULL;
 }
 
 struct top_args {
@@ -85,7 +137,8 @@ static char *top_help(int key, const char *text, void *input)
 			free(s);
 			s = n;
 		}
-		char *n = xasprintf("%s\n'vpmemctl COMMAND --help' describes a command.", s);
+		char *n = xasprintf("%s\n'vpmemctl help COMMAND' (or 'vpmemctl COMMAND --help') "
+				    "describes a command.", s);
 
 		free(s);
 		return n;
@@ -152,6 +205,16 @@ static const char *exec_dir(void)
 	return in_build_tree() ? VPM_BUILD_DIR : VPM_EXEC_DIR;
 }
 
+/* verify's monitoring system reads stdout: an error before the verify
+ * program runs (in the options before it, or running it) is UNKNOWN there
+ * too. Not called when execv succeeds. */
+static void verify_unknown(int status, void *arg)
+{
+	(void)arg;
+	if (status != 0)
+		printf("VPMEMCTL UNKNOWN - vpmemctl could not run verify (see standard error)\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct common_opts co = { 0 };
@@ -163,19 +226,45 @@ int main(int argc, char **argv)
 	bool nagios = streq(first_word(argc, argv), "verify");
 
 	argp_err_exit_status = nagios ? 3 : EXIT_USAGE;
+	if (nagios)
+		on_exit(verify_unknown, NULL);
 	/* getopt names the program by argv[0] in its messages: "vpmemctl:",
 	 * however it was called. */
 	argv[0] = (char *)"vpmemctl";
 	argp_parse(&top_argp, argc, argv, ARGP_IN_ORDER, NULL, &top);
-	c = find_command(argv[top.cmd_index]);
+	const char *name = argv[top.cmd_index];
+	char **rest = argv + top.cmd_index + 1;
+	int n_rest = argc - top.cmd_index - 1;
+	char *help_args[] = { (char *)"--help", NULL };
+
+	/* vpmemctl help [COMMAND]: the help of vpmemctl, or that of COMMAND */
+	if (streq(name, "help")) {
+		if (n_rest == 0 || streq(rest[0], "help")) {
+			argp_help(&top_argp, stdout, ARGP_HELP_STD_HELP, argv[0]);
+			return EXIT_OK;
+		}
+		if (n_rest > 1) {
+			log_error("help takes one command, as in 'vpmemctl help claim'");
+			return EXIT_USAGE;
+		}
+		name = rest[0];
+		rest = help_args;
+		n_rest = 1;
+	}
+	c = find_command(name);
 	if (!c) {
-		log_error("unknown command '%s'; try 'vpmemctl --help'", argv[top.cmd_index]);
-		return EXIT_USAGE;
+		const struct command *near = closest_command(name);
+
+		if (near)
+			log_error("unknown command '%s'; did you mean '%s'? ('vpmemctl --help' lists "
+				  "the commands)", name, near->name);
+		else
+			log_error("unknown command '%s'; try 'vpmemctl --help'", name);
+		return nagios ? 3 : EXIT_USAGE;
 	}
 
 	_cleanup_free_ char *path = xasprintf("%s/vpmemctl-%s", exec_dir(), c->name);
-	_cleanup_free_ char **args = command_argv(path, &co, argv + top.cmd_index + 1,
-						  argc - top.cmd_index - 1);
+	_cleanup_free_ char **args = command_argv(path, &co, rest, n_rest);
 
 	execv(path, args);
 	log_error("cannot run %s: %s (VPMEMCTL_EXEC_PATH names the directory of the "

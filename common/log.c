@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include "log.h"
 
+#include <pwd.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 static int current = LOG_LEVEL_INFO;
 
@@ -59,15 +62,50 @@ int log_errno(enum log_level level, int err, const char *fmt, ...)
 	return -err;
 }
 
+/* Who ran the command, for the audit trail: the user sudo was run by (as
+ * root only: anyone may set SUDO_USER), else the login user, which the
+ * kernel keeps across su, else the real user. */
+static void invoker(char *buf, size_t size)
+{
+	const char *sudo = getenv("SUDO_USER");
+	unsigned long uid = getuid();
+	FILE *f;
+
+	if (getuid() == 0 && sudo && *sudo) {
+		snprintf(buf, size, "%s", sudo);
+		return;
+	}
+	f = fopen("/proc/self/loginuid", "re");
+	if (f) {
+		unsigned long login;
+
+		/* (uid_t)-1: no login user (a daemon, cron at boot) */
+		if (fscanf(f, "%lu", &login) == 1 && login != 4294967295ul)
+			uid = login;
+		fclose(f);
+	}
+	struct passwd *pw = getpwuid((uid_t)uid);
+
+	if (pw)
+		snprintf(buf, size, "%s", pw->pw_name);
+	else
+		snprintf(buf, size, "uid:%lu", uid);
+}
+
 void log_audit(const char *fmt, ...)
 {
+	char user[128], *text = NULL;
 	va_list ap;
+	int n;
 
-	openlog("vpmemctl", LOG_PID, LOG_USER);
+	invoker(user, sizeof(user));
 	va_start(ap, fmt);
-	vsyslog(LOG_NOTICE, fmt, ap);
+	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
+	openlog("vpmemctl", LOG_PID, LOG_USER);
+	syslog(LOG_NOTICE, "%s user=%s", n < 0 ? fmt : text, user);
 	closelog();
+	free(text);
 }
 
 double log_elapsed_ms(void)

@@ -92,7 +92,8 @@ stub_vpmemctl() {
 	listed=$(sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' <<<"$output" | sort)
 	[ -n "$listed" ] || fail "no command found in the output of vpmemctl --help"
 	run complete_at 1 vpmemctl ''
-	assert_output "$listed"
+	# and help, which the text after the list names
+	assert_output "$(printf '%s\nhelp\n' "$listed" | sort)"
 }
 
 @test "the completion offers every long option that each command's --help prints" {
@@ -577,4 +578,9 @@ stub_vpmemctl() {
 	assert_output 'alpha'
 	run complete_at 11 "$VPMEMCTL_BIN" "${HOST[@]}" release --jobs=4 ''
 	assert_output 'alpha'
+}
+
+@test "vpmemctl help completes the commands" {
+	run complete_at 2 vpmemctl help cl
+	assert_output 'claim'
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Bad command lines: exit 2 and a message saying what was wrong.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 setup() { common_setup; }
@@ -89,4 +90,53 @@ setup() { common_setup; }
 	run "$VPMEMCTL_BIN" --version
 	assert_success
 	assert_output --regexp '^vpmemctl [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "vpmemctl help COMMAND, COMMAND -h and vpmemctl -h are the help, exit 0" {
+	run "$VPMEMCTL_BIN" help claim
+	assert_success
+	assert_line --index 0 --partial "Usage: vpmemctl claim"
+	run "$VPMEMCTL_BIN" claim -h
+	assert_success
+	assert_line --index 0 --partial "Usage: vpmemctl claim"
+	run "$VPMEMCTL_BIN" -h
+	assert_success
+	assert_line --index 0 --partial "Usage: vpmemctl [OPTION...] COMMAND"
+	run "$VPMEMCTL_BIN" help
+	assert_success
+	assert_output --partial "'vpmemctl help COMMAND'"
+	run "$(dirname "$VPMEMCTL_BIN")/vpmemctl-release" -h
+	assert_success
+	assert_line --index 0 --partial "Usage: vpmemctl release"
+}
+
+@test "help of a command that does not exist, or of two, is a usage error" {
+	run "$VPMEMCTL_BIN" help frobnicate
+	assert_failure 2
+	assert_output --partial "unknown command 'frobnicate'"
+	run "$VPMEMCTL_BIN" help claim release
+	assert_failure 2
+	assert_output --partial "help takes one command"
+}
+
+@test "a mistyped command gets a did-you-mean" {
+	local typo want
+	for typo in claimm:claim relase:release verfy:verify inv:inventory render:render-xml rendr-xml:render-xml; do
+		want=${typo#*:}
+		run "$VPMEMCTL_BIN" "${typo%%:*}"
+		assert_failure 2
+		assert_output "vpmemctl: unknown command '${typo%%:*}'; did you mean '$want'? ('vpmemctl --help' lists the commands)"
+	done
+	run "$VPMEMCTL_BIN" xyzzy
+	assert_failure 2
+	assert_output "vpmemctl: unknown command 'xyzzy'; try 'vpmemctl --help'"
+}
+
+@test "an error before the verify program runs is UNKNOWN on stdout too" {
+	run --separate-stderr "$VPMEMCTL_BIN" --bogus verify
+	assert_failure 3
+	assert_output "VPMEMCTL UNKNOWN - vpmemctl could not run verify (see standard error)"
+	VPMEMCTL_EXEC_PATH=/nonexistent run --separate-stderr "$VPMEMCTL_BIN" verify
+	assert_failure 3
+	assert_output "VPMEMCTL UNKNOWN - vpmemctl could not run verify (see standard error)"
 }
