@@ -329,7 +329,7 @@ start_time() { python3 -c 'import sys; print(open("/proc/%s/stat" % sys.argv[1])
 	LOG="$SCRATCH/syslog" NOVA_SPEC="$NOVA_SPEC" VPMEMCTL_BIN="$VPMEMCTL_BIN" \
 		DOMAIN="$SCRATCH/qemu/vm1.xml" unshare -m bash "$SCRATCH/in-ns.sh"
 	run cat "$SCRATCH/syslog"
-	assert_line --regexp "vpmemctl\[[0-9]+\]: adopt instance=vm1 domain=$SCRATCH/qemu/vm1.xml namespaces=ns2 outcome=adopted\$"
+	assert_line --regexp "vpmemctl\[[0-9]+\]: adopt instance=vm1 domain=$SCRATCH/qemu/vm1.xml namespaces=ns2 outcome=adopted user=[^ ]+\$"
 }
 
 @test "vpmemctl-adopt behaves as vpmemctl adopt" {

@@ -420,6 +420,6 @@ holders() {
 	LOG="$SCRATCH/syslog" NOVA_SPEC="$NOVA_SPEC" VPMEMCTL_BIN="$VPMEMCTL_BIN" \
 		unshare -m bash "$SCRATCH/in-ns.sh"
 	run cat "$SCRATCH/syslog"
-	assert_line --regexp 'vpmemctl\[[0-9]+\]: claim instance=vm1 namespaces=ns3 replaced=ns0 outcome=replaced$'
-	assert_line --regexp 'vpmemctl\[[0-9]+\]: release instance=vm1 namespaces=ns3 scrub=done outcome=kept$'
+	assert_line --regexp 'vpmemctl\[[0-9]+\]: claim instance=vm1 namespaces=ns3 replaced=ns0 outcome=replaced user=[^ ]+$'
+	assert_line --regexp 'vpmemctl\[[0-9]+\]: release instance=vm1 namespaces=ns3 scrub=done outcome=kept user=[^ ]+$'
 }
