@@ -353,7 +353,7 @@ holders() {
 	assert_output 'ns0=vm1-pending ns1=free ns2=free ns3=vm1'
 	run vpm inventory -l -f json
 	run json_get '[(n["name"], n["state"], n["instance"]) for n in d["namespaces"]]'
-	assert_output '[["ns0", "claimed", "vm1"], ["ns1", "free", null], ["ns2", "free", null], ["ns3", "claimed", "vm1"]]'
+	assert_output '[["ns0", "release-interrupted", "vm1"], ["ns1", "free", null], ["ns2", "free", null], ["ns3", "release-interrupted", "vm1"]]'
 	run vpm claim vm1 LARGE
 	assert_failure 3
 	assert_output --partial "finish it with: vpmemctl release vm1 --keep"
