@@ -16,6 +16,7 @@
 #include "inuse.h"
 #include "log.h"
 #include "scrub.h"
+#include "zero.h"
 
 /* The Nagios plugin API's statuses. */
 enum { NAGIOS_OK, NAGIOS_WARNING, NAGIOS_CRITICAL, NAGIOS_UNKNOWN };

@@ -48,13 +48,6 @@ size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 
 struct pool_ns *pool_find(const struct pool *pool, const char *name);
 
-/* The namespace of the host through which a claimed or quarantined
- * namespace called name may be zeroed: a configured one's own, else (it left
- * the configuration) the host's only namespace of that name, enabled, in
- * devdax mode, with a device-dax character device. NULL when there is none
- * that may be, with *why saying why in a word ("missing", "bad-device"...). */
-const struct host_ns *pool_scrub_host(const struct pool *pool, const struct host *host,
-				      const char *name, const char **why);
 
 struct state;
 /* Mark the namespaces the state says are claimed or quarantined, and count.

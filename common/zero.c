@@ -8,6 +8,24 @@
 #include "alloc.h"
 #include "log.h"
 
+const struct host_ns *pool_scrub_host(const struct pool *pool, const struct host *host,
+				      const char *name, const char **why)
+{
+	const struct pool_ns *p = pool_find(pool, name);
+	const struct host_ns *h;
+	size_t count = 0;
+
+	if (p) {
+		*why = p->host ? NULL : p->problem ? p->problem : "missing";
+		return p->host;
+	}
+	h = host_find(host, name, &count);
+	*why = !h ? "missing" : count > 1 ? "ambiguous" : !h->enabled ? "disabled"
+	       : !streq(h->mode, "devdax") ? "wrong-mode" : !h->chardev ? "no-device"
+	       : !chardev_name_valid(h->chardev) ? "bad-device" : NULL;
+	return *why ? NULL : h;
+}
+
 void zero_item_set(const struct vpm_ctx *ctx, struct zero_item *it, const char *name,
 		   const char *uuid)
 {

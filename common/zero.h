@@ -11,6 +11,14 @@
 #include "scrub.h"
 #include "state.h"
 
+/* The namespace of the host through which a claimed or quarantined
+ * namespace called name may be zeroed: a configured one's own, else (it left
+ * the configuration) the host's only namespace of that name, enabled, in
+ * devdax mode, with a device-dax character device. NULL when there is none
+ * that may be, with *why saying why in a word ("missing", "bad-device"...). */
+const struct host_ns *pool_scrub_host(const struct pool *pool, const struct host *host,
+				      const char *name, const char **why);
+
 /* What happens to one namespace. */
 struct zero_item {
 	char *name;                     /* copies: the state is re-read mid-way */
