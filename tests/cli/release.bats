@@ -670,7 +670,7 @@ claim_of() {
 	is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
 	run vpm inventory -l -f json
 	run json_get '[n["state"] for n in d["namespaces"]]'
-	assert_output '["quarantined", "free", "free", "claimed"]'
+	assert_output '["quarantined", "free", "free", "release-interrupted"]'
 	run vpm claim vm1 '6GB,LARGE'
 	assert_failure 3
 	assert_output --partial "vpmemctl release vm1 --keep"
