@@ -105,11 +105,12 @@ static void print_namespaces_table(const struct pool *pool)
 
 		const struct host_ns *h = p->host;
 		const char *state = ns_state_name(p);
-		_cleanup_free_ char *releasing = NULL;
-
 		/* who is releasing it, for the administrator to look at */
-		if (streq(state, "releasing"))
-			state = releasing = xasprintf("releasing(pid=%d)", p->claim->releasing_pid);
+		_cleanup_free_ char *releasing = streq(state, "releasing")
+			? xasprintf("releasing(pid=%d)", p->claim->releasing_pid) : NULL;
+
+		if (releasing)
+			state = releasing;
 		if (h)
 			snprintf(numa, sizeof(numa), "%d", h->numa_node);
 		table_add(t, p->name, p->label->label, h ? h->dev : NULL, p->devpath,

@@ -61,7 +61,7 @@ int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 	 * must fix it. A namespace the host lacks or cannot give (missing, not
 	 * devdax, re-created...) is only not used: the others serve as usual. */
 	if (r == EXIT_OK) {
-		for (size_t i = 0; i < ctx->conf_problems; i++)
+		for (size_t i = 0; i < ctx->conf_problems && i < f.n; i++)
 			log_error("pmem_namespaces (%s): %s", ctx->set.namespaces_from,
 				  f.v[i].message);
 		if (ctx->conf_problems)

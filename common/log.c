@@ -77,11 +77,15 @@ static void invoker(char *buf, size_t size)
 	}
 	f = fopen("/proc/self/loginuid", "re");
 	if (f) {
+		char line[32], *end;
 		unsigned long login;
 
 		/* (uid_t)-1: no login user (a daemon, cron at boot) */
-		if (fscanf(f, "%lu", &login) == 1 && login != 4294967295ul)
-			uid = login;
+		if (fgets(line, sizeof(line), f)) {
+			login = strtoul(line, &end, 10);
+			if (end != line && login != 4294967295ul)
+				uid = login;
+		}
 		fclose(f);
 	}
 	struct passwd *pw = getpwuid((uid_t)uid);
