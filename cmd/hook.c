@@ -30,47 +30,6 @@ static const char usage_text[] =
 	"  run by libvirt from /etc/libvirt/hooks/qemu.d/ with the domain XML on stdin;\n"
 	"  acts on 'prepare begin' and 'migrate begin', exits 0 on every other event\n";
 
-/* All of stdin, a pipe from libvirt (read_fd() takes only files). 0, or
- * -EFBIG, -EILSEQ (a NUL byte) or -errno. */
-static int read_stdin(char **out, size_t *len)
-{
-	size_t have = 0, cap = 65536;
-	char *buf = xmalloc(cap);
-
-	for (;;) {
-		ssize_t r;
-
-		if (have + 1 >= cap) {
-			if (cap > DOMAIN_MAX) {
-				free(buf);
-				return -EFBIG;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		r = read(STDIN_FILENO, buf + have, cap - have - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = -errno;
-
-			free(buf);
-			return e;
-		}
-		if (r == 0)
-			break;
-		have += (size_t)r;
-	}
-	if (memchr(buf, '\0', have)) {
-		free(buf);
-		return -EILSEQ;
-	}
-	buf[have] = '\0';
-	*out = buf;
-	*len = have;
-	return 0;
-}
-
 /* The domain libvirt gives on stdin, parsed; NULL when it cannot be
  * (logged). With text, the text as read is kept there (malloc'd). */
 static xmlDocPtr read_domain(const char *name, char **text, size_t *len)
@@ -78,7 +37,7 @@ static xmlDocPtr read_domain(const char *name, char **text, size_t *len)
 	_cleanup_free_ char *err = NULL, *mine = NULL;
 	size_t n = 0;
 	xmlDocPtr dom;
-	int r = read_stdin(&mine, &n);
+	int r = read_stream(STDIN_FILENO, DOMAIN_MAX, 65536, &mine, &n);
 
 	if (r < 0) {
 		log_error("domain %s refused: its XML on stdin cannot be read (%s)", name,

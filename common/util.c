@@ -229,26 +229,11 @@ int read_file(const char *path, size_t max, char **out, size_t *len)
 	return read_fd(fd, max, out, len);
 }
 
-int read_fd(int fd, size_t max, char **out, size_t *len)
+int read_stream(int fd, size_t max, size_t cap, char **out, size_t *len)
 {
-	struct stat st;
-	char *buf, *nul;
-	size_t have = 0, cap;
+	char *buf = xmalloc(cap), *nul;
+	size_t have = 0;
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	/* A FIFO or a socket could keep us waiting; a character device
-	 * (/dev/null) is read as it is. */
-	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
-		return -ENOTREGULAR;
-	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
-		return -EFBIG;
-	/* Room for the NUL and one byte more, so that the read that finds the
-	 * end of a regular file does not first double (and copy) the buffer. */
-	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 4096;
-	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t r;
 
@@ -289,6 +274,26 @@ int read_fd(int fd, size_t max, char **out, size_t *len)
 	if (len)
 		*len = have;
 	return 0;
+}
+
+int read_fd(int fd, size_t max, char **out, size_t *len)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	/* A FIFO or a socket could keep us waiting; a character device
+	 * (/dev/null) is read as it is. */
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		return -ENOTREGULAR;
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
+		return -EFBIG;
+	/* Room for the NUL and one byte more, so that the read that finds the
+	 * end of a regular file does not first double (and copy) the buffer. */
+	return read_stream(fd, max, S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 4096, out,
+			   len);
 }
 
 int log_read_error(int r, size_t at, const char *what, const char *path)

@@ -87,6 +87,9 @@ const char *format_size(uint64_t bytes, char *buf, size_t len);
 int read_file(const char *path, size_t max, char **out, size_t *len);
 /* The same, from an open file. */
 int read_fd(int fd, size_t max, char **out, size_t *len);
+/* The same from any descriptor, a pipe included (it may keep us waiting),
+ * starting with a buffer of cap bytes. */
+int read_stream(int fd, size_t max, size_t cap, char **out, size_t *len);
 /* Log why read_file failed: "WHAT PATH has a NUL byte at offset AT", "...
  * is not a regular file", or "cannot read WHAT PATH: reason". Returns r. */
 int log_read_error(int r, size_t at, const char *what, const char *path);
