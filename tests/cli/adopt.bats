@@ -307,27 +307,7 @@ start_time() { python3 -c 'import sys; print(open("/proc/%s/stat" % sys.argv[1])
 
 @test "adopt is logged to syslog with instance, domain, namespaces and outcome" {
 	domain vm1 "$VPMEMCTL_DEV_DIR/dax0.2"
-	cat >"$SCRATCH/in-ns.sh" <<-'SH'
-	set -e
-	mount -t tmpfs tmpfs /dev
-	python3 -c '
-	import socket, sys
-	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-	s.bind("/dev/log")
-	open(sys.argv[1] + ".ready", "w").close()
-	with open(sys.argv[1], "a") as out:
-	    while True:
-	        out.write(s.recv(4096).decode(errors="replace") + "\n")
-	        out.flush()
-	' "$LOG" &
-	listener=$!
-	while [ ! -e "$LOG.ready" ]; do sleep 0.05; done
-	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" adopt vm1 --domain "$DOMAIN" >/dev/null
-	sleep 0.3
-	kill $listener
-	SH
-	LOG="$SCRATCH/syslog" NOVA_SPEC="$NOVA_SPEC" VPMEMCTL_BIN="$VPMEMCTL_BIN" \
-		DOMAIN="$SCRATCH/qemu/vm1.xml" unshare -m bash "$SCRATCH/in-ns.sh"
+	logged "\"\$VPMEMCTL_BIN\" -N \"\$NOVA_SPEC\" adopt vm1 --domain '$SCRATCH/qemu/vm1.xml' >/dev/null"
 	run cat "$SCRATCH/syslog"
 	assert_line --regexp "vpmemctl\[[0-9]+\]: adopt instance=vm1 domain=$SCRATCH/qemu/vm1.xml namespaces=ns2 outcome=adopted user=[^ ]+\$"
 }

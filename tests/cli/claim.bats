@@ -396,29 +396,9 @@ holders() {
 }
 
 @test "a replace and a rebuild (release --keep) are logged to syslog" {
-	cat >"$SCRATCH/in-ns.sh" <<-'SH'
-	set -e
-	mount -t tmpfs tmpfs /dev
-	python3 -c '
-	import socket, sys
-	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-	s.bind("/dev/log")
-	open(sys.argv[1] + ".ready", "w").close()
-	with open(sys.argv[1], "a") as out:
-	    while True:
-	        out.write(s.recv(4096).decode(errors="replace") + "\n")
-	        out.flush()
-	' "$LOG" &
-	listener=$!
-	while [ ! -e "$LOG.ready" ]; do sleep 0.05; done
-	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" claim vm1 6GB >/dev/null
-	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" claim vm1 LARGE --replace >/dev/null
-	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" release vm1 --keep >/dev/null
-	sleep 0.3
-	kill $listener
-	SH
-	LOG="$SCRATCH/syslog" NOVA_SPEC="$NOVA_SPEC" VPMEMCTL_BIN="$VPMEMCTL_BIN" \
-		unshare -m bash "$SCRATCH/in-ns.sh"
+	logged '"$VPMEMCTL_BIN" -N "$NOVA_SPEC" claim vm1 6GB >/dev/null
+		"$VPMEMCTL_BIN" -N "$NOVA_SPEC" claim vm1 LARGE --replace >/dev/null
+		"$VPMEMCTL_BIN" -N "$NOVA_SPEC" release vm1 --keep >/dev/null'
 	run cat "$SCRATCH/syslog"
 	assert_line --regexp 'vpmemctl\[[0-9]+\]: claim instance=vm1 namespaces=ns3 replaced=ns0 outcome=replaced user=[^ ]+$'
 	assert_line --regexp 'vpmemctl\[[0-9]+\]: release instance=vm1 namespaces=ns3 scrub=done outcome=kept user=[^ ]+$'

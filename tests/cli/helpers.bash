@@ -88,3 +88,30 @@ snap_uuid() {
 	sys.exit(1)
 	PY
 }
+
+# logged SCRIPT: run the shell commands SCRIPT (with the test's environment,
+# $VPMEMCTL_BIN and $NOVA_SPEC) in a private mount namespace whose /dev/log is
+# a listener; what reached syslog is then in $SCRATCH/syslog.
+logged() {
+	cat >"$SCRATCH/in-ns.sh" <<-'SH'
+	set -e
+	mount -t tmpfs tmpfs /dev
+	python3 -c '
+	import socket, sys
+	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+	s.bind("/dev/log")
+	open(sys.argv[1] + ".ready", "w").close()
+	with open(sys.argv[1], "a") as out:
+	    while True:
+	        out.write(s.recv(4096).decode(errors="replace") + "\n")
+	        out.flush()
+	' "$LOG" &
+	listener=$!
+	while [ ! -e "$LOG.ready" ]; do sleep 0.05; done
+	eval "$SCRIPT"
+	sleep 0.3
+	kill $listener
+	SH
+	LOG="$SCRATCH/syslog" SCRIPT="$1" NOVA_SPEC="$NOVA_SPEC" VPMEMCTL_BIN="$VPMEMCTL_BIN" \
+		unshare -m bash "$SCRATCH/in-ns.sh"
+}
