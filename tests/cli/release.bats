@@ -12,27 +12,6 @@ teardown() {
 	[ -z "${SHM:-}" ] || rm -rf "$SHM"
 }
 
-# big_standin DEV MIB: the stand-ins moved to tmpfs (fast, and no symlink:
-# the scrub refuses to follow one), DEV a sparse MIB MiB file with a pattern
-# at its start and end: its scrub takes a second or more.
-big_standin() {
-	SHM="$(mktemp -d /dev/shm/vpmemctl-bats.XXXXXX)"
-	cp -a "$VPMEMCTL_DEV_DIR/." "$SHM/"
-	export VPMEMCTL_DEV_DIR="$SHM"
-	rm -f "$SHM/$1"
-	python3 -c 'import sys; f=open(sys.argv[1],"wb"); n=int(sys.argv[2])<<20; f.write(b"\xa5"*4096); f.seek(n-4096); f.write(b"\xa5"*4096)' \
-		"$SHM/$1" "$2"
-}
-
-# wait_mark: until the state carries a release mark (the scrub is under way).
-wait_mark() {
-	for _ in $(seq 200); do
-		grep -q releasing_pid "$VPMEMCTL_STATE_DIR/state.json" 2>/dev/null && return 0
-		sleep 0.02
-	done
-	return 1
-}
-
 # zero_file FILE: every byte of a (large) file is zero.
 zero_file() {
 	python3 -c '
