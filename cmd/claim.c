@@ -269,6 +269,17 @@ static int replace_claim(const struct claim_args *a, struct vpm_ctx *ctx,
 	n = zero_items_of_claim(ctx, old, &items);
 	if ((r = zero_precheck(a->instance, items, n, false, "")) != EXIT_OK)
 		goto out;
+	/* nor while an old namespace cannot be zeroed: the replace would stop
+	 * half done with the guest's claim marked */
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].host)
+			continue;
+		log_error("namespace %s of instance %s cannot be zeroed (%s; vpmemctl verify says "
+			  "more); nothing was replaced", items[i].name, a->instance,
+			  items[i].problem ? items[i].problem : "missing");
+		r = EXIT_FAIL;
+		goto out;
+	}
 
 	/* The old namespaces are the instance's to reuse: free for the choice. */
 	for (size_t i = 0; i < old->n_ns; i++) {

@@ -90,6 +90,10 @@ static char *refusal(const struct vpm_ctx *ctx, const struct domain_info *di,
 	_cleanup_free_ char *dev = streq(path, p->devpath) ? xstrdup(p->devpath)
 				 : xasprintf("%s (%s)", path, p->devpath);
 
+	if (!p->host)
+		return xasprintf("namespace %s at %s cannot be used on this host (%s; vpmemctl "
+				 "verify says more); fix the host or remove the device", p->name, dev,
+				 p->problem ? p->problem : "unusable");
 	if (p->state == NS_QUARANTINED)
 		return xasprintf("namespace %s at %s is quarantined (a scrub failed); fix the cause "
 				 "and run vpmemctl verify --repair, or give the domain another "

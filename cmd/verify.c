@@ -203,7 +203,7 @@ static void check_devices(const struct pool *pool, struct findings *f)
 		struct stat st;
 		int r;
 
-		if (!p->devpath)
+		if (!p->devpath || !p->host)
 			continue;
 		/* missing, even behind a link; else what a scrub would open: the
 		 * file itself, no symlink followed */
@@ -774,6 +774,7 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	}
 	status = findings_count(&f, SEV_ERROR) ? NAGIOS_CRITICAL
 	       : findings_count(&f, SEV_WARNING) ? NAGIOS_WARNING : NAGIOS_OK;
+	alarm(0); /* from here on, one status line */
 	if (emit(&a, status, &ctx, &f, &repaired, &dropped) < 0)
 		status = NAGIOS_UNKNOWN;
 out:

@@ -228,6 +228,10 @@ size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 		}
 		if (p->host)
 			p->devpath = path_join(dev_dir, p->host->chardev);
+		/* not to be used, but its device is known: a domain naming it is
+		 * refused, not taken for a device of no namespace */
+		else if (first[i] && first[i]->chardev && chardev_name_valid(first[i]->chardev))
+			p->devpath = path_join(dev_dir, first[i]->chardev);
 	}
 	pool_count(pool);
 	return problems->n - before;

@@ -23,6 +23,10 @@ const struct host_ns *pool_scrub_host(const struct pool *pool, const struct host
 	*why = !h ? "missing" : count > 1 ? "ambiguous" : !h->enabled ? "disabled"
 	       : !streq(h->mode, "devdax") ? "wrong-mode" : !h->chardev ? "no-device"
 	       : !chardev_name_valid(h->chardev) ? "bad-device" : NULL;
+	/* as pool_build: a device two namespaces name may be another's */
+	for (size_t i = 0; !*why && i < host->n; i++)
+		if (&host->ns[i] != h && streq(host->ns[i].chardev, h->chardev))
+			*why = "shared-device";
 	return *why ? NULL : h;
 }
 
@@ -46,6 +50,12 @@ size_t zero_items_of_claim(const struct vpm_ctx *ctx, const struct claim *c,
 	for (size_t i = 0; i < c->n_replacing; i++)
 		zero_item_set(ctx, &(*items)[c->n_ns + i], c->replacing[i].name,
 			      c->replacing[i].uuid);
+	for (size_t i = 0; i < n; i++) {
+		const struct pool_ns *p = pool_find(&ctx->pool, (*items)[i].name);
+
+		if (p && p->instance && !streq(p->instance, c->instance))
+			(*items)[i].held_by = p->instance;
+	}
 	return n;
 }
 
@@ -127,6 +137,17 @@ static int check_in_use(const struct zero_item *items, size_t n)
 int zero_precheck(const char *instance, const struct zero_item *items, size_t n, bool force,
 		  const char *force_hint)
 {
+	/* Named by two claims (a state edited by hand, or written by another
+	 * version): whose data it holds is not known; never zeroed, even with
+	 * --force. */
+	for (size_t i = 0; i < n; i++) {
+		if (!items[i].held_by)
+			continue;
+		log_error("namespace %s is claimed by instance %s as well as by %s; it is not "
+			  "zeroed (vpmemctl verify reports it); instance %s keeps its claim",
+			  items[i].name, items[i].held_by, instance, instance);
+		return EXIT_FAIL;
+	}
 	if (force)
 		return EXIT_OK;
 	if (recreated(instance, items, n)) {
@@ -229,10 +250,14 @@ int zero_claim(struct vpm_ctx *ctx, const char *instance, struct zero_item *item
 		 * finishes the job. A large claim takes minutes to scrub: it lets
 		 * go of the lock meanwhile; a small one keeps it. */
 		unlocked = total_bytes(items, n) >= UNLOCKED_SCRUB_BYTES;
-		if (c->releasing_pid != getpid()) {
+		uint64_t me = 0;
+
+		/* a mark of a dead release whose pid is ours now is not ours */
+		if (process_start_time(getpid(), &me) < 0)
+			me = 0;
+		if (c->releasing_pid != getpid() || c->releasing_start != me) {
 			c->releasing_pid = getpid();
-			if (process_start_time(c->releasing_pid, &c->releasing_start) < 0)
-				c->releasing_start = 0;
+			c->releasing_start = me;
 			if ((r = ctx_commit(ctx)) != EXIT_OK)
 				return r;
 		}

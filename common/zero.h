@@ -25,6 +25,7 @@ struct zero_item {
 	char *uuid;                     /* as the claim recorded it; NULL if unknown */
 	const struct host_ns *host;     /* NULL: not to be zeroed, problem says why */
 	const char *problem;
+	const char *held_by;            /* another instance whose claim names it too */
 	char *devpath;
 	struct scrub_result res;
 	bool scrubbed;

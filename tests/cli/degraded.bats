@@ -161,3 +161,53 @@ mode_of() {
 	assert_failure 1
 	assert_output --partial "both give resource class"
 }
+
+# pattern FILE: FILE still holds the stand-in's non-zero bytes.
+pattern() { run is_zero "$1"; [ "$status" -ne 0 ]; }
+
+@test "release of a claim whose namespace left the configuration never zeroes a device another namespace names" {
+	vpm claim vm1 6GB >/dev/null
+	vpm claim vm2 6GB >/dev/null
+	python3 - "$EXAMPLE/ndctl-list.json" "$SCRATCH/host.json" <<-'PY'
+	import json, sys
+	nss = json.load(open(sys.argv[1]))
+	for n in nss:
+	    if n.get("name") == "ns0":
+	        n["daxregion"]["devices"][0]["chardev"] = "dax0.1"
+	json.dump(nss, open(sys.argv[2], "w"))
+	PY
+	export VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/host.json"
+	run "$VPMEMCTL_BIN" -N '6GB:ns1|ns2,LARGE:ns3' release vm1
+	assert_failure 1
+	assert_output --partial "namespace ns0 cannot be zeroed as the host describes it (shared-device"
+	pattern "$VPMEMCTL_DEV_DIR/dax0.1"
+}
+
+@test "claim --replace changes nothing while an old namespace cannot be zeroed" {
+	vpm claim vm1 6GB >/dev/null
+	cp "$VPMEMCTL_STATE_DIR/state.json" "$SCRATCH/before.json"
+	mode_of ns0 fsdax
+	run vpm claim vm1 LARGE --replace
+	assert_failure 1
+	assert_output --partial "namespace ns0 of instance vm1 cannot be zeroed (wrong-mode"
+	assert_output --partial "nothing was replaced"
+	cmp "$SCRATCH/before.json" "$VPMEMCTL_STATE_DIR/state.json"
+}
+
+@test "a namespace two claims name (a state edited by hand) is never zeroed, not even with --force" {
+	vpm claim vm2 6GB >/dev/null
+	vpm claim vm1 LARGE >/dev/null
+	python3 - "$VPMEMCTL_STATE_DIR/state.json" <<-'PY'
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	for c in d["claims"]:
+	    if c["instance"] == "vm1":
+	        c["replacing"] = [{"name": "ns0", "label": "6GB"}]
+	json.dump(d, open(sys.argv[1], "w"))
+	PY
+	run vpm release vm1 --force
+	assert_failure 1
+	assert_output --partial "namespace ns0 is claimed by instance vm2 as well as by vm1; it is not zeroed"
+	pattern "$VPMEMCTL_DEV_DIR/dax0.0"
+	pattern "$VPMEMCTL_DEV_DIR/dax1.0"
+}
