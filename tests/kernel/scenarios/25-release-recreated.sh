@@ -25,6 +25,6 @@ t "the refusal names release --force" grep -q "vpmemctl release vmR --force" /tm
 t "the new ns3's data is untouched" has_pattern "$DEV3" 0
 t "inventory -l -f json" vp inventory -l -f json
 cp "$T_OUT" /tmp/recreated.json
-t "vmR keeps its claim of ns3" json_has /tmp/recreated.json name '"ns3"' state '"claimed"' instance '"vmR"'
+t "vmR keeps its claim of ns3, shown as recreated" json_has /tmp/recreated.json name '"ns3"' state '"recreated"' instance '"vmR"'
 t "release vmR --force exits 0" vp release vmR --force
 t "after release --force the new ns3 reads back zeroes" all_zero "$DEV3" 0

@@ -84,7 +84,10 @@ t "verify: the message says ns2 is in fsdax mode" grep -q 'mode is fsdax' /tmp/v
 # `ndctl list -X` alone lists devdax namespaces only; -N keeps the others.
 t "ndctl list -N -X -v saves a host snapshot" sh -c 'ndctl list -N -X -v >"$1"' _ "$SNAP"
 t "verify through that JSON says what it says through libndctl" same_verdict
-t_fail_with 1 "claim refuses to work while ns2 is not devdax" vp claim vmV A
+t "claim vmV A works while ns2 is not devdax" vp claim vmV A,A -f json
+cp "$T_OUT" /tmp/claimV.json
+t_match "claim vmV A,A passes by ns2 (fsdax)" '^ns0 ns1$' json_values /tmp/claimV.json name
+t "release vmV --no-scrub" vp release vmV --no-scrub
 t "ndctl reconfigures ns2 back to devdax" \
 	ndctl create-namespace -f -e "$(ns_dev ns2)" -m devdax -a 2M -n ns2
 t "verify is OK again with ns2 in devdax mode" vp verify
