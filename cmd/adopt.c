@@ -175,19 +175,26 @@ static int record_in_domain(xmlDocPtr dom, const char *file, const struct claim 
 	return EXIT_OK;
 }
 
-/* A copy of c (its namespaces, labels, uuids and creation time). */
+/* A copy of c (its namespaces, labels, uuids, shutdown counts and creation
+ * time). */
 static struct claim claim_copy(const struct claim *c)
 {
 	_cleanup_free_ const char **names = xcalloc(c->n_ns, sizeof(*names));
 	_cleanup_free_ const char **uuids = xcalloc(c->n_ns, sizeof(*uuids));
 	_cleanup_free_ const char **labels = xcalloc(c->n_ns, sizeof(*labels));
+	struct claim copy;
 
 	for (size_t i = 0; i < c->n_ns; i++) {
 		names[i] = c->ns[i].name;
 		uuids[i] = c->ns[i].uuid;
 		labels[i] = c->ns[i].label;
 	}
-	return claim_new(c->instance, c->created, c->n_ns, names, uuids, labels);
+	copy = claim_new(c->instance, c->created, c->n_ns, names, uuids, labels);
+	for (size_t i = 0; i < c->n_ns; i++)
+		for (size_t d = 0; d < c->ns[i].n_shutdown; d++)
+			claim_ns_set_shutdown(&copy.ns[i], c->ns[i].shutdown[d].dimm,
+					      c->ns[i].shutdown[d].count);
+	return copy;
 }
 
 /* The claim of the namespaces the domain's devices use, in their order,
@@ -258,6 +265,7 @@ static int domain_claim(struct vpm_ctx *ctx, const struct domain_info *di, const
 		labels[j] = used[j]->label->label;
 	}
 	*out = claim_new(instance, now_rfc3339(now, sizeof(now)), n, names, uuids, labels);
+	pool_record_shutdown(out, pool, &ctx->host);
 	return EXIT_OK;
 }
 

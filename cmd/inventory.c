@@ -95,13 +95,14 @@ static void print_classes_table(const struct pool *pool)
 static void print_namespaces_table(const struct pool *pool)
 {
 	static const char *const headers[] = {
-		"NAME", "LABEL", "DEV", "DEVPATH", ">SIZE", ">ALIGN", ">NUMA", "STATE", "INSTANCE",
+		"NAME", "LABEL", "DEV", "DEVPATH", ">SIZE", ">ALIGN", ">BADBLOCKS", "HEALTH", ">NUMA",
+		"STATE", "INSTANCE",
 	};
 	struct table *t = table_new(ARRAY_SIZE(headers), headers);
 
 	for (size_t i = 0; i < pool->n; i++) {
 		const struct pool_ns *p = &pool->ns[i];
-		char size[32], align[32], numa[16];
+		char size[32], align[32], numa[16], bad[24];
 
 		const struct host_ns *h = p->host;
 		const char *state = ns_state_name(p);
@@ -111,11 +112,15 @@ static void print_namespaces_table(const struct pool *pool)
 
 		if (releasing)
 			state = releasing;
-		if (h)
+		if (h) {
 			snprintf(numa, sizeof(numa), "%d", h->numa_node);
+			snprintf(bad, sizeof(bad), "%" PRIu64, h->badblocks);
+		}
 		table_add(t, p->name, p->label->label, h ? h->dev : NULL, p->devpath,
 			  h ? format_size(h->size, size, sizeof(size)) : NULL,
 			  h ? format_size(h->align, align, sizeof(align)) : NULL,
+			  h && h->badblocks_known ? bad : NULL,
+			  h ? dimm_health_name(h->health) : NULL,
 			  h && h->numa_node >= 0 ? numa : NULL, state, p->instance);
 	}
 	table_print(t, stdout);
@@ -155,7 +160,7 @@ static int json_inventory(const struct pool *pool)
 	jw_end(&w);
 	jw_array(&w, "namespaces");
 	for (size_t i = 0; i < pool->n; i++)
-		jw_pool_ns(&w, &pool->ns[i]);
+		jw_pool_ns(&w, pool, &pool->ns[i]);
 	jw_end(&w);
 	jw_end(&w);
 	return jw_emit(&w);

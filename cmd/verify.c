@@ -2,6 +2,7 @@
 /* vpmemctl verify: do configuration, host and state (and libvirt's domains)
  * agree? A health check in the Nagios plugin convention. */
 #include <dirent.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include "domxml.h"
 #include "inuse.h"
 #include "log.h"
+#include "names.h"
 #include "scrub.h"
 #include "zero.h"
 
@@ -31,13 +33,17 @@ struct verify_args {
 	struct common_opts *co;
 	const char *libvirt_dir;
 	bool repair;
+	struct strv acknowledge; /* instances whose dirty shutdowns are acknowledged */
 	unsigned timeout;       /* seconds, 0: none */
 	struct threshold warn[16], crit[16];
 	size_t n_warn, n_crit;
 	enum out_format format;
 };
 
-enum { OPT_LIBVIRT_DIR = 0x200, OPT_REPAIR, OPT_TIMEOUT, OPT_WARNING_FREE, OPT_CRITICAL_FREE };
+enum {
+	OPT_LIBVIRT_DIR = 0x200, OPT_REPAIR, OPT_TIMEOUT, OPT_WARNING_FREE, OPT_CRITICAL_FREE,
+	OPT_ACKNOWLEDGE_SHUTDOWN,
+};
 
 static const struct argp_option options[] = {
 	{ "libvirt-dir", OPT_LIBVIRT_DIR, "DIR", 0,
@@ -45,6 +51,9 @@ static const struct argp_option options[] = {
 	{ "repair", OPT_REPAIR, NULL, 0,
 	  "Retry the scrub of quarantined namespaces; drop entries of those gone from the "
 	  "host and the configuration (nothing else is changed)", 0 },
+	{ "acknowledge-shutdown", OPT_ACKNOWLEDGE_SHUTDOWN, "INSTANCE", 0,
+	  "The guest's data was checked after a dirty shutdown: record its DIMMs' counts as "
+	  "they are now (clears media-dirty-shutdown); repeatable", 0 },
 	{ "timeout", OPT_TIMEOUT, "SECONDS", 0,
 	  "UNKNOWN when the check takes longer than SECONDS (the lock wait included)", 0 },
 	{ "warning-free", OPT_WARNING_FREE, "[LABEL:]N", 0,
@@ -121,6 +130,11 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_LIBVIRT_DIR: a->libvirt_dir = arg; break;
 	case OPT_REPAIR: a->repair = true; break;
+	case OPT_ACKNOWLEDGE_SHUTDOWN:
+		if (!instance_valid(arg))
+			argp_error(state, "--acknowledge-shutdown: '%s' is not an instance name", arg);
+		strv_push(&a->acknowledge, xstrdup(arg));
+		break;
 	case OPT_TIMEOUT: {
 		char *end;
 		unsigned long t;
@@ -236,6 +250,102 @@ static const char *claim_subject(char **buf, const char *instance)
 	return *buf;
 }
 
+/* A DIMM under a claimed namespace that shut down dirty since the claim
+ * recorded its count: what the guest wrote may not all have reached the
+ * media. */
+static void check_shutdown(const struct vpm_ctx *ctx, const struct claim *c,
+			   const struct claim_ns *cn, const struct pool_ns *p, const char *subject,
+			   struct findings *f)
+{
+	for (size_t d = 0; d < p->host->n_dimm; d++) {
+		const struct host_dimm *dimm = &ctx->host.dimms[p->host->dimm[d]];
+		const struct shutdown_count *was = claim_ns_shutdown(cn, host_dimm_key(dimm));
+
+		if (!was || !dimm->has_shutdown_count || dimm->shutdown_count <= was->count)
+			continue;
+		findings_add(f, SEV_ERROR, "media-dirty-shutdown", subject,
+			     "namespace '%s' of %s: DIMM %s has shut down dirty %" PRIu64 " time%s "
+			     "since it was claimed (count %" PRIu64 ", then %" PRIu64 "): the guest's "
+			     "data may be torn; check its file systems, then run vpmemctl verify "
+			     "--acknowledge-shutdown %s", cn->name, c->instance, dimm->dev,
+			     dimm->shutdown_count - was->count,
+			     dimm->shutdown_count - was->count == 1 ? "" : "s",
+			     dimm->shutdown_count, was->count, c->instance);
+	}
+}
+
+/* A DIMM under configured namespaces whose health is no longer ok, or with
+ * an alarm tripped, though not (yet) failing: plan its replacement. */
+static void check_dimms(const struct vpm_ctx *ctx, struct findings *f)
+{
+	const struct host *h = &ctx->host;
+
+	for (size_t d = 0; d < h->n_dimms; d++) {
+		const struct host_dimm *dimm = &h->dimms[d];
+		_cleanup_free_ char *names = NULL;
+		char alarms[96] = "";
+		size_t len = 0;
+
+		if (dimm->alarm_temperature)
+			len += (size_t)snprintf(alarms + len, sizeof(alarms) - len, ", media "
+						"temperature alarm (check the cooling)");
+		if (dimm->alarm_ctrl_temperature && len < sizeof(alarms))
+			len += (size_t)snprintf(alarms + len, sizeof(alarms) - len, ", controller "
+						"temperature alarm");
+		if (dimm->alarm_spares && len < sizeof(alarms))
+			snprintf(alarms + len, sizeof(alarms) - len, ", spare blocks alarm");
+		if (dimm->health != DIMM_HEALTH_NON_CRITICAL && !alarms[0])
+			continue;
+		for (size_t i = 0; i < ctx->pool.n; i++) {
+			const struct host_ns *ns = ctx->pool.ns[i].host;
+			char *t;
+
+			for (size_t k = 0; ns && k < ns->n_dimm; k++) {
+				if (ns->dimm[k] != d)
+					continue;
+				t = xasprintf("%s%s%s", names ? names : "", names ? ", " : "",
+					      ctx->pool.ns[i].name);
+				free(names);
+				names = t;
+			}
+		}
+		if (!names)
+			continue;
+		findings_add(f, SEV_WARNING, "media-dimm-degraded", dimm->dev,
+			     "DIMM %s, under namespaces %s: health %s%s; plan its replacement "
+			     "before it fails", dimm->dev, names, dimm_health_name(dimm->health),
+			     alarms);
+	}
+}
+
+/* --acknowledge-shutdown: the administrator checked the guest's data. */
+static int acknowledge(struct vpm_ctx *ctx, const struct strv *instances)
+{
+	for (size_t i = 0; i < instances->n; i++) {
+		struct claim *c = state_find_claim(&ctx->state, instances->v[i]);
+
+		if (!c) {
+			log_error("--acknowledge-shutdown: instance %s holds no claim",
+				  instances->v[i]);
+			return EXIT_CONFLICT;
+		}
+		for (size_t k = 0; k < c->n_ns; k++)
+			for (size_t d = 0; d < c->ns[k].n_shutdown; d++)
+				free(c->ns[k].shutdown[d].dimm);
+		for (size_t k = 0; k < c->n_ns; k++) {
+			free(c->ns[k].shutdown);
+			c->ns[k].shutdown = NULL;
+			c->ns[k].n_shutdown = 0;
+		}
+		pool_record_shutdown(c, &ctx->pool, &ctx->host);
+	}
+	if (ctx_commit(ctx) != EXIT_OK)
+		return EXIT_FAIL;
+	for (size_t i = 0; i < instances->n; i++)
+		log_audit("acknowledge-shutdown instance=%s outcome=recorded", instances->v[i]);
+	return EXIT_OK;
+}
+
 static void check_claims(const struct vpm_ctx *ctx, struct findings *f)
 {
 	const struct state *st = &ctx->state;
@@ -276,6 +386,8 @@ static void check_claims(const struct vpm_ctx *ctx, struct findings *f)
 					     "release the claim (vpmemctl release %s --force) and claim "
 					     "again", cn->name, c->instance, p->host->uuid, cn->uuid,
 					     c->instance);
+			if (p->host)
+				check_shutdown(ctx, c, cn, p, claim_subject(&subject, c->instance), f);
 		}
 	}
 	for (size_t i = 0; i < st->n_q; i++) {
@@ -398,6 +510,14 @@ static int repair(struct vpm_ctx *ctx, struct strv *repaired, struct strv *dropp
 			log_warn("cannot repair %s: it was re-created since it was quarantined (uuid "
 				 "%s, quarantined as %s); it stays quarantined", q->name, h->uuid,
 				 q->uuid);
+			i++;
+			continue;
+		}
+		/* zeroing over known bad blocks fails again: they go first */
+		if (h->badblocks_known && h->badblocks) {
+			log_warn("cannot repair %s: it has %" PRIu64 " known bad block%s; clear them "
+				 "first (ndctl clear-errors %s)", q->name, h->badblocks,
+				 h->badblocks == 1 ? "" : "s", h->dev);
 			i++;
 			continue;
 		}
@@ -725,7 +845,7 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 	}
 	if (a.timeout)
 		arm_timeout(&a);
-	r = ctx_load(&ctx, co, a.repair ? CTX_CHANGE : CTX_READ, &f);
+	r = ctx_load(&ctx, co, a.repair || a.acknowledge.n ? CTX_CHANGE : CTX_READ, &f);
 	if (r != EXIT_OK) {
 		status = unknown(&a, r == EXIT_LOCKED ? "the state lock was not taken in time"
 					       : "the settings cannot be read");
@@ -751,9 +871,21 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 		status = unknown(&a, "the repaired state could not be written");
 		goto out;
 	}
+	if (a.acknowledge.n) {
+		if (!ctx.state_ok || !ctx.host_ok) {
+			status = unknown(&a, "the shutdown counts cannot be acknowledged: the host "
+				      "or the state cannot be read");
+			goto out;
+		}
+		if (acknowledge(&ctx, &a.acknowledge) != EXIT_OK) {
+			status = unknown(&a, "the shutdown counts could not be acknowledged");
+			goto out;
+		}
+	}
 	if (ctx.host_ok) {
 		check_sizes(&ctx.pool, &f);
 		check_devices(&ctx.pool, &f);
+		check_dimms(&ctx, &f);
 	}
 	if (ctx.state_ok && ctx.host_ok)
 		check_claims(&ctx, &f);
@@ -785,6 +917,7 @@ out:
 		free((char *)a.crit[i].label);
 	strv_clear(&repaired);
 	strv_clear(&dropped);
+	strv_clear(&a.acknowledge);
 	findings_clear(&f);
 	ctx_close(&ctx);
 	return status;

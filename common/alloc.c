@@ -6,7 +6,7 @@
 
 static bool usable(const struct pool_ns *p, int numa_node)
 {
-	return p->state == NS_FREE && p->host && !p->in_use &&
+	return p->state == NS_FREE && p->host && !p->media && !p->in_use &&
 	       (numa_node < 0 || p->host->numa_node == numa_node);
 }
 

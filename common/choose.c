@@ -110,7 +110,7 @@ int mark_in_use(struct vpm_ctx *ctx, const char *instance, const struct strv *la
 
 		for (size_t l = 0; l < labels->n && !wanted; l++)
 			wanted = streq(p->label->label, labels->v[l]);
-		if (!wanted || p->state != NS_FREE || !p->host || !p->devpath)
+		if (!wanted || p->state != NS_FREE || !p->host || p->media || !p->devpath)
 			continue;
 		/* a device not there yet is not in use; render-xml and the guest say so */
 		fd = open(p->devpath, O_PATH | O_CLOEXEC | O_NOFOLLOW);
@@ -189,5 +189,6 @@ int choose_claim(struct vpm_ctx *ctx, const char *instance, const struct strv *l
 		return EXIT_NO_SPACE;
 	}
 	*out = make_claim(instance, labels, picked);
+	pool_record_shutdown(out, &ctx->pool, &ctx->host);
 	return EXIT_OK;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* The libndctl implementation of the host. It reports what `ndctl list -X -v`
- * reports, from the same library calls, so that both implementations agree
- * field for field; the real-kernel tests hold it to that. */
+/* The libndctl implementation of the host. It reports what
+ * `ndctl list -N -X -v -D -H -R` reports, from the same library calls, so that
+ * both implementations agree field for field; the real-kernel tests hold it
+ * to that. */
 #include <daxctl/libdaxctl.h>
 #include <errno.h>
 #include <limits.h>
 #include <ndctl/libndctl.h>
+#include <linux/ndctl.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <uuid/uuid.h>
@@ -33,6 +35,91 @@ static char *uuid_string(const uuid_t uu)
 		return NULL;
 	uuid_unparse(uu, buf);
 	return xstrdup(buf);
+}
+
+/* A DIMM's SMART health, as `ndctl list -D -H` reads it. A DIMM without the
+ * command (emulated ones) or a failed command (not root) is unknown, quietly. */
+static void read_health(struct ndctl_dimm *dimm, struct host_dimm *d)
+{
+	struct ndctl_cmd *cmd = NULL;
+	unsigned int flags, health, alarm;
+
+	if (!ndctl_dimm_is_cmd_supported(dimm, ND_CMD_SMART) ||
+	    !(cmd = ndctl_dimm_cmd_new_smart(dimm)) || ndctl_cmd_submit_xlat(cmd) < 0) {
+		log_debug("%s: no SMART health", d->dev);
+		if (cmd)
+			ndctl_cmd_unref(cmd);
+		return;
+	}
+	flags = ndctl_cmd_smart_get_flags(cmd);
+	if (flags & ND_SMART_HEALTH_VALID) {
+		health = ndctl_cmd_smart_get_health(cmd);
+		d->health = health & ND_SMART_FATAL_HEALTH        ? DIMM_HEALTH_FATAL
+			  : health & ND_SMART_CRITICAL_HEALTH     ? DIMM_HEALTH_CRITICAL
+			  : health & ND_SMART_NON_CRITICAL_HEALTH ? DIMM_HEALTH_NON_CRITICAL
+								  : DIMM_HEALTH_OK;
+	}
+	if (flags & ND_SMART_ALARM_VALID) {
+		alarm = ndctl_cmd_smart_get_alarm_flags(cmd);
+		d->alarm_temperature = alarm & ND_SMART_MTEMP_TRIP;
+		d->alarm_ctrl_temperature = alarm & ND_SMART_CTEMP_TRIP;
+		d->alarm_spares = alarm & ND_SMART_SPARE_TRIP;
+	}
+	if (flags & ND_SMART_SHUTDOWN_COUNT_VALID) {
+		d->has_shutdown_count = true;
+		d->shutdown_count = ndctl_cmd_smart_get_shutdown_count(cmd);
+	}
+	ndctl_cmd_unref(cmd);
+}
+
+/* The enabled DIMMs of the bus (ndctl list leaves out disabled ones). */
+static void read_dimms(struct ndctl_bus *bus, struct host *h)
+{
+	struct ndctl_dimm *dimm;
+
+	ndctl_dimm_foreach(bus, dimm) {
+		const char *id = ndctl_dimm_get_unique_id(dimm);
+		struct host_dimm *d;
+		size_t idx;
+
+		if (!ndctl_dimm_is_enabled(dimm))
+			continue;
+		idx = host_dimm_index(h, ndctl_dimm_get_devname(dimm)); /* may move h->dimms */
+		d = &h->dimms[idx];
+		if (id && id[0] && !d->id)
+			d->id = xstrdup(id);
+		read_health(dimm, d);
+	}
+}
+
+/* What a namespace's devdax data sits on: its region's DIMMs, and the
+ * region's bad blocks that fall inside the data, as ndctl list
+ * --media-errors clips them. */
+static void read_media(struct ndctl_region *region, struct ndctl_dax *dax, struct host *h,
+		       struct host_ns *ns)
+{
+	unsigned long long rstart = ndctl_region_get_resource(region);
+	unsigned long long start = ndctl_dax_get_resource(dax);
+	unsigned long long size = ndctl_dax_get_size(dax);
+	struct ndctl_mapping *m;
+	struct badblock *bb;
+
+	ndctl_mapping_foreach(region, m) {
+		struct ndctl_dimm *dimm = ndctl_mapping_get_dimm(m);
+
+		if (dimm && ndctl_dimm_is_enabled(dimm))
+			host_ns_add_dimm(ns, host_dimm_index(h, ndctl_dimm_get_devname(dimm)));
+	}
+	/* the ranges are root's to read: without them nothing can be said */
+	if (rstart == ULLONG_MAX || start == ULLONG_MAX || size == ULLONG_MAX)
+		return;
+	ns->badblocks_known = true;
+	ndctl_region_badblock_foreach(region, bb) {
+		struct host_bb in;
+
+		if (host_bb_clip(rstart, bb->offset, bb->len, start, size, &in))
+			host_ns_add_bb(ns, &in);
+	}
 }
 
 static void read_ns(struct ndctl_namespace *ndns, struct host_ns *ns)
@@ -125,21 +212,29 @@ int host_load_ndctl(struct host *h)
 	ndctl_bus_foreach(ctx, bus) {
 		struct ndctl_region *region;
 
+		read_dimms(bus, h);
 		ndctl_region_foreach(bus, region) {
 			struct ndctl_namespace *ndns;
 
 			ndctl_namespace_foreach(region, ndns) {
+				struct ndctl_dax *dax = ndctl_namespace_get_dax(ndns);
+				struct host_ns *ns;
+
 				/* Every region keeps an empty "seed" namespace for the
 				 * next create-namespace; ndctl list hides it too. */
 				if (!ndctl_namespace_is_active(ndns) &&
 				    ndctl_namespace_get_size(ndns) == 0)
 					continue;
 				h->ns = xreallocarray(h->ns, h->n + 1, sizeof(*h->ns));
-				read_ns(ndns, &h->ns[h->n++]);
+				ns = &h->ns[h->n++];
+				read_ns(ndns, ns);
+				if (dax)
+					read_media(region, dax, h, ns);
 			}
 		}
 	}
 	ndctl_unref(ctx);
+	host_link_health(h);
 	h->origin = xstrdup("libndctl");
 	return 0;
 }

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The snapshot implementation of the host: `ndctl list -X` output saved to a
  * file. ndctl prints a lone object instead of an array when it lists exactly
- * one namespace, and nests namespaces under "regions" with -R; all are read. */
+ * one namespace, and nests namespaces under "regions" with -R; all are read.
+ * With -D -H -R (`ndctl list -N -X -v -D -H -R`) it prints
+ * {"dimms": [...], "regions": [...]}: the DIMMs' health, and each region's
+ * "mappings" say which DIMMs its namespaces sit on. Each namespace's own
+ * "badblock_count" and "badblocks" (ndctl clips the region's to it) give its
+ * bad blocks; a snapshot cannot say where a namespace sits in its region, so
+ * the region's list is not used. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -58,6 +64,55 @@ static int get_u64(const cJSON *obj, const char *key, bool required, uint64_t *o
 	    floor(j->valuedouble) != j->valuedouble)
 		return fail(err, xasprintf("%s: \"%s\" is not a whole number of bytes", where(e), key));
 	*out = (uint64_t)j->valuedouble;
+	return 0;
+}
+
+/* A count (sectors, dirty shutdowns) at obj.key; 0 when absent. */
+static int get_count(const cJSON *obj, const char *key, uint64_t *out, const char *what,
+		     char **err)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*out = 0;
+	if (!j)
+		return 0;
+	if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > JSON_EXACT_MAX ||
+	    floor(j->valuedouble) != j->valuedouble)
+		return fail(err, xasprintf("%s: \"%s\" is not a whole number", what, key));
+	*out = (uint64_t)j->valuedouble;
+	return 0;
+}
+
+/* The namespace's bad blocks, as ndctl prints them for it (--media-errors):
+ * "badblock_count" (sectors; absent when none) and the runs in "badblocks". */
+static int read_badblocks(const cJSON *jns, struct host_ns *ns, struct entry *e, char **err)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(jns, "badblocks");
+	const cJSON *j;
+	uint64_t count;
+	int r;
+
+	ns->badblocks_known = true;
+	if (list && !cJSON_IsArray(list))
+		return fail(err, xasprintf("%s: \"badblocks\" is not an array", where(e)));
+	cJSON_ArrayForEach(j, list) {
+		struct host_bb bb;
+
+		if (!cJSON_IsObject(j))
+			return fail(err, xasprintf("%s: an entry of \"badblocks\" is not an object",
+						   where(e)));
+		if ((r = get_count(j, "offset", &bb.offset, where(e), err)) < 0 ||
+		    (r = get_count(j, "length", &bb.length, where(e), err)) < 0)
+			return r;
+		host_ns_add_bb(ns, &bb);
+	}
+	if (cJSON_GetObjectItemCaseSensitive(jns, "badblock_count")) {
+		if ((r = get_count(jns, "badblock_count", &count, where(e), err)) < 0)
+			return r;
+		/* the runs are printed only with -M; the count always */
+		if (count > ns->badblocks)
+			ns->badblocks = count;
+	}
 	return 0;
 }
 
@@ -147,6 +202,8 @@ static int read_ns(const cJSON *jns, struct host_ns *ns, struct entry *e, char *
 	j = cJSON_GetObjectItemCaseSensitive(jns, "daxregion");
 	if (j && (r = read_daxregion(j, ns, e, err)) < 0)
 		return r;
+	if ((r = read_badblocks(jns, ns, e, err)) < 0)
+		return r;
 	if (ns->chardev && (strchr(ns->chardev, '/') || streq(ns->chardev, "..")))
 		return fail(err, xasprintf("%s: \"chardev\" \"%s\" is not a device name", where(e),
 					   ns->chardev));
@@ -181,19 +238,124 @@ static int add_list(const cJSON *list, struct host *h, char **err)
 	return 0;
 }
 
+/* The DIMMs a region's "mappings" name (ndctl prints them with -D). */
+static int region_dimms(const cJSON *region, struct host *h, size_t **dimm, size_t *n,
+			char **err)
+{
+	const cJSON *maps = cJSON_GetObjectItemCaseSensitive(region, "mappings");
+	const cJSON *m;
+
+	if (maps && !cJSON_IsArray(maps))
+		return fail(err, xstrdup("\"mappings\" of a region is not an array"));
+	cJSON_ArrayForEach(m, maps) {
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(m, "dimm");
+
+		if (!cJSON_IsString(d) || !d->valuestring[0])
+			return fail(err, xstrdup("a mapping of a region has no \"dimm\" string"));
+		*dimm = xreallocarray(*dimm, *n + 1, sizeof(**dimm));
+		(*dimm)[(*n)++] = host_dimm_index(h, d->valuestring);
+	}
+	return 0;
+}
+
 static int add_regions(const cJSON *regions, struct host *h, char **err)
 {
 	const cJSON *region;
 
 	cJSON_ArrayForEach(region, regions) {
 		const cJSON *list = cJSON_GetObjectItemCaseSensitive(region, "namespaces");
+		_cleanup_free_ size_t *dimm = NULL;
+		size_t n_dimm = 0, first = h->n;
 		int r;
 
+		if (!cJSON_IsObject(region))
+			return fail(err, xstrdup("an entry of \"regions\" is not an object"));
+		if ((r = region_dimms(region, h, &dimm, &n_dimm, err)) < 0)
+			return r;
 		if (!list)
 			continue;
 		if (!cJSON_IsArray(list))
 			return fail(err, xstrdup("\"namespaces\" of a region is not an array"));
 		if ((r = add_list(list, h, err)) < 0)
+			return r;
+		for (size_t i = first; i < h->n; i++)
+			for (size_t k = 0; k < n_dimm; k++)
+				host_ns_add_dimm(&h->ns[i], dimm[k]);
+	}
+	return 0;
+}
+
+static int read_alarm(const cJSON *health, const char *key, bool *out, const char *what,
+		      char **err)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(health, key);
+
+	if (!j)
+		return 0;
+	if (!cJSON_IsBool(j))
+		return fail(err, xasprintf("%s: \"%s\" is not true or false", what, key));
+	*out = cJSON_IsTrue(j);
+	return 0;
+}
+
+/* One DIMM's "health" object, as `ndctl list -D -H` prints it. */
+static int read_health(const cJSON *health, struct host_dimm *d, const char *what, char **err)
+{
+	static const char *const names[] = {
+		[DIMM_HEALTH_UNKNOWN] = "unknown", [DIMM_HEALTH_OK] = "ok",
+		[DIMM_HEALTH_NON_CRITICAL] = "non-critical", [DIMM_HEALTH_CRITICAL] = "critical",
+		[DIMM_HEALTH_FATAL] = "fatal",
+	};
+	const cJSON *j;
+	int r;
+
+	if (!cJSON_IsObject(health))
+		return fail(err, xasprintf("%s: \"health\" is not an object", what));
+	j = cJSON_GetObjectItemCaseSensitive(health, "health_state");
+	if (j) {
+		size_t i;
+
+		if (!cJSON_IsString(j))
+			return fail(err, xasprintf("%s: \"health_state\" is not a string", what));
+		for (i = 0; i < ARRAY_SIZE(names) && !streq(names[i], j->valuestring); i++)
+			;
+		if (i == ARRAY_SIZE(names))
+			return fail(err, xasprintf("%s: unknown \"health_state\" \"%s\"", what,
+						   j->valuestring));
+		d->health = (enum dimm_health)i;
+	}
+	if ((r = read_alarm(health, "alarm_temperature", &d->alarm_temperature, what, err)) < 0 ||
+	    (r = read_alarm(health, "alarm_controller_temperature", &d->alarm_ctrl_temperature,
+			    what, err)) < 0 ||
+	    (r = read_alarm(health, "alarm_spares", &d->alarm_spares, what, err)) < 0)
+		return r;
+	d->has_shutdown_count = cJSON_GetObjectItemCaseSensitive(health, "shutdown_count") != NULL;
+	return get_count(health, "shutdown_count", &d->shutdown_count, what, err);
+}
+
+static int add_dimms(const cJSON *dimms, struct host *h, char **err)
+{
+	const cJSON *jd;
+	size_t idx = 0;
+
+	if (!cJSON_IsArray(dimms))
+		return fail(err, xstrdup("\"dimms\" is not an array"));
+	cJSON_ArrayForEach(jd, dimms) {
+		const cJSON *dev = cJSON_GetObjectItemCaseSensitive(jd, "dev");
+		const cJSON *health = cJSON_GetObjectItemCaseSensitive(jd, "health");
+		_cleanup_free_ char *what = NULL;
+		struct host_dimm *d;
+		size_t i;
+		int r;
+
+		if (!cJSON_IsObject(jd) || !cJSON_IsString(dev) || !dev->valuestring[0])
+			return fail(err, xasprintf("dimm entry %zu: no \"dev\" string", idx));
+		what = xasprintf("dimm entry %zu (%s)", idx++, dev->valuestring);
+		i = host_dimm_index(h, dev->valuestring); /* may move h->dimms */
+		d = &h->dimms[i];
+		if ((r = get_str(jd, "id", &d->id, &(struct entry){ .jns = jd }, err)) < 0)
+			return r;
+		if (health && (r = read_health(health, d, what, err)) < 0)
 			return r;
 	}
 	return 0;
@@ -235,6 +397,9 @@ int host_parse_snapshot(const char *text, struct host *h, char **err)
 		r = add_list(root, h, err);
 	} else if (!cJSON_IsObject(root)) {
 		r = fail(err, xstrdup("expected a JSON array or object of namespaces"));
+	} else if ((j = cJSON_GetObjectItemCaseSensitive(root, "dimms")) &&
+		   (r = add_dimms(j, h, err)) < 0) {
+		/* r says it */
 	} else if (cJSON_GetObjectItemCaseSensitive(root, "dev")) {
 		struct host_ns ns;
 
@@ -255,5 +420,7 @@ int host_parse_snapshot(const char *text, struct host *h, char **err)
 	cJSON_Delete(root);
 	if (r < 0)
 		host_free(h);
+	else
+		host_link_health(h);
 	return r;
 }

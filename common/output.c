@@ -110,7 +110,7 @@ bool json_pretty(void)
 }
 
 /* Called for every namespace of an inventory. */
-void jw_pool_ns(struct jw *w, const struct pool_ns *p)
+void jw_pool_ns(struct jw *w, const struct pool *pool, const struct pool_ns *p)
 {
 	jw_object(w, NULL);
 	jw_str(w, "name", p->name);
@@ -124,6 +124,9 @@ void jw_pool_ns(struct jw *w, const struct pool_ns *p)
 		jw_null(w, "size");
 		jw_null(w, "align");
 		jw_null(w, "numa_node");
+		jw_null(w, "badblock_count");
+		jw_null(w, "dimm_health");
+		jw_null(w, "dimms");
 	} else {
 		jw_str(w, "dev", p->host->dev);
 		jw_str(w, "devpath", p->devpath);
@@ -134,6 +137,15 @@ void jw_pool_ns(struct jw *w, const struct pool_ns *p)
 			jw_u64(w, "numa_node", (uint64_t)p->host->numa_node);
 		else
 			jw_null(w, "numa_node");
+		if (p->host->badblocks_known)
+			jw_u64(w, "badblock_count", p->host->badblocks);
+		else
+			jw_null(w, "badblock_count");
+		jw_str(w, "dimm_health", dimm_health_name(p->host->health));
+		jw_array(w, "dimms");
+		for (size_t k = 0; k < p->host->n_dimm; k++)
+			jw_str(w, NULL, pool->host->dimms[p->host->dimm[k]].dev);
+		jw_end(w);
 	}
 	jw_str(w, "state", ns_state_name(p));
 	jw_str(w, "instance", p->instance);
@@ -183,7 +195,7 @@ void jw_claim_members(struct jw *w, const struct claim *c, const struct pool *po
 		_cleanup_free_ char *rc = NULL;
 
 		if (p) {
-			jw_pool_ns(w, p);
+			jw_pool_ns(w, pool, p);
 			continue;
 		}
 		rc = ns_resource_class(c->ns[i].label);

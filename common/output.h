@@ -26,10 +26,12 @@ void table_free(struct table *t);
 bool json_pretty(void);
 
 struct jw;
+struct pool;
 struct pool_ns;
 /* A configured namespace as inventory and claim show it: name, label,
- * resource_class, dev, devpath, uuid, size, align, numa_node, state, instance. */
-void jw_pool_ns(struct jw *w, const struct pool_ns *p);
+ * resource_class, dev, devpath, uuid, size, align, numa_node,
+ * badblock_count, dimm_health, dimms, state, instance. */
+void jw_pool_ns(struct jw *w, const struct pool *pool, const struct pool_ns *p);
 
 struct claim;
 struct pool;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "pool.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "inuse.h"
@@ -15,11 +16,11 @@ const char *ns_state_name(const struct pool_ns *p)
 	if (p->claim && p->claim->releasing_pid)
 		return process_running(p->claim->releasing_pid, p->claim->releasing_start)
 		       ? "releasing" : "release-interrupted";
-	switch (p->state) {
-	case NS_CLAIMED:     return "claimed";
-	case NS_QUARANTINED: return "quarantined";
-	default:             return "free";
-	}
+	if (p->state == NS_QUARANTINED)
+		return "quarantined";
+	if (p->media)
+		return p->media;
+	return p->state == NS_CLAIMED ? "claimed" : "free";
 }
 
 /* ns is the first namespace of the host with that name, count how many
@@ -133,6 +134,60 @@ static size_t *find_twins(const struct host *host)
 	return twin;
 }
 
+/* "nmem1 in critical health, nmem2 in fatal health": the failing DIMMs
+ * under a namespace. */
+static char *failing_dimms(const struct host *host, const struct host_ns *ns)
+{
+	char *s = NULL;
+
+	for (size_t k = 0; k < ns->n_dimm; k++) {
+		const struct host_dimm *d = &host->dimms[ns->dimm[k]];
+		char *t;
+
+		if (d->health != DIMM_HEALTH_CRITICAL && d->health != DIMM_HEALTH_FATAL)
+			continue;
+		t = xasprintf("%s%s%s in %s health", s ? s : "", s ? ", " : "", d->dev,
+			      dimm_health_name(d->health));
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* The media under a usable namespace: a DIMM failing or known bad blocks
+ * make it one never to hand out. */
+static const char *check_media(const struct pool_ns *p, const struct host *host,
+			       struct findings *problems)
+{
+	const struct host_ns *ns = p->host;
+	_cleanup_free_ char *subject = xasprintf("%s/%s", p->label->label, p->name);
+
+	if (ns->health == DIMM_HEALTH_CRITICAL || ns->health == DIMM_HEALTH_FATAL) {
+		_cleanup_free_ char *dimms = failing_dimms(host, ns);
+
+		findings_add(problems, SEV_ERROR, "media-dimm-failing", subject,
+			     "label '%s', namespace '%s' (%s) is on a failing DIMM (%s); replace "
+			     "the DIMM, moving any guest on it first (vpmemctl claim --replace)",
+			     p->label->label, p->name, ns->dev, dimms);
+		return "dimm-failing";
+	}
+	if (ns->badblocks_known && ns->badblocks) {
+		char first[64] = "";
+
+		if (ns->n_bb)
+			snprintf(first, sizeof(first), ", the first at byte %" PRIu64,
+				 ns->bb[0].offset * 512);
+		findings_add(problems, SEV_ERROR, "media-bad-blocks", subject,
+			     "label '%s', namespace '%s' (%s): %" PRIu64 " known bad block%s "
+			     "(512-byte sectors)%s; a guest reading there takes a machine check. "
+			     "Once no guest needs the data there, clear them (ndctl clear-errors "
+			     "%s)", p->label->label, p->name, ns->dev, ns->badblocks,
+			     ns->badblocks == 1 ? "" : "s", first, ns->dev);
+		return "bad-blocks";
+	}
+	return NULL;
+}
+
 struct pool_ns *pool_find(const struct pool *pool, const char *name)
 {
 	size_t i = strmap_get(&pool->by_name, name);
@@ -185,7 +240,7 @@ size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 	_cleanup_free_ const struct host_ns **first = NULL;
 	_cleanup_free_ size_t *count = NULL, *twin = NULL;
 
-	*pool = (struct pool){ 0 };
+	*pool = (struct pool){ .host = host };
 	for (size_t i = 0; i < conf->n_labels; i++)
 		total += conf->labels[i].n_names;
 	pool->ns = xcalloc(total ? total : 1, sizeof(*pool->ns));
@@ -226,8 +281,10 @@ size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 			p->host = NULL;
 			p->problem = "shared-device";
 		}
-		if (p->host)
+		if (p->host) {
 			p->devpath = path_join(dev_dir, p->host->chardev);
+			p->media = check_media(p, host, problems);
+		}
 		/* not to be used, but its device is known: a domain naming it is
 		 * refused, not taken for a device of no namespace */
 		else if (first[i] && first[i]->chardev && chardev_name_valid(first[i]->chardev))
@@ -249,12 +306,28 @@ void pool_count(struct pool *pool)
 		struct pool_rc *rc = &pool->rc[p->label - pool->rc[0].label];
 
 		rc->total++;
-		if (p->state == NS_QUARANTINED || (p->state == NS_FREE && !p->host))
+		if (p->state == NS_QUARANTINED ||
+		    (p->state == NS_FREE && (!p->host || p->media)))
 			rc->reserved++;
 		else if (p->state == NS_CLAIMED)
 			rc->used++;
 		else
 			rc->free++;
+	}
+}
+
+void pool_record_shutdown(struct claim *c, const struct pool *pool, const struct host *host)
+{
+	for (size_t k = 0; k < c->n_ns; k++) {
+		const struct pool_ns *p = pool_find(pool, c->ns[k].name);
+
+		for (size_t d = 0; p && p->host && d < p->host->n_dimm; d++) {
+			const struct host_dimm *dimm = &host->dimms[p->host->dimm[d]];
+
+			if (dimm->has_shutdown_count)
+				claim_ns_set_shutdown(&c->ns[k], host_dimm_key(dimm),
+						      dimm->shutdown_count);
+		}
 	}
 }
 

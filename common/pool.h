@@ -18,6 +18,9 @@ struct pool_ns {
 	char *devpath;                   /* dev_dir/chardev, NULL without one */
 	const char *problem;             /* why the host's cannot be used ("missing",
 					  * "wrong-mode", ...), NULL when it can */
+	const char *media;               /* "bad-blocks" or "dimm-failing": never handed
+					  * out, though host and devpath are kept (it is
+					  * zeroed, shown and checked as usual); else NULL */
 	enum ns_state state;
 	const char *instance;            /* holder, NULL when free */
 	const struct claim *claim;       /* its claim, NULL when free */
@@ -31,6 +34,7 @@ struct pool_rc {
 };
 
 struct pool {
+	const struct host *host;         /* what it was built from (its DIMMs) */
 	struct pool_ns *ns;              /* configuration order */
 	size_t n;
 	struct strmap by_name;           /* name -> index in ns */
@@ -42,6 +46,8 @@ struct pool {
  * Each problem (absent, ambiguous, not devdax, disabled, no character
  * device) goes to problems naming the label and the namespace, and that
  * namespace gets no host and a problem: the others are used as usual.
+ * Known bad blocks in a namespace or a DIMM under it in critical or fatal
+ * health is reported too and sets its media problem. 
  * Returns how many problems. */
 size_t pool_build(const struct pmem_conf *conf, const struct host *host,
 		  const char *dev_dir, struct pool *pool, struct findings *problems);
@@ -58,12 +64,18 @@ void pool_apply_state(struct pool *pool, const struct state *st);
  * free namespace that cannot be used is reserved, as a quarantined one. */
 void pool_count(struct pool *pool);
 
+struct claim;
+/* Record in each namespace of c the dirty-shutdown counts of its DIMMs now,
+ * where the host knows them: verify compares them later. */
+void pool_record_shutdown(struct claim *c, const struct pool *pool, const struct host *host);
+
 const struct pool_rc *pool_find_rc(const struct pool *pool, const char *label);
 
 /* What inventory shows: the problem of a namespace that cannot be used
  * ("missing", "wrong-mode", "recreated", ...), else "releasing" or
  * "release-interrupted" for a claim being released or whose release
- * stopped, else "claimed", "quarantined" or "free". */
+ * stopped, else "quarantined", else its media problem ("bad-blocks",
+ * "dimm-failing"), else "claimed" or "free". */
 const char *ns_state_name(const struct pool_ns *p);
 
 void pool_free(struct pool *pool);

@@ -121,6 +121,7 @@ struct job {
 	pthread_mutex_t lock;
 	int r;                  /* the first error, under lock */
 	char error[256];
+	_Atomic bool media_error;
 	const cpu_set_t *cpus;  /* the namespace's NUMA node, or NULL */
 };
 
@@ -173,6 +174,7 @@ static void work(struct job *j, const struct scrub_opts *o)
 			uint64_t n = len - pos < j->chunk ? len - pos : j->chunk;
 
 			if (zero_mapping(map + pos, (size_t)n) < 0) {
+				j->media_error = true;
 				job_fail(j, -EIO, "media error (SIGBUS) writing %s within offset "
 					 "%" PRIu64 "..%" PRIu64, j->path, off + pos, off + pos + n);
 				break;
@@ -372,6 +374,7 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 	r = j->r;
 	if (r < 0)
 		snprintf(res->error, sizeof(res->error), "%s", j->error);
+	res->media_error = j->media_error;
 	res->bytes = j->done;
 	res->jobs = started + 1;
 	pthread_mutex_destroy(&j->lock);

@@ -6,6 +6,7 @@
 #define VPM_SCRUB_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -21,6 +22,7 @@ struct scrub_result {
 	double seconds;
 	unsigned jobs;        /* threads that did it */
 	char error[256];      /* empty on success */
+	bool media_error;     /* a store met a bad block (SIGBUS) */
 };
 
 struct scrub_opts {

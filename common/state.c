@@ -135,13 +135,36 @@ static const char *const claim_members[] = {
 	"instance", "namespaces", "created", "releasing_pid", "releasing_start", "replacing",
 	NULL
 };
-static const char *const claim_ns_members[] = { "name", "uuid", "label", NULL };
+static const char *const claim_ns_members[] = {
+	"name", "uuid", "label", "shutdown_counts", NULL
+};
 static const char *const quarantine_members[] = { "name", "uuid", "reason", "since", NULL };
 static const char *const state_members[] = {
 	"version", "generation", "claims", "quarantine", NULL
 };
 
-/* One {"name", "uuid", "label"} of a claim's "namespaces" or "replacing". */
+/* {"DIMM": count, ...}: the dirty-shutdown counts when it was claimed. */
+static int parse_shutdown(const cJSON *j, struct claim_ns *ns, struct where *w,
+			  const char *instance, char **err)
+{
+	const cJSON *m;
+
+	if (!j)
+		return 0;
+	if (!cJSON_IsObject(j))
+		return bad(err, xasprintf("%s (%s): \"shutdown_counts\" is not an object", at(w),
+					  instance));
+	cJSON_ArrayForEach(m, j) {
+		if (!cJSON_IsNumber(m) || !exact_u64(m->valuedouble))
+			return bad(err, xasprintf("%s (%s): shutdown count of \"%s\" is not a "
+						  "whole number", at(w), instance, m->string));
+		claim_ns_set_shutdown(ns, m->string, (uint64_t)m->valuedouble);
+	}
+	return 0;
+}
+
+/* One {"name", "uuid", "label", "shutdown_counts"} of a claim's
+ * "namespaces" or "replacing". */
 static int parse_claim_ns(const cJSON *j, struct claim_ns *ns, struct where *w,
 			  const char *instance, char **err)
 {
@@ -151,7 +174,9 @@ static int parse_claim_ns(const cJSON *j, struct claim_ns *ns, struct where *w,
 		return bad(err, xasprintf("%s (%s): a namespace is not an object", at(w), instance));
 	if ((r = get_string(j, "name", true, &ns->name, w, err)) < 0 ||
 	    (r = get_string(j, "uuid", false, &ns->uuid, w, err)) < 0 ||
-	    (r = get_string(j, "label", true, &ns->label, w, err)) < 0)
+	    (r = get_string(j, "label", true, &ns->label, w, err)) < 0 ||
+	    (r = parse_shutdown(cJSON_GetObjectItemCaseSensitive(j, "shutdown_counts"), ns, w,
+				instance, err)) < 0)
 		return r;
 	keep_unknown(j, claim_ns_members, &ns->extra);
 	return 0;
@@ -319,6 +344,12 @@ static void format_claim_ns(struct jw *w, const char *key, const struct claim_ns
 		if (ns[k].uuid)
 			jw_str(w, "uuid", ns[k].uuid);
 		jw_str(w, "label", ns[k].label);
+		if (ns[k].n_shutdown) {
+			jw_object(w, "shutdown_counts");
+			for (size_t d = 0; d < ns[k].n_shutdown; d++)
+				jw_u64(w, ns[k].shutdown[d].dimm, ns[k].shutdown[d].count);
+			jw_end(w);
+		}
 		format_extra(w, &ns[k].extra);
 		jw_end(w);
 	}
@@ -396,9 +427,32 @@ struct quarantine *state_find_quarantine(const struct state *st, const char *nam
 	return NULL;
 }
 
+void claim_ns_set_shutdown(struct claim_ns *ns, const char *dimm, uint64_t count)
+{
+	struct shutdown_count *s = (struct shutdown_count *)claim_ns_shutdown(ns, dimm);
+
+	if (!s) {
+		ns->shutdown = xreallocarray(ns->shutdown, ns->n_shutdown + 1, sizeof(*ns->shutdown));
+		s = &ns->shutdown[ns->n_shutdown++];
+		s->dimm = xstrdup(dimm);
+	}
+	s->count = count;
+}
+
+const struct shutdown_count *claim_ns_shutdown(const struct claim_ns *ns, const char *dimm)
+{
+	for (size_t i = 0; i < ns->n_shutdown; i++)
+		if (streq(ns->shutdown[i].dimm, dimm))
+			return &ns->shutdown[i];
+	return NULL;
+}
+
 static void claim_ns_clear(struct claim_ns *ns, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		for (size_t d = 0; d < ns[i].n_shutdown; d++)
+			free(ns[i].shutdown[d].dimm);
+		free(ns[i].shutdown);
 		free(ns[i].name);
 		free(ns[i].uuid);
 		free(ns[i].label);

@@ -19,10 +19,19 @@ struct extra {
 	struct strv kv;
 };
 
+/* A DIMM's dirty-shutdown count when the namespace was claimed (or last
+ * zeroed for its guest): one that grows means the guest's data may be torn. */
+struct shutdown_count {
+	char *dimm;             /* host_dimm_key(): unique id, else "nmemN" */
+	uint64_t count;
+};
+
 struct claim_ns {
 	char *name;
 	char *uuid;             /* the namespace's uuid when claimed; NULL if unknown */
 	char *label;
+	struct shutdown_count *shutdown; /* its DIMMs' counts; none when unknown */
+	size_t n_shutdown;
 	struct extra extra;
 };
 
@@ -80,6 +89,11 @@ void state_remove_quarantine(struct state *st, struct quarantine *q);
 void claim_clear(struct claim *c);
 /* Forget the namespaces an interrupted replace left (once they are zeroed
  * and freed). */
+/* Record (or update) a DIMM's dirty-shutdown count for ns. */
+void claim_ns_set_shutdown(struct claim_ns *ns, const char *dimm, uint64_t count);
+/* The count recorded for that DIMM, or NULL. */
+const struct shutdown_count *claim_ns_shutdown(const struct claim_ns *ns, const char *dimm);
+
 void claim_drop_replacing(struct claim *c);
 void state_free(struct state *st);
 

@@ -281,8 +281,15 @@ int zero_claim(struct vpm_ctx *ctx, const char *instance, struct zero_item *item
 			} else {
 				items[i].quarantine = true;
 				(*failed)++;
-				log_error("scrub of %s failed: %s; the namespace is quarantined",
-					  items[i].name, items[i].res.error);
+				if (items[i].res.media_error)
+					log_error("scrub of %s failed: %s; the namespace is "
+						  "quarantined: it has bad blocks. Once nobody needs "
+						  "its data, clear them (ndctl clear-errors %s) and run "
+						  "vpmemctl verify --repair", items[i].name,
+						  items[i].res.error, items[i].host->dev);
+				else
+					log_error("scrub of %s failed: %s; the namespace is "
+						  "quarantined", items[i].name, items[i].res.error);
 			}
 		}
 		/* Take the state anew: others may have changed it meanwhile. */
@@ -321,6 +328,10 @@ int zero_claim(struct vpm_ctx *ctx, const char *instance, struct zero_item *item
 		return EXIT_FAIL;
 	}
 	apply(&ctx->state, instance, items, n, o->keep, *failed);
+	/* a rebuilt guest starts on zeroed data: the dirty shutdowns to watch
+	 * for are those from now on */
+	if (o->keep && !*failed && (c = state_find_claim(&ctx->state, instance)))
+		pool_record_shutdown(c, &ctx->pool, &ctx->host);
 	r = ctx_commit(ctx);
 	if (r == EXIT_OK && *failed && o->keep)
 		log_error("instance %s keeps its claim, marked as not whole: zero what is "
