@@ -16,11 +16,11 @@ const char *ns_state_name(const struct pool_ns *p)
 	if (p->claim && p->claim->releasing_pid)
 		return process_running(p->claim->releasing_pid, p->claim->releasing_start)
 		       ? "releasing" : "release-interrupted";
-	if (p->state == NS_QUARANTINED)
-		return "quarantined";
-	if (p->media)
-		return p->media;
-	return p->state == NS_CLAIMED ? "claimed" : "free";
+	switch (p->state) {
+	case NS_CLAIMED:     return "claimed"; /* its guest's: the counts say the rest */
+	case NS_QUARANTINED: return "quarantined";
+	default:             return p->media ? p->media : "free";
+	}
 }
 
 /* ns is the first namespace of the host with that name, count how many

@@ -74,8 +74,8 @@ const struct pool_rc *pool_find_rc(const struct pool *pool, const char *label);
 /* What inventory shows: the problem of a namespace that cannot be used
  * ("missing", "wrong-mode", "recreated", ...), else "releasing" or
  * "release-interrupted" for a claim being released or whose release
- * stopped, else "quarantined", else its media problem ("bad-blocks",
- * "dimm-failing"), else "claimed" or "free". */
+ * stopped, else "claimed" or "quarantined", else, for a free one, its media
+ * problem ("bad-blocks", "dimm-failing") or "free". */
 const char *ns_state_name(const struct pool_ns *p);
 
 void pool_free(struct pool *pool);

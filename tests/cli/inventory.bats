@@ -47,8 +47,8 @@ compact() {
 @test "--list shows each configured namespace in configuration order" {
 	run vpm inventory --list
 	assert_success
-	assert_line --index 1 --regexp '^ns0 +6GB +namespace0\.0 +/dev/dax0\.0 +6\.00 GiB +2\.00 MiB +0 +free +-$'
-	assert_line --index 4 --regexp '^ns3 +LARGE +namespace1\.0 +/dev/dax1\.0 +30\.00 GiB +2\.00 MiB +1 +free +-$'
+	assert_line --index 1 --regexp '^ns0 +6GB +namespace0\.0 +/dev/dax0\.0 +6\.00 GiB +2\.00 MiB +0 +unknown +0 +free +-$'
+	assert_line --index 4 --regexp '^ns3 +LARGE +namespace1\.0 +/dev/dax1\.0 +30\.00 GiB +2\.00 MiB +0 +unknown +1 +free +-$'
 	[ "${#lines[@]}" -eq 5 ]
 }
 
@@ -56,7 +56,7 @@ compact() {
 	run vpm inventory -f json
 	assert_success
 	run json_get 'd["namespaces"][3]'
-	assert_output '{"name": "ns3", "label": "LARGE", "resource_class": "CUSTOM_PMEM_NAMESPACE_LARGE", "dev": "namespace1.0", "devpath": "/dev/dax1.0", "uuid": "ad6e4f5b-8c7a-4b1d-8e4f-3a5b6c7d8e93", "size": 32210157568, "align": 2097152, "numa_node": 1, "state": "free", "instance": null}'
+	assert_output '{"name": "ns3", "label": "LARGE", "resource_class": "CUSTOM_PMEM_NAMESPACE_LARGE", "dev": "namespace1.0", "devpath": "/dev/dax1.0", "uuid": "ad6e4f5b-8c7a-4b1d-8e4f-3a5b6c7d8e93", "size": 32210157568, "align": 2097152, "numa_node": 1, "badblock_count": 0, "dimm_health": "unknown", "dimms": [], "state": "free", "instance": null}'
 }
 
 @test "--dev-dir changes the device paths" {
