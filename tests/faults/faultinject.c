@@ -3,6 +3,10 @@
  *
  *   VPM_FAULT=fsync:3:EIO[,write:2+:ENOSPC...]
  *       fail the 3rd call of fsync with EIO ("2+": the 2nd and every later one)
+ *   VPM_FAULT=mmap:1+:SIGBUS
+ *       mmap and mmap64 only: succeed, but with a mapping of an empty file,
+ *       so that the first access raises SIGBUS, as a store to a bad block
+ *       of persistent memory does
  *   VPM_FAULT_COUNT=/path
  *       at exit, append one "name count" line per function called, and a
  *       "fired name N errno what" line per injected failure
@@ -28,6 +32,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+/* Not an errno: the mapping succeeds and its first access raises SIGBUS. */
+#define FAULT_SIGBUS 100000
+
 enum fn {
 	FN_OPEN, FN_OPEN64, FN_OPENAT, FN_OPENAT64, FN_WRITE, FN_FSYNC, FN_RENAME,
 	FN_RENAMEAT, FN_MMAP, FN_MMAP64, FN_FLOCK, FN_COUNT
@@ -47,6 +54,7 @@ static const struct {
 	{ "EAGAIN", EAGAIN }, { "ENOLCK", ENOLCK }, { "EMFILE", EMFILE }, { "ENFILE", ENFILE },
 	{ "EBADF", EBADF }, { "EFBIG", EFBIG }, { "ENODEV", ENODEV }, { "EEXIST", EEXIST },
 	{ "ENOENT", ENOENT }, { "EXDEV", EXDEV }, { "EBUSY", EBUSY },
+	{ "SIGBUS", FAULT_SIGBUS },
 };
 
 #define MAX_FAULTS 8
@@ -314,11 +322,27 @@ int renameat(int fromfd, const char *from, int tofd, const char *to)
 	return f(fromfd, from, tofd, to);
 }
 
+/* A shared mapping of an empty memfd: every page lies past its end. */
+static void *map_bad(void *addr, size_t len, int prot, int flags)
+{
+	void *(*f)(void *, size_t, int, int, int, off_t) = resolve(FN_MMAP);
+	int fd = memfd_create("faultinject-sigbus", MFD_CLOEXEC);
+	void *p;
+
+	if (fd < 0)
+		die("memfd_create failed", NULL);
+	p = f(addr, len, prot, (flags & ~(MAP_POPULATE | MAP_PRIVATE)) | MAP_SHARED, fd, 0);
+	close(fd);
+	return p;
+}
+
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	void *(*f)(void *, size_t, int, int, int, off_t) = resolve(FN_MMAP);
 	int e = should_fail(FN_MMAP, "fd %d, %zu bytes at %lld", fd, len, (long long)off);
 
+	if (e == FAULT_SIGBUS)
+		return map_bad(addr, len, prot, flags);
 	if (e) {
 		errno = e;
 		return MAP_FAILED;
@@ -331,6 +355,8 @@ void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 	void *(*f)(void *, size_t, int, int, int, off64_t) = resolve(FN_MMAP64);
 	int e = should_fail(FN_MMAP64, "fd %d, %zu bytes at %lld", fd, len, (long long)off);
 
+	if (e == FAULT_SIGBUS)
+		return map_bad(addr, len, prot, flags);
 	if (e) {
 		errno = e;
 		return MAP_FAILED;
