@@ -360,8 +360,10 @@ static void check_claims(const struct vpm_ctx *ctx, struct findings *f)
 				     "the release of %s was interrupted (pid %d is gone); run "
 				     "vpmemctl release %s again", c->instance, c->releasing_pid,
 				     c->instance);
-		for (size_t k = 0; k < c->n_ns; k++) {
-			const struct claim_ns *cn = &c->ns[k];
+		/* what a replace has still to zero is the instance's too */
+		for (size_t k = 0; k < c->n_ns + c->n_replacing; k++) {
+			bool pending = k >= c->n_ns;
+			const struct claim_ns *cn = pending ? &c->replacing[k - c->n_ns] : &c->ns[k];
 			const struct pool_ns *p = pool_find(&ctx->pool, cn->name);
 
 			if (!p) {
@@ -378,6 +380,8 @@ static void check_claims(const struct vpm_ctx *ctx, struct findings *f)
 					     "namespace '%s' is held by both %s and %s; release one of "
 					     "them (and check which guest really uses it)", cn->name,
 					     p->instance, c->instance);
+			if (pending)
+				continue;
 			if (p->host && cn->uuid && p->host->uuid && !streq(cn->uuid, p->host->uuid))
 				findings_add(f, SEV_ERROR, "state-uuid-changed",
 					     claim_subject(&subject, c->instance),

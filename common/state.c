@@ -391,10 +391,14 @@ static void format_quarantine(struct jw *w, const struct quarantine *q)
 char *state_format(const struct state *st)
 {
 	struct jw w;
+	unsigned version = 1;
 
+	for (size_t i = 0; i < st->n_claims; i++)
+		if (st->claims[i].n_replacing)
+			version = 2;
 	jw_init(&w, false, 4096);
 	jw_object(&w, NULL);
-	jw_u64(&w, "version", STATE_VERSION);
+	jw_u64(&w, "version", version);
 	jw_u64(&w, "generation", st->generation);
 	jw_array(&w, "claims");
 	for (size_t i = 0; i < st->n_claims; i++)

@@ -10,7 +10,10 @@
 
 #include "util.h"
 
-#define STATE_VERSION 1
+/* The newest format this version reads. It writes 2 only while a claim has
+ * "replacing" namespaces, which version 1 readers would take for free ones;
+ * otherwise 1, which every release reads. */
+#define STATE_VERSION 2
 
 /* Members of an object that this version does not know, as name, JSON text,
  * name, JSON text...: written back as they were, so that a newer vpmemctl's

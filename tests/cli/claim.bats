@@ -332,6 +332,9 @@ holders() {
 	# the new claim, its old namespace still to zero, nothing in two places
 	run holders
 	assert_output 'ns0=vm1-pending ns1=free ns2=free ns3=vm1'
+	# format version 2 while a namespace is pending: a version-1 reader
+	# would take it for free, so it must refuse the file instead
+	grep -q '"version": *2' "$VPMEMCTL_STATE_DIR/state.json"
 	run vpm inventory -l -f json
 	run json_get '[(n["name"], n["state"], n["instance"]) for n in d["namespaces"]]'
 	assert_output '[["ns0", "release-interrupted", "vm1"], ["ns1", "free", null], ["ns2", "free", null], ["ns3", "release-interrupted", "vm1"]]'
@@ -355,6 +358,7 @@ holders() {
 	run holders
 	assert_output 'ns0=free ns1=free ns2=free ns3=vm1'
 	! grep -q -e releasing_pid -e replacing "$VPMEMCTL_STATE_DIR/state.json"
+	grep -q '"version": *1' "$VPMEMCTL_STATE_DIR/state.json"
 	run vpm claim vm1 LARGE
 	assert_success
 	run vpm render-xml vm1

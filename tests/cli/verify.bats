@@ -181,6 +181,17 @@ snapshot_copy() {
 	assert_output '["state-double-claim"]'
 }
 
+@test "a namespace a replace has still to zero and another claim holds is CRITICAL" {
+	vpm claim vm1 6GB >/dev/null
+	vpm claim vm2 6GB >/dev/null
+	# vm2 has ns1; vm1's replace left ns1 to zero as well
+	edit_json "$VPMEMCTL_STATE_DIR/state.json" 'd["version"] = 2; d["claims"][0]["replacing"] = [dict(d["claims"][1]["namespaces"][0])]'
+	run --separate-stderr vpm verify -f json
+	assert_failure 2
+	run json_get '[(f["code"], f["subject"]) for f in d["findings"] if f["code"] == "state-double-claim"]'
+	assert_output '[["state-double-claim", "claim vm2"]]'
+}
+
 @test "an interrupted release is a WARNING" {
 	vpm claim vm1 6GB >/dev/null
 	edit_json "$VPMEMCTL_STATE_DIR/state.json" 'd["claims"][0]["releasing_pid"] = 999999999'
