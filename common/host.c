@@ -80,7 +80,9 @@ void host_ns_add_bb(struct host_ns *ns, const struct host_bb *bb)
 {
 	ns->bb = xreallocarray(ns->bb, ns->n_bb + 1, sizeof(*ns->bb));
 	ns->bb[ns->n_bb++] = *bb;
-	ns->badblocks += bb->length;
+	/* saturating: a sum wrapped round to 0 would pass the namespace as clean */
+	ns->badblocks = bb->length > UINT64_MAX - ns->badblocks ? UINT64_MAX
+							       : ns->badblocks + bb->length;
 }
 
 void host_ns_add_dimm(struct host_ns *ns, size_t dimm)

@@ -343,6 +343,7 @@ static int add_dimms(const cJSON *dimms, struct host *h, char **err)
 	cJSON_ArrayForEach(jd, dimms) {
 		const cJSON *dev = cJSON_GetObjectItemCaseSensitive(jd, "dev");
 		const cJSON *health = cJSON_GetObjectItemCaseSensitive(jd, "health");
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(jd, "id");
 		_cleanup_free_ char *what = NULL;
 		struct host_dimm *d;
 		size_t i;
@@ -353,8 +354,15 @@ static int add_dimms(const cJSON *dimms, struct host *h, char **err)
 		what = xasprintf("dimm entry %zu (%s)", idx++, dev->valuestring);
 		i = host_dimm_index(h, dev->valuestring); /* may move h->dimms */
 		d = &h->dimms[i];
-		if ((r = get_str(jd, "id", &d->id, &(struct entry){ .jns = jd }, err)) < 0)
-			return r;
+		/* not get_str(): its messages name a namespace entry */
+		if (id && !cJSON_IsNull(id)) {
+			if (!cJSON_IsString(id))
+				return fail(err, xasprintf("%s: \"id\" is not a string", what));
+			if (id->valuestring[0]) {
+				free(d->id);
+				d->id = xstrdup(id->valuestring);
+			}
+		}
 		if (health && (r = read_health(health, d, what, err)) < 0)
 			return r;
 	}

@@ -11,6 +11,16 @@ static int same_str(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* The dirty-shutdown counts: the same DIMMs, in order, the same counts. */
+static void check_same_shutdown(const struct claim_ns *a, const struct claim_ns *b)
+{
+	FUZZ_CHECK(a->n_shutdown == b->n_shutdown);
+	for (size_t d = 0; d < a->n_shutdown; d++) {
+		FUZZ_CHECK(same_str(a->shutdown[d].dimm, b->shutdown[d].dimm));
+		FUZZ_CHECK(a->shutdown[d].count == b->shutdown[d].count);
+	}
+}
+
 static void check_same(const struct state *a, const struct state *b)
 {
 	FUZZ_CHECK(a->generation == b->generation);
@@ -29,6 +39,12 @@ static void check_same(const struct state *a, const struct state *b)
 			FUZZ_CHECK(same_str(x->ns[k].uuid, y->ns[k].uuid));
 			FUZZ_CHECK(same_str(x->ns[k].label, y->ns[k].label));
 			FUZZ_CHECK(same_str(x->labels[k], y->labels[k]));
+			check_same_shutdown(&x->ns[k], &y->ns[k]);
+		}
+		FUZZ_CHECK(x->n_replacing == y->n_replacing);
+		for (size_t k = 0; k < x->n_replacing; k++) {
+			FUZZ_CHECK(same_str(x->replacing[k].name, y->replacing[k].name));
+			check_same_shutdown(&x->replacing[k], &y->replacing[k]);
 		}
 	}
 	for (size_t i = 0; i < a->n_q; i++) {

@@ -9,7 +9,9 @@ static struct host host;
 static struct pmem_conf conf;
 static struct pool pool;
 
-static void setup(const char *spec)
+/* Six namespaces, ns0-2 on node 0, ns3-5 on node 1; bad (-1 for none) has
+ * bad blocks. */
+static void setup_bad(const char *spec, int bad)
 {
 	struct findings p = { 0 };
 
@@ -20,13 +22,22 @@ static void setup(const char *spec)
 			.name = xasprintf("ns%d", i), .dev = xasprintf("namespace0.%d", i),
 			.mode = xstrdup("devdax"), .chardev = xasprintf("dax0.%d", i),
 			.size = 1 << 30, .align = 2 << 20, .numa_node = i >= 3, .enabled = true,
+			.badblocks_known = true,
 		};
 	}
 	host.n = 6;
+	if (bad >= 0)
+		host_ns_add_bb(&host.ns[bad], &(struct host_bb){ .offset = 0, .length = 1 });
 	pmem_conf_parse(spec, &conf, &p);
 	pool_build(&conf, &host, "/dev", &pool, &p);
-	ok(p.n == 0, "set-up '%s' is valid", spec);
+	ok(p.n == (bad >= 0), bad >= 0 ? "set-up '%s': the one media finding" : "set-up '%s' is valid",
+	   spec);
 	findings_clear(&p);
+}
+
+static void setup(const char *spec)
+{
+	setup_bad(spec, -1);
 }
 
 static void teardown(void)
@@ -66,8 +77,37 @@ static void test_alloc(void)
 	teardown();
 }
 
+static void test_media(void)
+{
+	struct pool_ns *picked[2];
+	struct alloc_shortage s;
+	char *req[] = { "A", "A" };
+
+	setup_bad("A:ns0|ns1|ns3", 0);
+	ok(pool.ns[0].media != NULL, "ns0 has bad blocks");
+	ok(claim_alloc(&pool, req, 2, -1, picked, &s) == 0 && streq(picked[0]->name, "ns1") &&
+	   streq(picked[1]->name, "ns3"), "a namespace with bad blocks is passed by");
+	ok(claim_alloc(&pool, req, 1, 0, picked, &s) == 0 && streq(picked[0]->name, "ns1"),
+	   "on its NUMA node too");
+	pool.ns[1].state = NS_CLAIMED;
+	pool_count(&pool);
+	ok(claim_alloc(&pool, req, 1, 0, picked, &s) == -ENOSPC && s.free == 0 && s.total == 3,
+	   "and is not counted free when the node runs short");
+	teardown();
+
+	setup("A:ns0|ns1");
+	pool.ns[0].media = "dimm-failing";
+	pool_count(&pool);
+	ok(claim_alloc(&pool, req, 1, -1, picked, &s) == 0 && streq(picked[0]->name, "ns1"),
+	   "nor one on a failing DIMM");
+	ok(claim_alloc(&pool, req, 2, -1, picked, &s) == -ENOSPC && s.free == 1 && s.wanted == 2,
+	   "two cannot be had: one free");
+	teardown();
+}
+
 int main(void)
 {
 	test_alloc();
+	test_media();
 	return tap_done();
 }

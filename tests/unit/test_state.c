@@ -207,6 +207,120 @@ static void test_replacing(void)
 	       -EINVAL, "\"replacing\" is not an array", "replacing must be an array");
 }
 
+#define SHUTDOWN_DOC(counts) \
+	"{\"version\":1,\"generation\":3,\"claims\":[{\"instance\":\"vm1\",\"namespaces\":" \
+	"[{\"name\":\"ns0\",\"uuid\":\"u0\",\"label\":\"6GB\"" counts "},{\"name\":\"ns3\"," \
+	"\"label\":\"LARGE\"}],\"created\":\"2026-01-01T00:00:00Z\"}],\"quarantine\":[]}"
+
+static size_t occurrences(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* The dirty-shutdown counts a claim records per DIMM. */
+static void test_shutdown_counts(void)
+{
+	const char *in = SHUTDOWN_DOC(",\"shutdown_counts\":{\"8089-a2-1837-00000bb3\":3,"
+				      "\"nmem1\":0,\"nmem\\\"2\":9007199254740992}");
+	struct state st, again;
+	char *err = NULL, *text, *text2;
+	const struct shutdown_count *sc;
+
+	ok(state_parse(in, &st, &err) == 0, "a claim with shutdown_counts parses");
+	is_u64(st.claims[0].ns[0].n_shutdown, 3, "three DIMMs' counts");
+	sc = claim_ns_shutdown(&st.claims[0].ns[0], "8089-a2-1837-00000bb3");
+	ok(sc && sc->count == 3, "keyed by the DIMM");
+	sc = claim_ns_shutdown(&st.claims[0].ns[0], "nmem1");
+	ok(sc && sc->count == 0, "a count of 0 is one");
+	sc = claim_ns_shutdown(&st.claims[0].ns[0], "nmem\"2");
+	ok(sc && sc->count == 9007199254740992ull, "2^53, a key with a quote");
+	ok(claim_ns_shutdown(&st.claims[0].ns[0], "nmem9") == NULL, "no other");
+	is_u64(st.claims[0].ns[1].n_shutdown, 0, "a namespace without them has none");
+
+	text = state_format(&st);
+	ok(strstr(text, "\"label\":\"6GB\",\"shutdown_counts\":{\"8089-a2-1837-00000bb3\":3,"
+		  "\"nmem1\":0,\"nmem\\\"2\":9007199254740992}}") != NULL,
+	   "formatted after the label, in order, escaped");
+	is_u64(occurrences(text, "shutdown_counts"), 1, "written once (not kept as unknown too)");
+	ok(state_parse(text, &again, &err) == 0, "and parses again");
+	ok(again.claims[0].ns[0].n_shutdown == 3 &&
+	   claim_ns_shutdown(&again.claims[0].ns[0], "nmem\"2") &&
+	   claim_ns_shutdown(&again.claims[0].ns[0], "nmem\"2")->count == 9007199254740992ull &&
+	   again.claims[0].ns[0].extra.kv.n == 0, "the same counts, nothing extra");
+	text2 = state_format(&again);
+	is_str(text2, text, "formatted again: the same text");
+	free(text2);
+	free(text);
+	state_free(&again);
+
+	claim_ns_set_shutdown(&st.claims[0].ns[0], "nmem1", 5);
+	claim_ns_set_shutdown(&st.claims[0].ns[1], "nmem4", 1);
+	ok(st.claims[0].ns[0].n_shutdown == 3 &&
+	   claim_ns_shutdown(&st.claims[0].ns[0], "nmem1")->count == 5,
+	   "claim_ns_set_shutdown updates a DIMM's count in place");
+	ok(st.claims[0].ns[1].n_shutdown == 1 &&
+	   claim_ns_shutdown(&st.claims[0].ns[1], "nmem4")->count == 1, "and adds a new one");
+	text = state_format(&st);
+	ok(strstr(text, "\"label\":\"LARGE\",\"shutdown_counts\":{\"nmem4\":1}") != NULL,
+	   "added counts are written");
+	free(text);
+	state_free(&st);
+
+	ok(state_parse(SHUTDOWN_DOC(""), &st, &err) == 0 && st.claims[0].ns[0].n_shutdown == 0,
+	   "absent: none");
+	text = state_format(&st);
+	ok(strstr(text, "shutdown_counts") == NULL, "and none written");
+	free(text);
+	state_free(&st);
+	ok(state_parse(doc, &st, &err) == 0 && st.claims[0].ns[0].n_shutdown == 0 &&
+	   st.claims[0].ns[1].n_shutdown == 0, "a state from before them parses, with none");
+	state_free(&st);
+	ok(state_parse(SHUTDOWN_DOC(",\"shutdown_counts\":{}"), &st, &err) == 0 &&
+	   st.claims[0].ns[0].n_shutdown == 0, "an empty object: none");
+	state_free(&st);
+	ok(state_parse(SHUTDOWN_DOC(",\"shutdown_counts\":{\"nmem0\":1,\"nmem0\":2}"), &st,
+		       &err) == 0 && st.claims[0].ns[0].n_shutdown == 1 &&
+	   claim_ns_shutdown(&st.claims[0].ns[0], "nmem0")->count == 2,
+	   "a DIMM named twice: once, the last count");
+	state_free(&st);
+
+	/* in what a replace leaves to zero */
+	in = "{\"version\":1,\"generation\":1,\"claims\":[{\"instance\":\"vm1\",\"namespaces\":"
+	     "[{\"name\":\"ns3\",\"label\":\"L\"}],\"releasing_pid\":7,\"releasing_start\":8,"
+	     "\"replacing\":[{\"name\":\"ns0\",\"label\":\"6GB\",\"shutdown_counts\":"
+	     "{\"nmem0\":4}}]}],\"quarantine\":[]}";
+	ok(state_parse(in, &st, &err) == 0 && st.claims[0].n_replacing == 1 &&
+	   claim_ns_shutdown(&st.claims[0].replacing[0], "nmem0") &&
+	   claim_ns_shutdown(&st.claims[0].replacing[0], "nmem0")->count == 4,
+	   "a replaced namespace's counts are read");
+	text = state_format(&st);
+	ok(strstr(text, "\"replacing\":[{\"name\":\"ns0\",\"label\":\"6GB\",\"shutdown_counts\":"
+		  "{\"nmem0\":4}}]") != NULL && occurrences(text, "shutdown_counts") == 1,
+	   "and written back once");
+	free(text);
+	state_free(&st);
+
+	expect(SHUTDOWN_DOC(",\"shutdown_counts\":{\"nmem0\":\"3\"}"), -EINVAL,
+	       "claim 0 (vm1): shutdown count of \"nmem0\" is not a whole number",
+	       "a count that is a string is refused, the DIMM named");
+	expect(SHUTDOWN_DOC(",\"shutdown_counts\":{\"nmem0\":-1}"), -EINVAL,
+	       "shutdown count of \"nmem0\" is not a whole number", "a negative count");
+	expect(SHUTDOWN_DOC(",\"shutdown_counts\":{\"nmem0\":1.5}"), -EINVAL,
+	       "shutdown count of \"nmem0\" is not a whole number", "a fraction");
+	expect(SHUTDOWN_DOC(",\"shutdown_counts\":{\"nmem0\":1e300}"), -EINVAL,
+	       "shutdown count of \"nmem0\" is not a whole number", "a count past 2^53");
+	expect(SHUTDOWN_DOC(",\"shutdown_counts\":{\"nmem0\":null}"), -EINVAL,
+	       "shutdown count of \"nmem0\" is not a whole number", "a null count");
+	expect(SHUTDOWN_DOC(",\"shutdown_counts\":[3]"), -EINVAL,
+	       "\"shutdown_counts\" is not an object", "shutdown_counts an array");
+	expect(SHUTDOWN_DOC(",\"shutdown_counts\":3"), -EINVAL,
+	       "\"shutdown_counts\" is not an object", "shutdown_counts a number");
+}
+
 int main(void)
 {
 	test_replacing();
@@ -215,5 +329,6 @@ int main(void)
 	test_roundtrip();
 	test_format_text();
 	test_refused();
+	test_shutdown_counts();
 	return tap_done();
 }
