@@ -90,13 +90,13 @@ struct quarantine *state_find_quarantine(const struct state *st, const char *nam
 void state_remove_claim(struct state *st, struct claim *c);
 void state_remove_quarantine(struct state *st, struct quarantine *q);
 void claim_clear(struct claim *c);
-/* Forget the namespaces an interrupted replace left (once they are zeroed
- * and freed). */
 /* Record (or update) a DIMM's dirty-shutdown count for ns. */
 void claim_ns_set_shutdown(struct claim_ns *ns, const char *dimm, uint64_t count);
 /* The count recorded for that DIMM, or NULL. */
 const struct shutdown_count *claim_ns_shutdown(const struct claim_ns *ns, const char *dimm);
 
+/* Forget the namespaces an interrupted replace left (once they are zeroed
+ * and freed). */
 void claim_drop_replacing(struct claim *c);
 void state_free(struct state *st);
 

@@ -58,7 +58,7 @@ static void test_refused(void)
 	snprintf(truncated, sizeof(truncated), "%.40s", doc);
 	expect(truncated, -EINVAL, "not valid JSON", "a truncated state is refused");
 	expect("", -EINVAL, "not valid JSON", "an empty file is refused");
-	expect("{\"version\":2,\"generation\":1,\"claims\":[]}", -EPROTO, "newer vpmemctl",
+	expect("{\"version\":3,\"generation\":1,\"claims\":[]}", -EPROTO, "newer vpmemctl",
 	       "a state from a newer version is refused");
 	expect("{\"generation\":1,\"claims\":[]}", -EINVAL, "version", "no version");
 	expect("{\"version\":1,\"claims\":[]}", -EINVAL, "generation", "no generation");
@@ -189,6 +189,8 @@ static void test_replacing(void)
 	text = state_format(&st);
 	ok(strstr(text, "\"replacing\":[{\"name\":\"ns0\",\"uuid\":\"u0\",\"label\":\"6GB\"}]") != NULL,
 	   "replacing is written");
+	ok(strncmp(text, "{\"version\":2,", 13) == 0,
+	   "as format version 2, which a version-1 reader refuses");
 	ok(state_parse(text, &again, &err) == 0 && again.claims[0].n_replacing == 1 &&
 	   strstr(strstr(text, "\"replacing\"") + 1, "\"replacing\"") == NULL,
 	   "and read back, written once");
@@ -196,6 +198,7 @@ static void test_replacing(void)
 	free(text);
 	text = state_format(&again);
 	ok(strstr(text, "replacing") == NULL, "dropped, it is not written");
+	ok(strncmp(text, "{\"version\":1,", 13) == 0, "and the state is version 1 again");
 	free(text);
 	state_free(&again);
 	state_free(&st);
