@@ -44,7 +44,7 @@ mode_of() {
 	assert_output '[["6GB", 3, 1, 1, 1], ["LARGE", 1, 0, 0, 1]]'
 	run --separate-stderr vpm inventory -l
 	assert_success
-	assert_line --regexp '^ns2 +6GB +- +- +- +- +- +missing +-$'
+	assert_line --regexp '^ns2 +6GB +- +- +- +- +- +- +- +missing +-$'
 	run vpm claim vm7 LARGE
 	assert_success
 	run vpm render-xml vm2
