@@ -227,8 +227,10 @@ SNAP=/tmp/snap.json
 vp() { vpmemctl -N "$NS_SPEC" -s "$STATE" "$@"; }
 # vps ARGS...: the same, reading the host from the ndctl snapshot $SNAP.
 vps() { vpmemctl -N "$NS_SPEC" -s "$STATE" --host-snapshot "$SNAP" "$@"; }
-# snapshot: save what ndctl sees now into $SNAP.
-snapshot() { ndctl list -X -v >"$SNAP"; }
+# snapshot: save what ndctl sees now into $SNAP, with the recommended
+# command: every namespace in any mode (-N -X -v), nested in its region (-R)
+# with the DIMMs it maps (-D) and their health (-H).
+snapshot() { ndctl list -N -X -v -D -H -R >"$SNAP"; }
 
 # ns_dev NAME: the namespace device (namespaceX.Y) named NAME, found in sysfs.
 ns_dev() {
