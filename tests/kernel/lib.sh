@@ -247,6 +247,8 @@ ndctl_ns() { _d=$(ns_dev "$1") && ndctl list -N -X -v -n "$_d"; }
 ns_get() { ndctl_ns "$1" >/tmp/ns_get.json && json_get /tmp/ns_get.json "$2"; }
 # devpath NAME: the namespace's character device, as ndctl names it (/dev/daxX.Y).
 devpath() { _c=$(ns_get "$1" chardev) && [ -n "$_c" ] && echo "/dev/$_c"; }
+# region_of NAME: the region that holds the namespace named NAME (regionX).
+region_of() { _d=$(ns_dev "$1") && _r=${_d#namespace} && echo "region${_r%%.*}"; }
 
 # ------------------------------------------------- device data (daxio)
 # A /dev/dax device cannot be read with read(2) (EIO): daxio maps it. These

@@ -34,8 +34,6 @@ same_verdict() {
 	cat /tmp/verdict.snap >&2
 	return 1
 }
-# region_of NAME: the region that holds the namespace named NAME.
-region_of() { _d=$(ns_dev "$1") && _r=${_d#namespace} && echo "region${_r%%.*}"; }
 
 # ---- a clean host
 t_match "verify on the fixture host is OK, exit 0, with its perfdata" \
