@@ -68,7 +68,9 @@ struct host {
 int host_load(const char *snapshot_path, struct host *h);
 
 /* Parse `ndctl list -X` JSON (array, single object, or an object holding
- * "namespaces" or "regions"). Unnamed namespaces are kept with name NULL.
+ * "namespaces" or "regions"; with -R also an array of regions or a single
+ * region object, as ndctl prints them when it lists no DIMM and its last
+ * region no namespace). Unnamed namespaces are kept with name NULL.
  * On error returns -EINVAL and a malloc'd description in *err. */
 int host_parse_snapshot(const char *text, struct host *h, char **err);
 

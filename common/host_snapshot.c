@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The snapshot implementation of the host: `ndctl list -X` output saved to a
  * file. ndctl prints a lone object instead of an array when it lists exactly
- * one namespace, and nests namespaces under "regions" with -R; all are read.
+ * one namespace, and nests namespaces under "regions" with -R (sometimes
+ * as a bare array of regions or a lone region, see is_region); all are read.
  * With -D -H -R (`ndctl list -N -X -v -D -H -R`) it prints
  * {"dimms": [...], "regions": [...]}: the DIMMs' health, and each region's
  * "mappings" say which DIMMs its namespaces sit on. Each namespace's own
@@ -258,31 +259,50 @@ static int region_dimms(const cJSON *region, struct host *h, size_t **dimm, size
 	return 0;
 }
 
+static int add_region(const cJSON *region, struct host *h, char **err)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(region, "namespaces");
+	_cleanup_free_ size_t *dimm = NULL;
+	size_t n_dimm = 0, first = h->n;
+	int r;
+
+	if (!cJSON_IsObject(region))
+		return fail(err, xstrdup("an entry of \"regions\" is not an object"));
+	if ((r = region_dimms(region, h, &dimm, &n_dimm, err)) < 0)
+		return r;
+	if (!list)
+		return 0;
+	if (!cJSON_IsArray(list))
+		return fail(err, xstrdup("\"namespaces\" of a region is not an array"));
+	if ((r = add_list(list, h, err)) < 0)
+		return r;
+	for (size_t i = first; i < h->n; i++)
+		for (size_t k = 0; k < n_dimm; k++)
+			host_ns_add_dimm(&h->ns[i], dimm[k]);
+	return 0;
+}
+
 static int add_regions(const cJSON *regions, struct host *h, char **err)
 {
 	const cJSON *region;
+	int r;
 
-	cJSON_ArrayForEach(region, regions) {
-		const cJSON *list = cJSON_GetObjectItemCaseSensitive(region, "namespaces");
-		_cleanup_free_ size_t *dimm = NULL;
-		size_t n_dimm = 0, first = h->n;
-		int r;
-
-		if (!cJSON_IsObject(region))
-			return fail(err, xstrdup("an entry of \"regions\" is not an object"));
-		if ((r = region_dimms(region, h, &dimm, &n_dimm, err)) < 0)
+	cJSON_ArrayForEach(region, regions)
+		if ((r = add_region(region, h, err)) < 0)
 			return r;
-		if (!list)
-			continue;
-		if (!cJSON_IsArray(list))
-			return fail(err, xstrdup("\"namespaces\" of a region is not an array"));
-		if ((r = add_list(list, h, err)) < 0)
-			return r;
-		for (size_t i = first; i < h->n; i++)
-			for (size_t k = 0; k < n_dimm; k++)
-				host_ns_add_dimm(&h->ns[i], dimm[k]);
-	}
 	return 0;
+}
+
+/* A region entry, not a namespace. With -R and no DIMM listed (a host
+ * without DIMMs, or no -D), ndctl wraps the regions in {"regions": [...]}
+ * only when the last region it lists holds a listed namespace; else it
+ * prints them alone, as an array or, for one region, a lone object. The
+ * kernel names them regionN. */
+static bool is_region(const cJSON *obj)
+{
+	const cJSON *dev = cJSON_GetObjectItemCaseSensitive(obj, "dev");
+
+	return cJSON_IsString(dev) && !strncmp(dev->valuestring, "region", 6);
 }
 
 static int read_alarm(const cJSON *health, const char *key, bool *out, const char *what,
@@ -402,12 +422,15 @@ int host_parse_snapshot(const char *text, struct host *h, char **err)
 		return fail(err, xasprintf("not valid JSON (line %d, column %d)", line, col));
 	}
 	if (cJSON_IsArray(root)) {
-		r = add_list(root, h, err);
+		r = is_region(cJSON_GetArrayItem(root, 0)) ? add_regions(root, h, err)
+							   : add_list(root, h, err);
 	} else if (!cJSON_IsObject(root)) {
 		r = fail(err, xstrdup("expected a JSON array or object of namespaces"));
 	} else if ((j = cJSON_GetObjectItemCaseSensitive(root, "dimms")) &&
 		   (r = add_dimms(j, h, err)) < 0) {
 		/* r says it */
+	} else if (is_region(root)) {
+		r = add_region(root, h, err);
 	} else if (cJSON_GetObjectItemCaseSensitive(root, "dev")) {
 		struct host_ns ns;
 

@@ -227,8 +227,10 @@ SNAP=/tmp/snap.json
 vp() { vpmemctl -N "$NS_SPEC" -s "$STATE" "$@"; }
 # vps ARGS...: the same, reading the host from the ndctl snapshot $SNAP.
 vps() { vpmemctl -N "$NS_SPEC" -s "$STATE" --host-snapshot "$SNAP" "$@"; }
-# snapshot: save what ndctl sees now into $SNAP.
-snapshot() { ndctl list -X -v >"$SNAP"; }
+# snapshot: save what ndctl sees now into $SNAP, with the recommended
+# command: every namespace in any mode (-N -X -v), nested in its region (-R)
+# with the DIMMs it maps (-D) and their health (-H).
+snapshot() { ndctl list -N -X -v -D -H -R >"$SNAP"; }
 
 # ns_dev NAME: the namespace device (namespaceX.Y) named NAME, found in sysfs.
 ns_dev() {
@@ -245,6 +247,8 @@ ndctl_ns() { _d=$(ns_dev "$1") && ndctl list -N -X -v -n "$_d"; }
 ns_get() { ndctl_ns "$1" >/tmp/ns_get.json && json_get /tmp/ns_get.json "$2"; }
 # devpath NAME: the namespace's character device, as ndctl names it (/dev/daxX.Y).
 devpath() { _c=$(ns_get "$1" chardev) && [ -n "$_c" ] && echo "/dev/$_c"; }
+# region_of NAME: the region that holds the namespace named NAME (regionX).
+region_of() { _d=$(ns_dev "$1") && _r=${_d#namespace} && echo "region${_r%%.*}"; }
 
 # ------------------------------------------------- device data (daxio)
 # A /dev/dax device cannot be read with read(2) (EIO): daxio maps it. These

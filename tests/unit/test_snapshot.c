@@ -59,6 +59,32 @@ static void test_array_and_unnamed(void)
 	host_free(&h);
 }
 
+/* -R without a DIMM listed (no -D, or a host without DIMMs) when the last
+ * region lists no namespace: ndctl prints the regions alone, an array of
+ * them or a lone region object. */
+#define REGION1 "{\"dev\":\"region1\",\"size\":536870912,\"type\":\"pmem\"," \
+	"\"namespaces\":[{\"dev\":\"namespace1.0\",\"mode\":\"devdax\",\"size\":1024," \
+	"\"name\":\"ns1\"}]}"
+
+static void test_regions_alone(void)
+{
+	const char *doc = "[{\"dev\":\"region0\",\"size\":536870912,\"type\":\"pmem\","
+			  "\"namespaces\":[" NS0 "]}," REGION1 ",{\"dev\":\"region2\",\"size\":1}]";
+	struct host h;
+	char *err = NULL;
+
+	ok(host_parse_snapshot(doc, &h, &err) == 0, "an array of regions (-R, no DIMM)");
+	is_u64(h.n, 2, "the namespaces of every region, no region as a namespace");
+	ok(host_find(&h, "ns0", NULL) && host_find(&h, "ns1", NULL), "found by name");
+	ok(h.ns[0].n_dimm == 0 && h.n_dimms == 0, "no DIMM");
+	host_free(&h);
+
+	ok(host_parse_snapshot(REGION1, &h, &err) == 0, "a lone region object (-R, one region)");
+	is_u64(h.n, 1, "its namespace, not the region");
+	is_str(h.ns[0].dev, "namespace1.0", "the namespace's dev");
+	host_free(&h);
+}
+
 static void expect_error(const char *doc, const char *needle, const char *name)
 {
 	struct host h;
@@ -463,6 +489,7 @@ int main(void)
 {
 	test_single_object();
 	test_array_and_unnamed();
+	test_regions_alone();
 	test_errors();
 	test_large();
 	test_badblocks();

@@ -42,6 +42,6 @@ t "create devdax ns2 on node 1" ndctl create-namespace -r "$R1" -m devdax -a 2M 
 t "create devdax ns3 (128M) on node 1" ndctl create-namespace -r "$R1" -m devdax -a 2M -s 128M -n ns3
 
 t "state directory" mkdir -m 700 "$STATE"
-t "ndctl list -X -v saves a host snapshot" snapshot
+t "ndctl list -N -X -v -D -H -R saves a host snapshot" snapshot
 t_match "ndctl lists four named devdax namespaces" '^4$' \
 	sh -c "ndctl list -X | grep -cE '\"name\":\"ns[0-3]\"'"

@@ -1,9 +1,10 @@
 # What vpmemctl reads through libndctl agrees with what ndctl itself lists in
 # the same guest: byte for byte against the --host-snapshot path (names,
-# sizes, uuids, alignment, NUMA nodes and device paths come from the two paths
-# independently), and field by field against ndctl's JSON.
+# sizes, uuids, alignment, NUMA nodes, device paths, bad blocks, DIMMs and
+# their health come from the two paths independently), and field by field
+# against ndctl's JSON.
 
-t "ndctl list -X -v saves a fresh host snapshot" snapshot
+t "ndctl list -N -X -v -D -H -R saves a fresh host snapshot" snapshot
 
 for args in "-f table" "-f json" "-f placement" "-l -f table" "-l -f json"; do
 	t "inventory $args via libndctl" vp inventory $args || continue

@@ -34,14 +34,12 @@ same_verdict() {
 	cat /tmp/verdict.snap >&2
 	return 1
 }
-# region_of NAME: the region that holds the namespace named NAME.
-region_of() { _d=$(ns_dev "$1") && _r=${_d#namespace} && echo "region${_r%%.*}"; }
 
 # ---- a clean host
 t_match "verify on the fixture host is OK, exit 0, with its perfdata" \
 	'^VPMEMCTL OK - 4 namespaces, 0 claims [|] namespaces=4;;;0 claims=0;;;0 free=4;;;0;4 free_A=3;;;0;3 free_B=1;;;0;1 quarantined=0;;;0;4$' vp verify
 t "verify -q prints nothing on the fixture host" quiet_when_ok
-t "ndctl list -X -v saves a fresh host snapshot" snapshot
+t "ndctl list -N -X -v -D -H -R saves a fresh host snapshot" snapshot
 t "verify through ndctl's JSON says what it says through libndctl" same_verdict
 
 t "claim vmV B takes ns3" vp claim vmV B
@@ -81,8 +79,9 @@ t_fail_with 2 "verify with ns2 in fsdax mode exits 2 (CRITICAL)" verify_json /tm
 t "verify: host-not-devdax, an error about A/ns2" json_has /tmp/verify.json \
 	severity '"error"' code '"host-not-devdax"' subject '"A/ns2"'
 t "verify: the message says ns2 is in fsdax mode" grep -q 'mode is fsdax' /tmp/verify.json
-# `ndctl list -X` alone lists devdax namespaces only; -N keeps the others.
-t "ndctl list -N -X -v saves a host snapshot" sh -c 'ndctl list -N -X -v >"$1"' _ "$SNAP"
+# `ndctl list -X` alone lists devdax namespaces only; the snapshot's -N
+# keeps the others.
+t "ndctl list -N -X -v -D -H -R saves a host snapshot with ns2 in fsdax mode" snapshot
 t "verify through that JSON says what it says through libndctl" same_verdict
 t "claim vmV A works while ns2 is not devdax" vp claim vmV A,A -f json
 cp "$T_OUT" /tmp/claimV.json
