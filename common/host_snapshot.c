@@ -46,42 +46,42 @@ static const char *where(struct entry *e)
 	return e->buf;
 }
 
-/* The member key of obj as a number of bytes; left as it is when absent
- * and not required. */
-static int get_u64(const cJSON *obj, const char *key, bool required, uint64_t *out,
-		   struct entry *e, char **err)
+/* The member key of obj as a whole number (of unit, when given: bytes);
+ * left as it is when absent. what says where, for a message. */
+static int get_whole(const cJSON *obj, const char *key, uint64_t *out, const char *what,
+		     const char *unit, char **err)
 {
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
 
-	if (!j) {
-		if (required)
-			return fail(err, xasprintf("%s: no \"%s\"", where(e), key));
+	if (!j)
 		return 0;
-	}
-	if (cJSON_IsString(j))
-		return fail(err, xasprintf("%s: \"%s\" is the string \"%s\", not a number of bytes "
-					   "(save the snapshot without -u)", where(e), key, j->valuestring));
+	if (unit && cJSON_IsString(j))
+		return fail(err, xasprintf("%s: \"%s\" is the string \"%s\", not a number of %s "
+					   "(save the snapshot without -u)", what, key, j->valuestring,
+					   unit));
 	if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > JSON_EXACT_MAX ||
 	    floor(j->valuedouble) != j->valuedouble)
-		return fail(err, xasprintf("%s: \"%s\" is not a whole number of bytes", where(e), key));
+		return fail(err, xasprintf("%s: \"%s\" is not a whole number%s%s", what, key,
+					   unit ? " of " : "", unit ? unit : ""));
 	*out = (uint64_t)j->valuedouble;
 	return 0;
+}
+
+/* A size in bytes of the namespace entry e. */
+static int get_u64(const cJSON *obj, const char *key, bool required, uint64_t *out,
+		   struct entry *e, char **err)
+{
+	if (required && !cJSON_GetObjectItemCaseSensitive(obj, key))
+		return fail(err, xasprintf("%s: no \"%s\"", where(e), key));
+	return get_whole(obj, key, out, where(e), "bytes", err);
 }
 
 /* A count (sectors, dirty shutdowns) at obj.key; 0 when absent. */
 static int get_count(const cJSON *obj, const char *key, uint64_t *out, const char *what,
 		     char **err)
 {
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
-
 	*out = 0;
-	if (!j)
-		return 0;
-	if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > JSON_EXACT_MAX ||
-	    floor(j->valuedouble) != j->valuedouble)
-		return fail(err, xasprintf("%s: \"%s\" is not a whole number", what, key));
-	*out = (uint64_t)j->valuedouble;
-	return 0;
+	return get_whole(obj, key, out, what, NULL, err);
 }
 
 /* The namespace's bad blocks, as ndctl prints them for it (--media-errors):

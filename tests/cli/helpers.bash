@@ -32,6 +32,16 @@ json_get() {
 		"$1" <<<"$output"
 }
 
+# edit_json FILE PYTHON: change a JSON file in place; d is the document.
+edit_json() {
+	python3 - "$1" "$2" <<-'PY'
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	exec(sys.argv[2])
+	json.dump(d, open(sys.argv[1], "w"))
+	PY
+}
+
 # standins: regular files standing in for the example host's devices, each
 # filled with a non-zero pattern; exports VPMEMCTL_DEV_DIR.
 standins() {

@@ -55,12 +55,7 @@ with_device() {
 
 # edit_state PYTHON: change state.json through d.
 edit_state() {
-	python3 - "$VPMEMCTL_STATE_DIR/state.json" "$1" <<-'PY'
-	import json, sys
-	d = json.load(open(sys.argv[1]))
-	exec(sys.argv[2])
-	json.dump(d, open(sys.argv[1], "w"))
-	PY
+	edit_json "$VPMEMCTL_STATE_DIR/state.json" "$1"
 }
 
 # hold_lock: a process holding the state lock in the background ($!).

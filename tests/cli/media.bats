@@ -26,12 +26,7 @@ use() {
 
 # edit_host PYTHON: change the snapshot in place; d is the document.
 edit_host() {
-	python3 - "$VPMEMCTL_HOST_SNAPSHOT" "$1" <<-'PY'
-	import json, sys
-	d = json.load(open(sys.argv[1]))
-	exec(sys.argv[2])
-	json.dump(d, open(sys.argv[1], "w"))
-	PY
+	edit_json "$VPMEMCTL_HOST_SNAPSHOT" "$1"
 }
 
 # codes: "severity:code:subject" of each finding of the last `verify -f json`.

@@ -16,16 +16,6 @@ codes() {
 	json_get '" ".join("%s:%s" % (f["severity"], f["code"]) for f in d["findings"])'
 }
 
-# edit_json FILE PYTHON: change a JSON file in place; d is the document.
-edit_json() {
-	python3 - "$1" "$2" <<-'PY'
-	import json, sys
-	d = json.load(open(sys.argv[1]))
-	exec(sys.argv[2])
-	json.dump(d, open(sys.argv[1], "w"))
-	PY
-}
-
 snapshot_copy() {
 	cp "$EXAMPLE/ndctl-list.json" "$SCRATCH/host.json"
 	export VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/host.json"
