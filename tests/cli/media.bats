@@ -294,3 +294,29 @@ state_get() {
 	assert_failure 1
 	assert_output --partial 'a mapping of a region has no "dimm" string'
 }
+
+@test "claim --replace with the same labels moves a guest off a namespace gone bad (verify's remedy)" {
+	vpm claim vm1 6GB >/dev/null
+	edit_host 'n = d["regions"][0]["namespaces"][0]; n["badblock_count"] = 1; n["badblocks"] = [{"offset": 0, "length": 1}]'
+	run --separate-stderr vpm claim --replace vm1 6GB -f json
+	assert_success
+	run json_get '[[n["name"] for n in d["namespaces"]], d["replaced"], d["created"]]'
+	assert_output '[["ns1"], ["ns0"], true]'
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	run --separate-stderr vpm inventory -l
+	assert_line --index 1 --regexp ' +bad-blocks +-$'
+	assert_line --index 2 --regexp ' +claimed +vm1$'
+	# on healthy media the same labels still change nothing
+	run --separate-stderr vpm claim --replace vm1 6GB -f json
+	assert_success
+	run json_get '[[n["name"] for n in d["namespaces"]], d["created"]]'
+	assert_output '[["ns1"], false]'
+	# off a failing DIMM too; LARGE has no other namespace: exit 4, kept
+	vpm claim vm2 LARGE >/dev/null
+	use dimm-critical
+	run vpm claim --replace vm2 LARGE
+	assert_failure 4
+	assert_output --partial 'instance vm2 keeps its claim'
+	run state_get '[c["namespaces"][0]["name"] for c in s["claims"]]'
+	assert_output '["ns1", "ns3"]'
+}
