@@ -320,3 +320,18 @@ state_get() {
 	run state_get '[c["namespaces"][0]["name"] for c in s["claims"]]'
 	assert_output '["ns1", "ns3"]'
 }
+
+@test "--acknowledge-shutdown of an instance without a claim changes nothing, --repair included" {
+	mkdir -p "$VPMEMCTL_STATE_DIR"
+	cat >"$VPMEMCTL_STATE_DIR/state.json" <<-'EOF2'
+	{"version": 1, "generation": 1, "claims": [], "quarantine": [{"name": "ns1", "reason": "cannot open", "since": "2026-11-30T00:00:00Z"}]}
+	EOF2
+	chmod 600 "$VPMEMCTL_STATE_DIR/state.json"
+	cp "$VPMEMCTL_STATE_DIR/state.json" "$SCRATCH/before.json"
+	run --separate-stderr vpm verify --repair --acknowledge-shutdown nosuch
+	assert_failure 3
+	assert_line --index 0 --partial 'VPMEMCTL UNKNOWN'
+	[[ $stderr == *'instance nosuch holds no claim'* ]]
+	cmp "$SCRATCH/before.json" "$VPMEMCTL_STATE_DIR/state.json"
+	! is_zero "$VPMEMCTL_DEV_DIR/dax0.1"
+}
