@@ -261,6 +261,9 @@ static void check_shutdown(const struct vpm_ctx *ctx, const struct claim *c,
 		const struct host_dimm *dimm = &ctx->host.dimms[p->host->dimm[d]];
 		const struct shutdown_count *was = claim_ns_shutdown(cn, host_dimm_key(dimm));
 
+		/* recorded by name when the host gave the DIMM no id then */
+		if (!was && dimm->id)
+			was = claim_ns_shutdown(cn, dimm->dev);
 		if (!was || !dimm->has_shutdown_count || dimm->shutdown_count <= was->count)
 			continue;
 		findings_add(f, SEV_ERROR, "media-dirty-shutdown", subject,

@@ -335,3 +335,20 @@ state_get() {
 	cmp "$SCRATCH/before.json" "$VPMEMCTL_STATE_DIR/state.json"
 	! is_zero "$VPMEMCTL_DEV_DIR/dax0.1"
 }
+
+@test "a count recorded under the DIMM's name (no id then) is still watched once the host gives an id" {
+	edit_host 'del d["dimms"][0]["id"]'
+	vpm claim vm1 6GB >/dev/null
+	run state_get 's["claims"][0]["namespaces"][0]["shutdown_counts"]'
+	assert_output '{"nmem0": 3}'
+	use shutdown-grown
+	run vpm verify -f json
+	assert_failure 2
+	run codes
+	assert_output '"error:media-dirty-shutdown:claim vm1"'
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" verify --acknowledge-shutdown vm1 >/dev/null
+	run state_get 's["claims"][0]["namespaces"][0]["shutdown_counts"]'
+	assert_output "{\"$ID0\": 4}"
+	run vpm verify
+	assert_success
+}
