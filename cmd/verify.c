@@ -344,14 +344,8 @@ static int acknowledge(struct vpm_ctx *ctx, const struct strv *instances)
 				  instances->v[i]);
 			return EXIT_CONFLICT;
 		}
-		for (size_t k = 0; k < c->n_ns; k++)
-			for (size_t d = 0; d < c->ns[k].n_shutdown; d++)
-				free(c->ns[k].shutdown[d].dimm);
-		for (size_t k = 0; k < c->n_ns; k++) {
-			free(c->ns[k].shutdown);
-			c->ns[k].shutdown = NULL;
-			c->ns[k].n_shutdown = 0;
-		}
+		/* the counts the host reports now replace those recorded; one it
+		 * cannot read now stays as recorded, still watched */
 		pool_record_shutdown(c, &ctx->pool, &ctx->host);
 	}
 	if (ctx_commit(ctx) != EXIT_OK)

@@ -352,3 +352,17 @@ state_get() {
 	run vpm verify
 	assert_success
 }
+
+@test "--acknowledge-shutdown while the host reports no counts keeps the counts recorded: still watched" {
+	vpm claim vm1 6GB >/dev/null
+	# a host that says nothing of its DIMMs for now
+	edit_host 'del d["dimms"][0]["health"]'
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" verify --acknowledge-shutdown vm1 >/dev/null
+	run state_get 's["claims"][0]["namespaces"][0]["shutdown_counts"]'
+	assert_output "{\"$ID0\": 3}"
+	use shutdown-grown
+	run vpm verify -f json
+	assert_failure 2
+	run codes
+	assert_output '"error:media-dirty-shutdown:claim vm1"'
+}
