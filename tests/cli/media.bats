@@ -289,6 +289,12 @@ state_get() {
 	assert_failure 1
 	assert_output --partial 'namespace entry 1 (namespace0.1): "badblock_count" is not a whole number'
 	use healthy
+	# a DIMM twice: its health would be the last entry's, critical read as ok
+	edit_host 'd["dimms"][0]["health"]["health_state"] = "critical"; d["dimms"].append({"dev": "nmem0", "health": {"health_state": "ok"}})'
+	run vpm inventory
+	assert_failure 1
+	assert_output --partial 'dimm entry 2 (nmem0): listed twice'
+	use healthy
 	edit_host 'd["regions"][1]["mappings"] = [{"offset": 0}]'
 	run vpm inventory
 	assert_failure 1
