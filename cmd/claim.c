@@ -203,6 +203,18 @@ static bool same_labels(const struct claim *c, const struct strv *labels)
 	return true;
 }
 
+/* Whether a namespace of c has known bad blocks or is on a failing DIMM. */
+static bool claim_on_bad_media(const struct claim *c, const struct pool *pool)
+{
+	for (size_t i = 0; i < c->n_ns; i++) {
+		const struct pool_ns *p = pool_find(pool, c->ns[i].name);
+
+		if (p && p->media)
+			return true;
+	}
+	return false;
+}
+
 static bool claim_on_node(const struct claim *c, const struct pool *pool, int node)
 {
 	for (size_t i = 0; i < c->n_ns; i++) {
@@ -257,7 +269,9 @@ static int replace_claim(const struct claim_args *a, struct vpm_ctx *ctx,
 	}
 	if ((r = claim_refuse_marked(old)) != EXIT_OK)
 		return r;
-	if (same_labels(old, labels)) {
+	/* the same labels: nothing to do, unless the replace is to move the
+	 * guest off media gone bad (as verify's media-* findings advise) */
+	if (same_labels(old, labels) && !claim_on_bad_media(old, &ctx->pool)) {
 		log_info("instance %s already holds a claim for these labels; nothing to replace",
 			 a->instance);
 		return print_claim(a, old, &ctx->pool, false, NULL);

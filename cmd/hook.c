@@ -238,6 +238,18 @@ static int reuse_claim(const struct vpm_ctx *ctx, const char *name, const struct
 		       p->host->size / 1024 == kib[i] &&
 		       (!c->ns[i].uuid || !p->host->uuid || streq(c->ns[i].uuid, p->host->uuid));
 	}
+	/* the claim of an earlier attempt: nothing of the guest's is here yet,
+	 * and media gone bad since is not handed to it */
+	for (size_t i = 0; same && i < c->n_ns; i++) {
+		const struct pool_ns *p = pool_find(&ctx->pool, c->ns[i].name);
+
+		if (!p->media)
+			continue;
+		log_error("incoming domain %s refused: namespace %s of its claim here has known bad "
+			  "blocks or is on a failing DIMM; release the claim (vpmemctl release %s) "
+			  "and migrate again", name, p->name, name);
+		return EXIT_CONFLICT;
+	}
 	if (same)
 		return EXIT_OK;
 	log_error("incoming domain %s refused: instance %s already holds another claim on this "

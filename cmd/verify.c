@@ -261,6 +261,9 @@ static void check_shutdown(const struct vpm_ctx *ctx, const struct claim *c,
 		const struct host_dimm *dimm = &ctx->host.dimms[p->host->dimm[d]];
 		const struct shutdown_count *was = claim_ns_shutdown(cn, host_dimm_key(dimm));
 
+		/* recorded by name when the host gave the DIMM no id then */
+		if (!was && dimm->id)
+			was = claim_ns_shutdown(cn, dimm->dev);
 		if (!was || !dimm->has_shutdown_count || dimm->shutdown_count <= was->count)
 			continue;
 		findings_add(f, SEV_ERROR, "media-dirty-shutdown", subject,
@@ -318,6 +321,18 @@ static void check_dimms(const struct vpm_ctx *ctx, struct findings *f)
 	}
 }
 
+/* Whether every instance to acknowledge holds a claim (else logged). */
+static int acknowledge_check(const struct vpm_ctx *ctx, const struct strv *instances)
+{
+	for (size_t i = 0; i < instances->n; i++)
+		if (!state_find_claim(&ctx->state, instances->v[i])) {
+			log_error("--acknowledge-shutdown: instance %s holds no claim",
+				  instances->v[i]);
+			return EXIT_CONFLICT;
+		}
+	return EXIT_OK;
+}
+
 /* --acknowledge-shutdown: the administrator checked the guest's data. */
 static int acknowledge(struct vpm_ctx *ctx, const struct strv *instances)
 {
@@ -329,14 +344,8 @@ static int acknowledge(struct vpm_ctx *ctx, const struct strv *instances)
 				  instances->v[i]);
 			return EXIT_CONFLICT;
 		}
-		for (size_t k = 0; k < c->n_ns; k++)
-			for (size_t d = 0; d < c->ns[k].n_shutdown; d++)
-				free(c->ns[k].shutdown[d].dimm);
-		for (size_t k = 0; k < c->n_ns; k++) {
-			free(c->ns[k].shutdown);
-			c->ns[k].shutdown = NULL;
-			c->ns[k].n_shutdown = 0;
-		}
+		/* the counts the host reports now replace those recorded; one it
+		 * cannot read now stays as recorded, still watched */
 		pool_record_shutdown(c, &ctx->pool, &ctx->host);
 	}
 	if (ctx_commit(ctx) != EXIT_OK)
@@ -871,16 +880,24 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 			     : ctx.set.state_dir,
 			     "the state in %s cannot be read; repair or move it away, nothing "
 			     "will be claimed or released until then", ctx.set.state_dir);
-	if (a.repair && ctx.state_ok && ctx.host_ok && repair(&ctx, &repaired, &dropped) != EXIT_OK) {
-		status = unknown(&a, "the repaired state could not be written");
-		goto out;
-	}
+	/* an acknowledgement that cannot be made changes nothing, repairs
+	 * included: refused before any of them */
 	if (a.acknowledge.n) {
 		if (!ctx.state_ok || !ctx.host_ok) {
 			status = unknown(&a, "the shutdown counts cannot be acknowledged: the host "
 				      "or the state cannot be read");
 			goto out;
 		}
+		if (acknowledge_check(&ctx, &a.acknowledge) != EXIT_OK) {
+			status = unknown(&a, "the shutdown counts could not be acknowledged");
+			goto out;
+		}
+	}
+	if (a.repair && ctx.state_ok && ctx.host_ok && repair(&ctx, &repaired, &dropped) != EXIT_OK) {
+		status = unknown(&a, "the repaired state could not be written");
+		goto out;
+	}
+	if (a.acknowledge.n) {
 		if (acknowledge(&ctx, &a.acknowledge) != EXIT_OK) {
 			status = unknown(&a, "the shutdown counts could not be acknowledged");
 			goto out;

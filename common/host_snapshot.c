@@ -372,6 +372,11 @@ static int add_dimms(const cJSON *dimms, struct host *h, char **err)
 		if (!cJSON_IsObject(jd) || !cJSON_IsString(dev) || !dev->valuestring[0])
 			return fail(err, xasprintf("dimm entry %zu: no \"dev\" string", idx));
 		what = xasprintf("dimm entry %zu (%s)", idx++, dev->valuestring);
+		/* two entries would leave the health to the last: a failing DIMM
+		 * could pass for ok (the DIMMs are read before the regions) */
+		for (i = 0; i < h->n_dimms; i++)
+			if (streq(h->dimms[i].dev, dev->valuestring))
+				return fail(err, xasprintf("%s: listed twice", what));
 		i = host_dimm_index(h, dev->valuestring); /* may move h->dimms */
 		d = &h->dimms[i];
 		/* not get_str(): its messages name a namespace entry */

@@ -324,9 +324,13 @@ void pool_record_shutdown(struct claim *c, const struct pool *pool, const struct
 		for (size_t d = 0; p && p->host && d < p->host->n_dimm; d++) {
 			const struct host_dimm *dimm = &host->dimms[p->host->dimm[d]];
 
-			if (dimm->has_shutdown_count)
-				claim_ns_set_shutdown(&c->ns[k], host_dimm_key(dimm),
-						      dimm->shutdown_count);
+			if (!dimm->has_shutdown_count)
+				continue;
+			claim_ns_set_shutdown(&c->ns[k], host_dimm_key(dimm),
+					      dimm->shutdown_count);
+			/* one recorded by name before the host gave an id is replaced */
+			if (dimm->id)
+				claim_ns_drop_shutdown(&c->ns[k], dimm->dev);
 		}
 	}
 }

@@ -443,6 +443,16 @@ void claim_ns_set_shutdown(struct claim_ns *ns, const char *dimm, uint64_t count
 	s->count = count;
 }
 
+void claim_ns_drop_shutdown(struct claim_ns *ns, const char *dimm)
+{
+	struct shutdown_count *s = (struct shutdown_count *)claim_ns_shutdown(ns, dimm);
+
+	if (!s)
+		return;
+	free(s->dimm);
+	*s = ns->shutdown[--ns->n_shutdown];
+}
+
 const struct shutdown_count *claim_ns_shutdown(const struct claim_ns *ns, const char *dimm)
 {
 	for (size_t i = 0; i < ns->n_shutdown; i++)

@@ -92,6 +92,8 @@ void state_remove_quarantine(struct state *st, struct quarantine *q);
 void claim_clear(struct claim *c);
 /* Record (or update) a DIMM's dirty-shutdown count for ns. */
 void claim_ns_set_shutdown(struct claim_ns *ns, const char *dimm, uint64_t count);
+/* Forget the count recorded for that DIMM, if any. */
+void claim_ns_drop_shutdown(struct claim_ns *ns, const char *dimm);
 /* The count recorded for that DIMM, or NULL. */
 const struct shutdown_count *claim_ns_shutdown(const struct claim_ns *ns, const char *dimm);
 

@@ -389,3 +389,39 @@ LARGE ns3 $(snap_uuid ns3)"
 	assert_failure 3
 	[[ "$stderr" == *"domain guest refused: namespace ns0 at $VPMEMCTL_DEV_DIR/dax0.1 cannot be used on this host (shared-device"* ]]
 }
+
+# bad_blocks NAME: a copy of the host where namespace NAME has a known bad block.
+bad_blocks() {
+	python3 - "$VPMEMCTL_HOST_SNAPSHOT" "$SCRATCH/bad-host.json" "$1" <<-'PY'
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	for n in d:
+	    if n.get("name") == sys.argv[3]:
+	        n["badblock_count"] = 1
+	        n["badblocks"] = [{"offset": 0, "length": 1}]
+	json.dump(d, open(sys.argv[2], "w"))
+	PY
+	export VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/bad-host.json"
+}
+
+@test "migrate begin never claims a namespace with known bad blocks" {
+	source_domain "$SCRATCH/src.xml"
+	bad_blocks ns0
+	hook guest migrate begin "$SCRATCH/src.xml" 2>/dev/null >"$SCRATCH/out.xml"
+	run --separate-stderr claimed guest
+	assert_output "ns1,ns3"
+}
+
+@test "migrate begin again refuses the claim it made when a namespace of it has gone bad since: the guest's data is not here yet" {
+	source_domain "$SCRATCH/src.xml"
+	hook guest migrate begin "$SCRATCH/src.xml" >/dev/null
+	bad_blocks ns0
+	run --separate-stderr hook guest migrate begin "$SCRATCH/src.xml"
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"incoming domain guest refused: namespace ns0 of its claim here has known bad blocks or is on a failing DIMM; release the claim (vpmemctl release guest) and migrate again"* ]]
+	vpm release guest -q 2>/dev/null
+	hook guest migrate begin "$SCRATCH/src.xml" 2>/dev/null >/dev/null
+	run --separate-stderr claimed guest
+	assert_output "ns1,ns3"
+}

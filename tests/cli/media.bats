@@ -284,8 +284,86 @@ state_get() {
 	assert_failure 1
 	assert_output --partial 'namespace entry 1 (namespace0.1): "badblock_count" is not a whole number'
 	use healthy
+	# a DIMM twice: its health would be the last entry's, critical read as ok
+	edit_host 'd["dimms"][0]["health"]["health_state"] = "critical"; d["dimms"].append({"dev": "nmem0", "health": {"health_state": "ok"}})'
+	run vpm inventory
+	assert_failure 1
+	assert_output --partial 'dimm entry 2 (nmem0): listed twice'
+	use healthy
 	edit_host 'd["regions"][1]["mappings"] = [{"offset": 0}]'
 	run vpm inventory
 	assert_failure 1
 	assert_output --partial 'a mapping of a region has no "dimm" string'
+}
+
+@test "claim --replace with the same labels moves a guest off a namespace gone bad (verify's remedy)" {
+	vpm claim vm1 6GB >/dev/null
+	edit_host 'n = d["regions"][0]["namespaces"][0]; n["badblock_count"] = 1; n["badblocks"] = [{"offset": 0, "length": 1}]'
+	run --separate-stderr vpm claim --replace vm1 6GB -f json
+	assert_success
+	run json_get '[[n["name"] for n in d["namespaces"]], d["replaced"], d["created"]]'
+	assert_output '[["ns1"], ["ns0"], true]'
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	run --separate-stderr vpm inventory -l
+	assert_line --index 1 --regexp ' +bad-blocks +-$'
+	assert_line --index 2 --regexp ' +claimed +vm1$'
+	# on healthy media the same labels still change nothing
+	run --separate-stderr vpm claim --replace vm1 6GB -f json
+	assert_success
+	run json_get '[[n["name"] for n in d["namespaces"]], d["created"]]'
+	assert_output '[["ns1"], false]'
+	# off a failing DIMM too; LARGE has no other namespace: exit 4, kept
+	vpm claim vm2 LARGE >/dev/null
+	use dimm-critical
+	run vpm claim --replace vm2 LARGE
+	assert_failure 4
+	assert_output --partial 'instance vm2 keeps its claim'
+	run state_get '[c["namespaces"][0]["name"] for c in s["claims"]]'
+	assert_output '["ns1", "ns3"]'
+}
+
+@test "--acknowledge-shutdown of an instance without a claim changes nothing, --repair included" {
+	mkdir -p "$VPMEMCTL_STATE_DIR"
+	cat >"$VPMEMCTL_STATE_DIR/state.json" <<-'EOF2'
+	{"version": 1, "generation": 1, "claims": [], "quarantine": [{"name": "ns1", "reason": "cannot open", "since": "2026-11-30T00:00:00Z"}]}
+	EOF2
+	chmod 600 "$VPMEMCTL_STATE_DIR/state.json"
+	cp "$VPMEMCTL_STATE_DIR/state.json" "$SCRATCH/before.json"
+	run --separate-stderr vpm verify --repair --acknowledge-shutdown nosuch
+	assert_failure 3
+	assert_line --index 0 --partial 'VPMEMCTL UNKNOWN'
+	[[ $stderr == *'instance nosuch holds no claim'* ]]
+	cmp "$SCRATCH/before.json" "$VPMEMCTL_STATE_DIR/state.json"
+	! is_zero "$VPMEMCTL_DEV_DIR/dax0.1"
+}
+
+@test "a count recorded under the DIMM's name (no id then) is still watched once the host gives an id" {
+	edit_host 'del d["dimms"][0]["id"]'
+	vpm claim vm1 6GB >/dev/null
+	run state_get 's["claims"][0]["namespaces"][0]["shutdown_counts"]'
+	assert_output '{"nmem0": 3}'
+	use shutdown-grown
+	run vpm verify -f json
+	assert_failure 2
+	run codes
+	assert_output '"error:media-dirty-shutdown:claim vm1"'
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" verify --acknowledge-shutdown vm1 >/dev/null
+	run state_get 's["claims"][0]["namespaces"][0]["shutdown_counts"]'
+	assert_output "{\"$ID0\": 4}"
+	run vpm verify
+	assert_success
+}
+
+@test "--acknowledge-shutdown while the host reports no counts keeps the counts recorded: still watched" {
+	vpm claim vm1 6GB >/dev/null
+	# a host that says nothing of its DIMMs for now
+	edit_host 'del d["dimms"][0]["health"]'
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" verify --acknowledge-shutdown vm1 >/dev/null
+	run state_get 's["claims"][0]["namespaces"][0]["shutdown_counts"]'
+	assert_output "{\"$ID0\": 3}"
+	use shutdown-grown
+	run vpm verify -f json
+	assert_failure 2
+	run codes
+	assert_output '"error:media-dirty-shutdown:claim vm1"'
 }
