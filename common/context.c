@@ -68,7 +68,7 @@ int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 			log_error("%zu problem%s in pmem_namespaces", ctx->conf_problems,
 				  ctx->conf_problems == 1 ? "" : "s");
 		for (size_t i = ctx->conf_problems; i < f.n; i++)
-			log_warn("%s; it is not used until then (vpmemctl verify reports it)",
+			log_warn("%s; it is not handed out until then (vpmemctl verify reports it)",
 				 f.v[i].message);
 		/* host and state failures were logged where they happened */
 		if (ctx->conf_problems || !ctx->host_ok || !ctx->state_ok)

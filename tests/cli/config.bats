@@ -136,7 +136,7 @@ degraded() {
 	run --separate-stderr "$VPMEMCTL_BIN" --host-snapshot "$DATA/host-mixed.json" \
 		-N "A:good0|$1" inventory -l -f json
 	assert_success
-	[[ "$stderr" == *"$3"*"it is not used until then"* ]]
+	[[ "$stderr" == *"$3"*"it is not handed out until then"* ]]
 	run json_get "[(n['name'], n['state'], n['devpath']) for n in d['namespaces']]"
 	assert_output "[[\"good0\", \"free\", \"/dev/dax0.0\"], [\"$1\", \"$2\", null]]"
 	run --separate-stderr "$VPMEMCTL_BIN" --host-snapshot "$DATA/host-mixed.json" \

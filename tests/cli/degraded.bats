@@ -39,7 +39,7 @@ mode_of() {
 	without ns2
 	run --separate-stderr vpm inventory -f json
 	assert_success
-	[[ "$stderr" == *"namespace 'ns2': not found on the host"*"it is not used until then"* ]]
+	[[ "$stderr" == *"namespace 'ns2': not found on the host"*"it is not handed out until then"* ]]
 	run json_get '[(c["label"], c["total"], c["reserved"], c["used"], c["free"]) for c in d["resource_classes"]]'
 	assert_output '[["6GB", 3, 1, 1, 1], ["LARGE", 1, 0, 0, 1]]'
 	run --separate-stderr vpm inventory -l
