@@ -333,20 +333,17 @@ static int acknowledge_check(const struct vpm_ctx *ctx, const struct strv *insta
 	return EXIT_OK;
 }
 
-/* --acknowledge-shutdown: the administrator checked the guest's data. */
+/* --acknowledge-shutdown, once acknowledge_check() passed: the
+ * administrator checked the guests' data. */
 static int acknowledge(struct vpm_ctx *ctx, const struct strv *instances)
 {
 	for (size_t i = 0; i < instances->n; i++) {
 		struct claim *c = state_find_claim(&ctx->state, instances->v[i]);
 
-		if (!c) {
-			log_error("--acknowledge-shutdown: instance %s holds no claim",
-				  instances->v[i]);
-			return EXIT_CONFLICT;
-		}
 		/* the counts the host reports now replace those recorded; one it
 		 * cannot read now stays as recorded, still watched */
-		pool_record_shutdown(c, &ctx->pool, &ctx->host);
+		if (c)
+			pool_record_shutdown(c, &ctx->pool, &ctx->host);
 	}
 	if (ctx_commit(ctx) != EXIT_OK)
 		return EXIT_FAIL;
