@@ -168,15 +168,10 @@ pattern() { run is_zero "$1"; [ "$status" -ne 0 ]; }
 @test "release of a claim whose namespace left the configuration never zeroes a device another namespace names" {
 	vpm claim vm1 6GB >/dev/null
 	vpm claim vm2 6GB >/dev/null
-	python3 - "$EXAMPLE/ndctl-list.json" "$SCRATCH/host.json" <<-'PY'
-	import json, sys
-	nss = json.load(open(sys.argv[1]))
-	for n in nss:
-	    if n.get("name") == "ns0":
-	        n["daxregion"]["devices"][0]["chardev"] = "dax0.1"
-	json.dump(nss, open(sys.argv[2], "w"))
-	PY
-	export VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/host.json"
+	# ns0 names ns1's device
+	snapshot_copy
+	edit_json "$SCRATCH/host.json" 'for n in d:
+	    if n.get("name") == "ns0": n["daxregion"]["devices"][0]["chardev"] = "dax0.1"'
 	run "$VPMEMCTL_BIN" -N '6GB:ns1|ns2,LARGE:ns3' release vm1
 	assert_failure 1
 	assert_output --partial "namespace ns0 cannot be zeroed as the host describes it (shared-device"

@@ -42,6 +42,13 @@ edit_json() {
 	PY
 }
 
+# snapshot_copy: the example host's snapshot copied to $SCRATCH/host.json,
+# for a test to change, and used.
+snapshot_copy() {
+	cp "$EXAMPLE/ndctl-list.json" "$SCRATCH/host.json"
+	export VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/host.json"
+}
+
 # standins: regular files standing in for the example host's devices, each
 # filled with a non-zero pattern; exports VPMEMCTL_DEV_DIR.
 standins() {

@@ -376,15 +376,10 @@ LARGE ns3 $(snap_uuid ns3)"
 @test "prepare begin refuses a domain on a claimed namespace the host now gives as shared (review finding)" {
 	vpm claim vm2 6GB,6GB >/dev/null
 	with_device "$SCRATCH/d.xml" "$VPMEMCTL_DEV_DIR/dax0.1"
-	python3 - "$EXAMPLE/ndctl-list.json" "$SCRATCH/host.json" <<-'PY'
-	import json, sys
-	nss = json.load(open(sys.argv[1]))
-	for n in nss:
-	    if n.get("name") == "ns0":
-	        n["daxregion"]["devices"][0]["chardev"] = "dax0.1"
-	json.dump(nss, open(sys.argv[2], "w"))
-	PY
-	export VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/host.json"
+	# ns0 names ns1's device
+	snapshot_copy
+	edit_json "$SCRATCH/host.json" 'for n in d:
+	    if n.get("name") == "ns0": n["daxregion"]["devices"][0]["chardev"] = "dax0.1"'
 	run --separate-stderr hook vm3 prepare begin "$SCRATCH/d.xml"
 	assert_failure 3
 	[[ "$stderr" == *"domain guest refused: namespace ns0 at $VPMEMCTL_DEV_DIR/dax0.1 cannot be used on this host (shared-device"* ]]

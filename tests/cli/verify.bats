@@ -16,11 +16,6 @@ codes() {
 	json_get '" ".join("%s:%s" % (f["severity"], f["code"]) for f in d["findings"])'
 }
 
-snapshot_copy() {
-	cp "$EXAMPLE/ndctl-list.json" "$SCRATCH/host.json"
-	export VPMEMCTL_HOST_SNAPSHOT="$SCRATCH/host.json"
-}
-
 @test "all well: OK, exit 0, a summary line a monitoring system can show" {
 	vpm claim vm1 6GB >/dev/null
 	run vpm verify
