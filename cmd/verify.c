@@ -212,20 +212,17 @@ static void check_devices(const struct pool *pool, struct findings *f)
 	for (size_t i = 0; i < pool->n; i++) {
 		const struct pool_ns *p = &pool->ns[i];
 		_cleanup_free_ char *subject = NULL;
-		_cleanup_close_ int fd = -1;
 		char why[160];
-		struct stat st;
+		struct stat st, target;
 		int r;
 
 		if (!p->devpath || !p->host)
 			continue;
-		/* missing, even behind a link; else what a scrub would open: the
-		 * file itself, no symlink followed */
-		r = stat(p->devpath, &st) < 0 ? -errno : 0;
-		if (r == 0) {
-			fd = open(p->devpath, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-			r = fd < 0 || fstat(fd, &st) < 0 ? -errno : 0;
-		}
+		/* what a scrub would open: the file itself, no symlink followed;
+		 * a link is missing when what it names is */
+		r = lstat(p->devpath, &st) < 0 ? -errno : 0;
+		if (r == 0 && S_ISLNK(st.st_mode) && stat(p->devpath, &target) < 0)
+			r = -errno;
 		if (r == 0 && device_check(&st, p->host->rdev, why, sizeof(why)) == 0)
 			continue;
 		subject = xasprintf("%s/%s", p->label->label, p->name);
