@@ -25,7 +25,7 @@
 #include <immintrin.h>
 
 __attribute__((target("avx")))
-static void zero_nt_avx(void *dst, size_t len)
+void zero_nt_avx(void *dst, size_t len)
 {
 	__m256i z = _mm256_setzero_si256();
 	char *p = dst, *end = p + len;
@@ -37,7 +37,7 @@ static void zero_nt_avx(void *dst, size_t len)
 	_mm_sfence();
 }
 
-static void zero_nt_sse2(void *dst, size_t len)
+void zero_nt_sse2(void *dst, size_t len)
 {
 	__m128i z = _mm_setzero_si128();
 	char *p = dst, *end = p + len;
