@@ -342,14 +342,16 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 	/* The node's CPUs, read once: they set the default and pin the threads. */
 	pinned = node_cpus(o ? o->numa_node : -1, &cpus);
 	jobs = o && o->jobs ? o->jobs : default_jobs(size, pinned ? &cpus : NULL);
-	/* No more threads than chunks; each gets one slice, whole chunks. */
+	/* No more threads than chunks. Each thread gets one slice, as even as
+	 * whole multiples of the alignment allow (a mapping starts on one):
+	 * 1070 MiB on two threads is 536 and 534 MiB, not 768 and 302. */
 	if (jobs > (size + j->chunk - 1) / j->chunk)
 		jobs = (unsigned)((size + j->chunk - 1) / j->chunk);
 	if (jobs > MAX_JOBS)
 		jobs = MAX_JOBS;
 	if (jobs == 0)
 		jobs = 1;
-	j->slice = (size / jobs + j->chunk - 1) / j->chunk * j->chunk;
+	j->slice = ((size + jobs - 1) / jobs + align - 1) / align * align;
 	if (!j->slice)
 		j->slice = j->chunk;
 	j->n_slices = (size + j->slice - 1) / j->slice;
