@@ -48,11 +48,12 @@ while True:
 	assert_failure
 }
 
-# 640 MiB (three 256 MiB chunks) with a pattern in the first and the last
-# page of every MiB: a part left out by any way of sharing out the device
-# shows.
-fill_640mib() {
-	python3 - "$1" <<-'PY'
+# Release vm1, claimed on LARGE, with N threads: 640 MiB (three 256 MiB
+# chunks) with a pattern in the first and the last page of every MiB, so
+# that a part left out by any way of sharing out the device shows.
+release_640mib_with_jobs() {
+	vpm claim vm1 LARGE >/dev/null
+	python3 - "$VPMEMCTL_DEV_DIR/dax1.0" <<-'PY'
 	import sys
 	with open(sys.argv[1], "wb") as f:
 	    f.truncate(640 << 20)
@@ -60,26 +61,19 @@ fill_640mib() {
 	        for off in ((mib << 20), ((mib + 1) << 20) - 4096):
 	            f.seek(off); f.write(b"\xa5" * 4096)
 	PY
+	run --separate-stderr vpm release vm1 --jobs "$1" -f json
+	assert_success
+	run json_get '[(n["jobs"], n["bytes"], n["scrubbed"]) for n in d["namespaces"]]'
+	assert_output "[[$1, 671088640, true]]"
+	is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
 }
 
 @test "--jobs 2 scrubs a large namespace with two threads, every chunk zeroed" {
-	vpm claim vm1 LARGE >/dev/null
-	fill_640mib "$VPMEMCTL_DEV_DIR/dax1.0"
-	run --separate-stderr vpm release vm1 --jobs 2 -f json
-	assert_success
-	run json_get '[(n["jobs"], n["bytes"], n["scrubbed"]) for n in d["namespaces"]]'
-	assert_output '[[2, 671088640, true]]'
-	is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
+	release_640mib_with_jobs 2
 }
 
 @test "--jobs 3 shares out a size it does not divide (214, 214 and 212 MiB), every byte zeroed" {
-	vpm claim vm1 LARGE >/dev/null
-	fill_640mib "$VPMEMCTL_DEV_DIR/dax1.0"
-	run --separate-stderr vpm release vm1 --jobs 3 -f json
-	assert_success
-	run json_get '[(n["jobs"], n["bytes"], n["scrubbed"]) for n in d["namespaces"]]'
-	assert_output '[[3, 671088640, true]]'
-	is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
+	release_640mib_with_jobs 3
 }
 
 @test "a scrub on a terminal shows its progress once it runs past the delay" {
