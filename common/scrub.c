@@ -355,6 +355,9 @@ int scrub_path(const char *path, uint64_t size, uint64_t align, const struct scr
 	if (!j->slice)
 		j->slice = j->chunk;
 	j->n_slices = (size + j->slice - 1) / j->slice;
+	/* rounding the slices up to the alignment may leave fewer than threads */
+	if (j->n_slices && jobs > j->n_slices)
+		jobs = (unsigned)j->n_slices;
 	if (pinned) {
 		j->cpus = &cpus;
 		pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);

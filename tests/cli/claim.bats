@@ -353,7 +353,6 @@ holders() {
 	assert_output --partial "vm1"
 	run vpm release vm1 --keep
 	assert_success
-	zero_file() { python3 -c 'import sys; f=open(sys.argv[1],"rb"); sys.exit(0 if all(b.count(0)==len(b) for b in iter(lambda: f.read(1<<24), b"")) else 1)' "$1"; }
 	zero_file "$VPMEMCTL_DEV_DIR/dax0.0"
 	run holders
 	assert_output 'ns0=free ns1=free ns2=free ns3=vm1'

@@ -66,6 +66,17 @@ is_zero() {
 	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(0 if d and d.count(0) == len(d) else 1)' "$1"
 }
 
+# zero_file FILE: every byte of a (large) file is zero.
+zero_file() {
+	python3 -c '
+import sys
+f = open(sys.argv[1], "rb")
+while True:
+    b = f.read(1 << 24)
+    if not b: sys.exit(0)
+    if b.count(0) != len(b): sys.exit(1)' "$1"
+}
+
 # gen_host N: a snapshot of N devdax namespaces p0..p(N-1) with 64 KiB
 # stand-ins; exports VPMEMCTL_HOST_SNAPSHOT, VPMEMCTL_DEV_DIR, and
 # VPMEMCTL_NAMESPACES putting them all under label P.
