@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <inttypes.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
