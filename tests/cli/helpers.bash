@@ -61,12 +61,7 @@ standins() {
 	done
 }
 
-# is_zero FILE: every byte of FILE is zero (and it is not empty).
-is_zero() {
-	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(0 if d and d.count(0) == len(d) else 1)' "$1"
-}
-
-# zero_file FILE: every byte of a (large) file is zero.
+# zero_file FILE: every byte of a (large) file is zero, read in pieces.
 zero_file() {
 	python3 -c '
 import sys
@@ -75,6 +70,11 @@ while True:
     b = f.read(1 << 24)
     if not b: sys.exit(0)
     if b.count(0) != len(b): sys.exit(1)' "$1"
+}
+
+# is_zero FILE: every byte of FILE is zero, and it is not empty.
+is_zero() {
+	[ -s "$1" ] && zero_file "$1"
 }
 
 # gen_host N: a snapshot of N devdax namespaces p0..p(N-1) with 64 KiB
