@@ -9,10 +9,12 @@
 
 #include "choose.h"
 #include "cmd.h"
+#include "domuse.h"
 #include "domxml.h"
 #include "jsonout.h"
 #include "log.h"
 #include "names.h"
+#include "nsaccess.h"
 #include "zero.h"
 
 struct adopt_args {
@@ -94,31 +96,6 @@ static void outcome_clear(struct outcome *o)
 	claim_clear(&o->claim);
 }
 
-/* The configured namespace whose device path is, by name, or as the same
- * character device (st_rdev) or the same file (st_dev, st_ino) for the
- * regular files standing in for devices. */
-static struct pool_ns *match_path(struct pool *pool, const struct stat *devs, const bool *have,
-				  const char *path)
-{
-	struct stat st;
-	bool known;
-
-	for (size_t i = 0; i < pool->n; i++)
-		if (streq(pool->ns[i].devpath, path))
-			return &pool->ns[i];
-	known = stat(path, &st) == 0;
-	for (size_t i = 0; known && i < pool->n; i++) {
-		if (!have[i])
-			continue;
-		if (S_ISCHR(st.st_mode) && S_ISCHR(devs[i].st_mode) && st.st_rdev == devs[i].st_rdev)
-			return &pool->ns[i];
-		if (S_ISREG(st.st_mode) && st.st_dev == devs[i].st_dev &&
-		    st.st_ino == devs[i].st_ino)
-			return &pool->ns[i];
-	}
-	return NULL;
-}
-
 static bool same_namespaces(const struct claim *a, const struct claim *b)
 {
 	if (a->n_ns != b->n_ns)
@@ -197,75 +174,67 @@ static struct claim claim_copy(const struct claim *c)
 	return copy;
 }
 
-/* The claim of the namespaces the domain's devices use, in their order,
+/* What adopt needs besides the context: which devices lead to namespaces,
+ * and the other domains libvirt has (a namespace two domains use is
+ * nobody's to adopt). */
+struct adopt_run {
+	struct vpm_ctx *ctx;
+	struct ns_devices devs;
+	struct domain_set doms;
+	bool dry_run;
+};
+
+/* The claim of the namespaces the domain uses, in the order it names them,
  * checked against the state: EXIT_OK with *out set, else EXIT_* (logged).
  * *none: it uses no configured namespace at all. */
-static int domain_claim(struct vpm_ctx *ctx, const struct domain_info *di, const char *instance,
-			struct claim *out, bool *none)
+static int domain_claim(struct adopt_run *run, const struct domain_info *di,
+			const char *instance, struct claim *out, bool *none)
 {
-	struct pool *pool = &ctx->pool;
-	_cleanup_free_ struct stat *devs = xcalloc(pool->n ? pool->n : 1, sizeof(*devs));
-	_cleanup_free_ bool *have = xcalloc(pool->n ? pool->n : 1, sizeof(*have));
-	_cleanup_free_ struct pool_ns **used = xcalloc(di->n_paths ? di->n_paths : 1,
-						       sizeof(*used));
+	struct domain_use *uses = NULL;
+	size_t n = domain_uses(&run->devs, di, &uses);
 	_cleanup_free_ const char **names = NULL, **uuids = NULL, **labels = NULL;
-	size_t n = 0;
 	char now[32];
 	int r = EXIT_OK;
 
-	*none = false;
-	for (size_t i = 0; i < pool->n; i++)
-		have[i] = pool->ns[i].devpath && stat(pool->ns[i].devpath, &devs[i]) == 0;
-	for (size_t k = 0; k < di->n_paths; k++) {
-		const char *path = di->nvdimm_paths[k];
-		struct pool_ns *p = path ? match_path(pool, devs, have, path) : NULL;
+	*none = !n;
+	for (size_t j = 0; j < n; j++) {
+		const struct pool_ns *p = uses[j].ns;
+		_cleanup_free_ char *others = domain_set_users(&run->doms, p, di->name, di->uuid);
+		_cleanup_free_ char *why = NULL, *both = NULL;
+		enum ns_access a = ns_access(p, instance, di->uuid);
 
-		if (!p) {
-			log_info("domain %s: nvdimm %s is not a configured namespace; ignored",
-				 di->name, path ? path : "(without a source path)");
+		if (uses[j].n_at > 1) {
+			log_error("domain %s names namespace %s %zu times; not adopted", di->name,
+				  p->name, uses[j].n_at);
+			r = r == EXIT_OK ? EXIT_FAIL : r;
 			continue;
 		}
-		for (size_t j = 0; j < n; j++)
-			if (used[j] == p) {
-				log_error("domain %s uses namespace %s twice; not adopted", di->name,
-					  p->name);
-				return EXIT_FAIL;
-			}
-		used[n++] = p;
-	}
-	if (!n) {
-		*none = true;
-		return EXIT_FAIL;
-	}
-	for (size_t j = 0; j < n; j++) {
-		const struct pool_ns *p = used[j];
-
-		if (p->state == NS_QUARANTINED) {
-			log_error("namespace %s, used by domain %s, is quarantined (its scrub failed; "
-				  "see vpmemctl verify --repair); not adopted", p->name, di->name);
-			r = EXIT_CONFLICT;
-		} else if (p->state == NS_CLAIMED && !streq(p->instance, instance)) {
-			log_error("namespace %s, used by domain %s, is claimed by %s; not adopted",
-				  p->name, di->name, p->instance);
-			r = EXIT_CONFLICT;
-		} else if (!p->host) {
-			log_error("namespace %s, used by domain %s, is not usable on this host (see "
-				  "vpmemctl verify); not adopted", p->name, di->name);
-			r = r == EXIT_OK ? EXIT_FAIL : r;
+		if (others) {
+			both = xasprintf("%s and %s", di->name, others);
+			a = ACCESS_TWO_DOMAINS;
 		}
+		if (a == ACCESS_FREE || a == ACCESS_OWN)
+			continue;
+		why = access_why(a, p, uses[j].at->path, both);
+		log_error("domain %s: %s; not adopted", di->name, why);
+		if (r == EXIT_OK || access_exit(a) > r)
+			r = access_exit(a);
 	}
-	if (r != EXIT_OK)
-		return r;
+	if (!n || r != EXIT_OK) {
+		free(uses);
+		return n ? r : EXIT_FAIL;
+	}
 	names = xcalloc(n, sizeof(*names));
 	uuids = xcalloc(n, sizeof(*uuids));
 	labels = xcalloc(n, sizeof(*labels));
 	for (size_t j = 0; j < n; j++) {
-		names[j] = used[j]->name;
-		uuids[j] = used[j]->host->uuid;
-		labels[j] = used[j]->label->label;
+		names[j] = uses[j].ns->name;
+		uuids[j] = uses[j].ns->host->uuid;
+		labels[j] = uses[j].ns->label->label;
 	}
 	*out = claim_new(instance, now_rfc3339(now, sizeof(now)), n, names, uuids, labels);
-	pool_record_shutdown(out, pool, &ctx->host);
+	pool_record_shutdown(out, &run->ctx->pool, &run->ctx->host);
+	free(uses);
 	return EXIT_OK;
 }
 
@@ -284,9 +253,11 @@ static void audit(const struct claim *c, const char *file, const char *outcome)
 
 /* Adopt the domain in file for instance (NULL: its <name>, as for
  * --libvirt-dir, where a domain without configured namespaces is no error). */
-static void adopt_file(struct vpm_ctx *ctx, const char *file, const char *instance,
-		       bool dry_run, struct outcome *o)
+static void adopt_file(struct adopt_run *run, const char *file, const char *instance,
+		       struct outcome *o)
 {
+	struct vpm_ctx *ctx = run->ctx;
+	bool dry_run = run->dry_run;
 	_cleanup_free_ char *text = NULL, *err = NULL;
 	struct domain_info di = { 0 };
 	bool from_dir = !instance, none;
@@ -334,7 +305,7 @@ static void adopt_file(struct vpm_ctx *ctx, const char *file, const char *instan
 		instance = di.name;
 	}
 	o->instance = xstrdup(instance);
-	r = domain_claim(ctx, &di, instance, &o->claim, &none);
+	r = domain_claim(run, &di, instance, &o->claim, &none);
 	if (none) {
 		if (from_dir) {
 			log_info("domain %s (%s) uses no configured namespace; nothing to adopt",
@@ -353,7 +324,7 @@ static void adopt_file(struct vpm_ctx *ctx, const char *file, const char *instan
 		o->what = "refused";
 		goto out;
 	}
-	held = state_find_claim(&ctx->state, instance);
+	held = domain_claim_of(&ctx->state, instance, di.uuid);
 	if (held) {
 		if ((r = claim_refuse_marked(held)) != EXIT_OK) {
 			o->status = r;
@@ -502,12 +473,25 @@ int cmd_adopt(int argc, char **argv, struct common_opts *co)
 	struct strv files = { 0 };
 	struct outcome *os = NULL;
 	struct vpm_ctx ctx;
+	struct adopt_run run = { .ctx = &ctx, .dry_run = a.dry_run };
+	const char *dir;
 	int r, worst = EXIT_OK;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	run.dry_run = a.dry_run;
 	r = ctx_open(&ctx, co, a.dry_run ? CTX_READ : CTX_CHANGE);
 	if (r != EXIT_OK)
 		goto out;
+	/* the domains libvirt has: a namespace that two of them use is adopted
+	 * for neither */
+	ns_devices_build(&run.devs, &ctx);
+	dir = a.libvirt_dir ? a.libvirt_dir : ctx.set.libvirt_dir;
+	r = dir ? domain_set_read(&run.doms, dir, &run.devs, NULL, NULL) : 0;
+	if (r < 0 && (a.libvirt_dir || r != -ENOENT)) {
+		log_error_errno(-r, "cannot read libvirt directory %s", dir);
+		r = EXIT_FAIL;
+		goto out;
+	}
 	if (a.domain) {
 		strv_push(&files, xstrdup(a.domain));
 	} else if ((r = dir_files(a.libvirt_dir, &files)) < 0) {
@@ -517,7 +501,7 @@ int cmd_adopt(int argc, char **argv, struct common_opts *co)
 	}
 	os = xcalloc(files.n ? files.n : 1, sizeof(*os));
 	for (size_t i = 0; i < files.n; i++) {
-		adopt_file(&ctx, files.v[i], a.domain ? a.instance : NULL, a.dry_run, &os[i]);
+		adopt_file(&run, files.v[i], a.domain ? a.instance : NULL, &os[i]);
 		if (os[i].status > worst)
 			worst = os[i].status;
 	}
@@ -529,6 +513,8 @@ out:
 		outcome_clear(&os[i]);
 	free(os);
 	strv_clear(&files);
+	domain_set_free(&run.doms);
+	ns_devices_free(&run.devs);
 	ctx_close(&ctx);
 	return r;
 }

@@ -13,11 +13,12 @@
 
 #include "choose.h"
 #include "context.h"
-#include "devmatch.h"
+#include "domuse.h"
 #include "domxml.h"
 #include "inuse.h"
 #include "log.h"
 #include "names.h"
+#include "nsaccess.h"
 
 /* libvirt waits for its hooks while it holds the domain: a hook that waits
  * long for the state lock holds up libvirtd. On timeout it refuses. */
@@ -82,59 +83,39 @@ static int load_config(struct vpm_ctx *ctx, const char *name)
 
 /* ---- prepare begin ---------------------------------------------------- */
 
-/* Why the domain may not use p (NULL: it may), with what to do; malloc'd. */
-static char *refusal(const struct vpm_ctx *ctx, const struct domain_info *di,
-		     const struct pool_ns *p, const char *path)
+/* The state under the shared lock: starting guests do not wait for each
+ * other, only for a claim or release that is changing it. EXIT_OK, or the
+ * refusal's status with *why set (malloc'd). */
+static int read_state(struct vpm_ctx *ctx, char **why)
 {
-	const struct claim *c = p->instance ? state_find_claim(&ctx->state, p->instance) : NULL;
-	_cleanup_free_ char *dev = streq(path, p->devpath) ? xstrdup(p->devpath)
-				 : xasprintf("%s (%s)", path, p->devpath);
+	int r = store_open(&ctx->store, ctx->set.state_dir, false);
 
-	if (!p->host)
-		return xasprintf("namespace %s at %s cannot be used on this host (%s; vpmemctl "
-				 "verify says more); fix the host or remove the device", p->name, dev,
-				 p->problem ? p->problem : "unusable");
-	if (p->state == NS_QUARANTINED)
-		return xasprintf("namespace %s at %s is quarantined (a scrub failed); fix the cause "
-				 "and run vpmemctl verify --repair, or give the domain another "
-				 "namespace", p->name, dev);
-	if (!c)
-		return xasprintf("namespace %s at %s is claimed by no instance; record the "
-				 "domain's claim (vpmemctl adopt %s --domain FILE) or remove the "
-				 "device", p->name, dev, di->name);
-	if (!streq(c->instance, di->name) && !streq(c->instance, di->uuid))
-		return xasprintf("namespace %s at %s is claimed by instance %s; two guests would "
-				 "share one namespace: give the domain its own (vpmemctl claim, "
-				 "vpmemctl render-xml --domain)", p->name, dev, c->instance);
-	if (c->releasing_pid && process_running(c->releasing_pid, c->releasing_start))
-		return xasprintf("namespace %s at %s is being released (pid %d) and zeroed; wait "
-				 "for it and claim again", p->name, dev, c->releasing_pid);
-	if (c->releasing_pid)
-		return xasprintf("namespace %s at %s was being released when its release (pid %d) "
-				 "stopped: it may be partly zeroed; finish it (vpmemctl release %s) "
-				 "and claim again", p->name, dev, c->releasing_pid, c->instance);
-	for (size_t i = 0; i < c->n_ns; i++) {
-		const char *uuid = c->ns[i].uuid;
-
-		if (streq(c->ns[i].name, p->name) && uuid && p->host->uuid &&
-		    !streq(uuid, p->host->uuid))
-			return xasprintf("namespace %s at %s was destroyed and re-created (uuid %s, "
-					 "claimed as %s): the guest's data is gone; release the "
-					 "claim (vpmemctl release %s --force) and claim again",
-					 p->name, dev, p->host->uuid, uuid, c->instance);
+	if (r == 0)
+		r = store_lock_shared(&ctx->store, HOOK_LOCK_TIMEOUT);
+	if (r == 0)
+		r = store_load(&ctx->store, &ctx->state);
+	ctx->state_ok = r == 0;
+	if (r == 0) {
+		pool_apply_state(&ctx->pool, &ctx->state);
+		return EXIT_OK;
 	}
-	return NULL;
+	*why = xasprintf("vpmemctl's state in %s cannot be read%s, so its devices cannot be "
+			 "checked against the claims; start it again once it can",
+			 ctx->set.state_dir, r == -ETIMEDOUT ? " (the state lock is held by "
+			 "another vpmemctl: a claim, release or repair)" : "");
+	return r == -ETIMEDOUT ? EXIT_LOCKED : EXIT_FAIL;
 }
 
 static int prepare(const char *arg_name)
 {
+	_cleanup_free_ char *state_why = NULL;
 	struct domain_info di = { 0 };
 	struct vpm_ctx ctx = { .store = { .dirfd = -1, .lockfd = -1 } };
-	struct pool_ns **used = NULL;
-	const char **paths = NULL;
-	size_t n_used = 0;
+	struct ns_devices devs = { 0 };
+	struct domain_use *uses = NULL;
+	size_t n_uses = 0;
 	xmlDocPtr dom = read_domain(arg_name, NULL, NULL);
-	int r;
+	int r, rs;
 
 	if (!dom)
 		return EXIT_FAIL;
@@ -148,52 +129,37 @@ static int prepare(const char *arg_name)
 		free(di.name);
 		di.name = xstrdup(arg_name);
 	}
-	/* No nvdimm: nothing of ours, not even the configuration is read. */
+	/* No path at all: nothing of ours, not even the configuration is read. */
 	if (!di.n_paths)
 		goto out;
 	r = load_config(&ctx, di.name);
 	if (r != EXIT_OK)
 		goto out;
-	used = xcalloc(di.n_paths, sizeof(*used));
-	paths = xcalloc(di.n_paths, sizeof(*paths));
-	for (size_t i = 0; i < di.n_paths; i++) {
-		struct pool_ns *p = pool_ns_at(&ctx.pool, di.nvdimm_paths[i]);
-
-		if (p) {
-			used[n_used] = p;
-			paths[n_used++] = di.nvdimm_paths[i];
-		}
-	}
-	/* No configured namespace: let it through before any lock. */
-	if (!n_used)
-		goto out;
-	/* Shared: starting guests do not wait for each other, only for a
-	 * claim or release that is changing the state. */
-	r = store_open(&ctx.store, ctx.set.state_dir, false);
-	if (r == 0)
-		r = store_lock_shared(&ctx.store, HOOK_LOCK_TIMEOUT);
-	if (r == 0)
-		r = store_load(&ctx.store, &ctx.state);
-	if (r < 0) {
-		log_error("domain %s refused: vpmemctl's state in %s cannot be read%s, so its "
-			  "nvdimm devices cannot be checked against the claims; start it again "
-			  "once it can", di.name, ctx.set.state_dir,
-			  r == -ETIMEDOUT ? " (a claim or release holds the lock)" : "");
-		r = r == -ETIMEDOUT ? EXIT_LOCKED : EXIT_FAIL;
+	/* Without the state, the devices found by name still count: a domain
+	 * that uses one is refused, one that uses none goes through. */
+	rs = read_state(&ctx, &state_why);
+	ns_devices_build(&devs, &ctx);
+	n_uses = domain_uses(&devs, &di, &uses);
+	if (n_uses && rs != EXIT_OK) {
+		log_error("domain %s refused: %s", di.name, state_why);
+		r = rs;
 		goto out;
 	}
-	pool_apply_state(&ctx.pool, &ctx.state);
-	for (size_t i = 0; i < n_used && r == EXIT_OK; i++) {
-		_cleanup_free_ char *why = refusal(&ctx, &di, used[i], paths[i]);
+	for (size_t i = 0; i < n_uses; i++) {
+		enum ns_access a = ns_access(uses[i].ns, di.name, di.uuid);
+		_cleanup_free_ char *why = NULL;
 
-		if (why) {
-			log_error("domain %s refused: %s", di.name, why);
-			r = EXIT_CONFLICT;
-		}
+		if (a == ACCESS_OWN)
+			continue;
+		why = access_why(a, uses[i].ns, uses[i].at->path, NULL);
+		log_error("domain %s refused: %s", di.name, why);
+		/* a namespace nobody claimed is not this domain's either */
+		if (r == EXIT_OK)
+			r = a == ACCESS_FREE ? EXIT_CONFLICT : access_exit(a);
 	}
 out:
-	free(used);
-	free(paths);
+	free(uses);
+	ns_devices_free(&devs);
 	domain_info_clear(&di);
 	ctx_close(&ctx);
 	return r;
@@ -229,7 +195,7 @@ static int print_domain(xmlDocPtr dom)
 static int reuse_claim(const struct vpm_ctx *ctx, const char *name, const struct claim *c,
 		       const struct strv *labels, const uint64_t *kib)
 {
-	bool same = c->n_ns == labels->n && !c->releasing_pid;
+	bool same = c->n_ns == labels->n && claim_access(c) == ACCESS_OWN;
 
 	for (size_t i = 0; same && i < labels->n; i++) {
 		const struct pool_ns *p = pool_find(&ctx->pool, c->ns[i].name);
@@ -265,13 +231,15 @@ static int migrate(const char *arg_name)
 	_cleanup_free_ char *err = NULL, *text = NULL;
 	_cleanup_free_ uint64_t *kib = NULL;
 	struct pmem_record *recs = NULL, *new_recs = NULL;
-	struct nvdimm *devs = NULL;
+	struct nvdimm *nvdimms = NULL;
 	struct strv labels = { 0 };
 	struct domain_info di = { 0 };
 	struct vpm_ctx ctx = { .store = { .dirfd = -1, .lockfd = -1 } };
 	struct claim fresh = { 0 };
+	struct ns_devices devs = { 0 };
+	struct domain_use *uses = NULL;
 	const struct claim *c;
-	size_t n_recs = 0, n_dev = 0, n_ours = 0, len = 0;
+	size_t n_recs = 0, n_dev = 0, n_uses = 0, len = 0;
 	xmlDocPtr dom = read_domain(arg_name, &text, &len);
 	int r = EXIT_FAIL;
 
@@ -290,18 +258,40 @@ static int migrate(const char *arg_name)
 		log_error("incoming domain %s refused: %s", di.name, err);
 		goto out;
 	}
-	if (!n_recs && !n_dev) {
+	/* No path at all: nothing of ours. */
+	if (!di.n_paths && !n_recs) {
 		r = print_text(text, len);
 		goto out;
 	}
-	r = load_config(&ctx, di.name);
-	if (r != EXIT_OK)
+	/* Which namespaces of this host it names, read without the lock: a
+	 * domain that names none and carries no record is not ours. */
+	{
+		struct common_opts co = { 0 };
+
+		r = ctx_open(&ctx, &co, CTX_READ);
+	}
+	if (r != EXIT_OK) {
+		log_error("incoming domain %s refused: vpmemctl cannot read its configuration, "
+			  "host or state here", di.name);
 		goto out;
+	}
 	r = EXIT_FAIL;
-	for (size_t i = 0; i < di.n_paths; i++)
-		n_ours += pool_ns_at(&ctx.pool, di.nvdimm_paths[i]) != NULL;
+	ns_devices_build(&devs, &ctx);
+	n_uses = domain_uses(&devs, &di, &uses);
+	for (size_t i = 0; i < n_uses; i++) {
+		_cleanup_free_ char *at = NULL;
+
+		if (uses[i].at->nvdimm && uses[i].n_at == 1)
+			continue;
+		at = use_describe(&uses[i]);
+		log_error("incoming domain %s refused: it names namespace %s of this host through "
+			  "%s, which vpmemctl does not point at the namespaces it claims here; give "
+			  "the guest its persistent memory as nvdimm devices only (vpmemctl "
+			  "render-xml --domain)", di.name, uses[i].ns->name, at);
+		goto out;
+	}
 	if (!n_recs) {
-		if (!n_ours) {
+		if (!n_uses) {
 			r = print_text(text, len);
 			goto out;
 		}
@@ -325,6 +315,10 @@ static int migrate(const char *arg_name)
 	}
 	for (size_t i = 0; i < n_recs; i++)
 		strv_push(&labels, xstrdup(recs[i].label));
+	/* what was found points into the context read without the lock */
+	free(uses);
+	uses = NULL;
+	ns_devices_free(&devs);
 	ctx_close(&ctx);
 	{
 		struct common_opts co = { .lock_timeout = HOOK_LOCK_TIMEOUT_ARG };
@@ -338,12 +332,12 @@ static int migrate(const char *arg_name)
 		goto out;
 	}
 
-	c = state_find_claim(&ctx.state, di.name);
+	c = domain_claim_of(&ctx.state, di.name, di.uuid);
 	if (c) {
 		r = reuse_claim(&ctx, di.name, c, &labels, kib);
 		if (r != EXIT_OK)
 			goto out;
-		log_info("instance %s already holds this claim: using it", di.name);
+		log_info("instance %s already holds this claim: using it", c->instance);
 	} else {
 		/* a shortage is logged as claim logs it, naming the label */
 		r = choose_claim(&ctx, di.name, &labels, -1, &fresh);
@@ -366,17 +360,17 @@ static int migrate(const char *arg_name)
 		c = &fresh;
 	}
 
-	devs = xcalloc(c->n_ns, sizeof(*devs));
+	nvdimms = xcalloc(c->n_ns, sizeof(*nvdimms));
 	new_recs = xcalloc(c->n_ns, sizeof(*new_recs));
 	for (size_t i = 0; i < c->n_ns; i++) {
 		const struct pool_ns *p = pool_find(&ctx.pool, c->ns[i].name);
 
-		devs[i] = (struct nvdimm){ .path = p->devpath, .size_kib = p->host->size / 1024,
+		nvdimms[i] = (struct nvdimm){ .path = p->devpath, .size_kib = p->host->size / 1024,
 					   .align_kib = p->host->align / 1024 };
 		new_recs[i] = (struct pmem_record){ c->ns[i].label, c->ns[i].name,
 						    c->ns[i].uuid };
 	}
-	if (domain_retarget_nvdimms(dom, devs, c->n_ns, &err) < 0) {
+	if (domain_retarget_nvdimms(dom, nvdimms, c->n_ns, &err) < 0) {
 		log_error("incoming domain %s refused: %s; nothing was claimed", di.name, err);
 		r = EXIT_FAIL;
 		goto out;
@@ -404,7 +398,9 @@ static int migrate(const char *arg_name)
 	r = print_domain(dom);
 out:
 	claim_clear(&fresh);
-	free(devs);
+	free(uses);
+	ns_devices_free(&devs);
+	free(nvdimms);
 	free(new_recs);
 	pmem_records_free(recs, n_recs);
 	strv_clear(&labels);

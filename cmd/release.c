@@ -166,9 +166,9 @@ int cmd_release(int argc, char **argv, struct common_opts *co)
 		}
 		goto out;
 	}
-	if (c->releasing_pid && process_running(c->releasing_pid, c->releasing_start)) {
-		log_error("instance %s is being released by pid %d", a.instance, c->releasing_pid);
-		r = EXIT_FAIL;
+	/* an interrupted release is resumed; a running one is not joined */
+	if (claim_access(c) == ACCESS_RELEASING) {
+		r = claim_refuse_marked(c);
 		goto out;
 	}
 

@@ -12,10 +12,12 @@
 
 #include "cmd.h"
 #include "jsonout.h"
+#include "domuse.h"
 #include "domxml.h"
 #include "inuse.h"
 #include "log.h"
 #include "names.h"
+#include "nsaccess.h"
 #include "scrub.h"
 #include "zero.h"
 
@@ -406,63 +408,73 @@ static void check_claims(const struct vpm_ctx *ctx, struct findings *f)
 	}
 }
 
-static const struct pool_ns *by_devpath(const struct pool *pool, const char *path)
-{
-	for (size_t i = 0; i < pool->n; i++)
-		if (streq(pool->ns[i].devpath, path))
-			return &pool->ns[i];
-	return NULL;
-}
-
 static void domain_unreadable(const char *path, const char *why, void *arg)
 {
 	findings_add(arg, SEV_WARNING, "libvirt-unreadable", path,
 		     "domain file %s cannot be read as XML: %s", path, why);
 }
 
+/* What the hook would refuse of one domain's use of a namespace. */
+static void check_use(const struct domain_info *di, const struct domain_use *u,
+		      const char *others, struct findings *f)
+{
+	_cleanup_free_ char *subject = xasprintf("domain %s", di->name[0] ? di->name : "(unnamed)");
+	_cleanup_free_ char *at = use_describe(u), *why = NULL, *both = NULL;
+	enum ns_access a = ns_access(u->ns, di->name, di->uuid);
+
+	if (others) {
+		both = xasprintf("%s and %s", di->name, others);
+		why = access_why(ACCESS_TWO_DOMAINS, u->ns, u->at->path, both);
+		findings_add(f, SEV_ERROR, "libvirt-shared-device", subject, "domain %s: %s",
+			     di->name, why);
+	}
+	if (a == ACCESS_OWN)
+		return;
+	if (a == ACCESS_FREE)
+		findings_add(f, SEV_ERROR, "libvirt-unclaimed-device", subject,
+			     "domain %s uses %s (namespace '%s') without a claim; adopt it "
+			     "(vpmemctl adopt %s --domain %s) or remove the device", di->name, at,
+			     u->ns->name, di->name, di->file);
+	else if (a == ACCESS_CLAIMED)
+		findings_add(f, SEV_ERROR, "libvirt-foreign-device", subject,
+			     "domain %s uses %s (namespace '%s'), which %s holds; two guests would "
+			     "share one namespace", di->name, at, u->ns->name, u->ns->instance);
+	else {
+		free(why);
+		why = access_why(a, u->ns, u->at->path, NULL);
+		findings_add(f, SEV_ERROR, "libvirt-unusable-device", subject,
+			     "domain %s would not start: %s", di->name, why);
+	}
+}
+
 /* Returns -1 when DIR cannot be read: verify cannot tell, UNKNOWN. */
 static int check_libvirt(const struct vpm_ctx *ctx, const char *dir, struct findings *f)
 {
-	struct domain_info *doms = NULL;
-	int got = domain_read_dir(dir, &doms, domain_unreadable, f);
-	size_t n_doms;
+	struct domain_set doms;
+	struct ns_devices devs;
+	int r;
 
-	if (got < 0) {
-		log_error_errno(-got, "cannot read libvirt directory %s", dir);
+	ns_devices_build(&devs, ctx);
+	r = domain_set_read(&doms, dir, &devs, domain_unreadable, f);
+	if (r < 0) {
+		log_error_errno(-r, "cannot read libvirt directory %s", dir);
+		ns_devices_free(&devs);
 		return -1;
 	}
-	n_doms = (size_t)got;
+	for (size_t i = 0; i < doms.n; i++)
+		for (size_t k = 0; k < doms.n_uses[i]; k++) {
+			_cleanup_free_ char *others = domain_set_users(&doms, doms.uses[i][k].ns,
+								       doms.dom[i].name,
+								       doms.dom[i].uuid);
 
-	for (size_t i = 0; i < n_doms; i++) {
-		const struct domain_info *di = &doms[i];
-
-		for (size_t k = 0; k < di->n_paths; k++) {
-			const struct pool_ns *p = by_devpath(&ctx->pool, di->nvdimm_paths[k]);
-			_cleanup_free_ char *subject = xasprintf("domain %s", di->name[0] ? di->name
-								 : "(unnamed)");
-
-			if (!p || streq(p->instance, di->name) ||
-			    (di->uuid && streq(p->instance, di->uuid)))
-				continue;
-			if (p->instance)
-				findings_add(f, SEV_ERROR, "libvirt-foreign-device", subject,
-					     "domain %s uses %s (namespace '%s'), which %s holds; two "
-					     "guests would share one namespace", di->name, p->devpath,
-					     p->name, p->instance);
-			else
-				findings_add(f, SEV_ERROR, "libvirt-unclaimed-device", subject,
-					     "domain %s uses %s (namespace '%s') without a claim; adopt "
-					     "it (vpmemctl adopt %s --domain %s/%s.xml) or remove the "
-					     "device", di->name, p->devpath, p->name, di->name, dir,
-					     di->name);
+			check_use(&doms.dom[i], &doms.uses[i][k], others, f);
 		}
-	}
 	for (size_t i = 0; i < ctx->state.n_claims; i++) {
 		const char *inst = ctx->state.claims[i].instance;
 		bool found = false;
 
-		for (size_t k = 0; k < n_doms && !found; k++)
-			found = streq(doms[k].name, inst) || streq(doms[k].uuid, inst);
+		for (size_t k = 0; k < doms.n && !found; k++)
+			found = instance_is_domain(inst, doms.dom[k].name, doms.dom[k].uuid);
 		if (!found) {
 			_cleanup_free_ char *subject = xasprintf("claim %s", inst);
 
@@ -471,9 +483,8 @@ static int check_libvirt(const struct vpm_ctx *ctx, const char *dir, struct find
 				     "release it if the guest is gone", inst, dir);
 		}
 	}
-	for (size_t i = 0; i < n_doms; i++)
-		domain_info_clear(&doms[i]);
-	free(doms);
+	domain_set_free(&doms);
+	ns_devices_free(&devs);
 	return 0;
 }
 

@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "domuse.h"
 #include "domxml.h"
 #include "inuse.h"
 #include "log.h"
+#include "nsaccess.h"
 #include "pmemconf.h"
 
 char *join_names(char *const *v, size_t n)
@@ -56,25 +58,51 @@ static void domain_unreadable(const char *path, const char *why, void *arg)
 		 "known", path, why);
 }
 
-/* Whether a domain in libvirt_dir, other than the instance's own, uses p. */
-static const char *domain_holder(const struct domain_info *doms, size_t n, const char *instance,
-				 const struct pool_ns *p, const struct stat *target)
+static bool wanted(const struct pool_ns *p, const struct strv *labels)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (streq(doms[i].name, instance) || streq(doms[i].uuid, instance))
-			continue;
-		for (size_t k = 0; k < doms[i].n_paths; k++) {
-			struct stat st;
+	for (size_t l = 0; l < labels->n; l++)
+		if (streq(p->label->label, labels->v[l]))
+			return true;
+	return false;
+}
 
-			if (streq(doms[i].nvdimm_paths[k], p->devpath) ||
-			    (target && stat(doms[i].nvdimm_paths[k], &st) == 0 &&
-			     ((S_ISCHR(st.st_mode) && S_ISCHR(target->st_mode) &&
-			       st.st_rdev == target->st_rdev) ||
-			      (st.st_dev == target->st_dev && st.st_ino == target->st_ino))))
-				return doms[i].name;
-		}
+static void skip(struct pool_ns *p, enum ns_access a, const char *at, const char *holder)
+{
+	_cleanup_free_ char *why = access_why(a, p, at, holder);
+
+	log_warn("%s; it is skipped", why);
+	p->in_use = true;
+}
+
+/* Mark in_use every free namespace of the labels asked that a domain in
+ * libvirt_dir other than the instance's own uses. */
+static int mark_domains(struct vpm_ctx *ctx, const char *instance, const struct strv *labels)
+{
+	struct domain_set doms;
+	struct ns_devices devs;
+	int r;
+
+	if (!ctx->set.libvirt_dir)
+		return EXIT_OK;
+	ns_devices_build(&devs, ctx);
+	r = domain_set_read(&doms, ctx->set.libvirt_dir, &devs, domain_unreadable, NULL);
+	if (r < 0 && r != -ENOENT) {
+		log_error_errno(-r, "cannot read libvirt directory %s (libvirt_dir)",
+				ctx->set.libvirt_dir);
+		ns_devices_free(&devs);
+		return EXIT_FAIL;
 	}
-	return NULL;
+	for (size_t i = 0; i < doms.n; i++)
+		for (size_t k = 0; k < doms.n_uses[i]; k++) {
+			struct pool_ns *p = doms.uses[i][k].ns;
+
+			if (!instance_is_domain(instance, doms.dom[i].name, doms.dom[i].uuid) &&
+			    p->state == NS_FREE && !p->in_use && wanted(p, labels))
+				skip(p, ACCESS_DOMAIN, doms.uses[i][k].at->path, doms.dom[i].name);
+		}
+	domain_set_free(&doms);
+	ns_devices_free(&devs);
+	return EXIT_OK;
 }
 
 /* Mark in_use, with a warning naming the holder, every free namespace of the
@@ -86,56 +114,32 @@ int mark_in_use(struct vpm_ctx *ctx, const char *instance, const struct strv *la
 	struct pool *pool = &ctx->pool;
 	_cleanup_free_ struct stat *targets = xcalloc(pool->n ? pool->n : 1, sizeof(*targets));
 	_cleanup_free_ size_t *which = xcalloc(pool->n ? pool->n : 1, sizeof(*which));
-	_cleanup_free_ bool *present = xcalloc(pool->n ? pool->n : 1, sizeof(*present));
-	struct domain_info *doms = NULL;
 	struct inuse *users = NULL;
-	size_t m = 0, n_doms = 0;
-	int k;
+	size_t m = 0;
+	int k = mark_domains(ctx, instance, labels);
 
-	if (ctx->set.libvirt_dir) {
-		k = domain_read_dir(ctx->set.libvirt_dir, &doms, domain_unreadable, NULL);
-		if (k < 0 && k != -ENOENT) {
-			log_error_errno(-k, "cannot read libvirt directory %s (libvirt_dir)",
-					ctx->set.libvirt_dir);
-			return EXIT_FAIL;
-		}
-		n_doms = k > 0 ? (size_t)k : 0;
-	}
+	if (k != EXIT_OK)
+		return k;
 	for (size_t i = 0; i < pool->n; i++) {
 		struct pool_ns *p = &pool->ns[i];
 		_cleanup_close_ int fd = -1;
-		const char *dom;
 		char why[160];
-		bool wanted = false;
 
-		for (size_t l = 0; l < labels->n && !wanted; l++)
-			wanted = streq(p->label->label, labels->v[l]);
-		if (!wanted || p->state != NS_FREE || !p->host || p->media || !p->devpath)
+		if (p->in_use || p->state != NS_FREE || !p->host || p->media || !p->devpath ||
+		    !wanted(p, labels))
 			continue;
 		/* a device not there yet is not in use; render-xml and the guest say so */
 		fd = open(p->devpath, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-		if (fd >= 0 && fstat(fd, &targets[m]) == 0) {
-			present[i] = true;
-			if (device_check(&targets[m], p->host->rdev, why, sizeof(why)) < 0) {
-				log_warn("namespace %s skipped: %s is not its device (%s)", p->name,
-					 p->devpath, why);
-				p->in_use = true;
-				continue;
-			}
-		}
-		dom = domain_holder(doms, n_doms, instance, p, present[i] ? &targets[m] : NULL);
-		if (dom) {
-			log_warn("namespace %s (%s) skipped: domain %s in %s uses it", p->name,
-				 p->devpath, dom, ctx->set.libvirt_dir);
+		if (fd < 0 || fstat(fd, &targets[m]) < 0)
+			continue;
+		if (device_check(&targets[m], p->host->rdev, why, sizeof(why)) < 0) {
+			log_warn("namespace %s skipped: %s is not its device (%s)", p->name,
+				 p->devpath, why);
 			p->in_use = true;
 			continue;
 		}
-		if (present[i])
-			which[m++] = i;
+		which[m++] = i;
 	}
-	for (size_t i = 0; i < n_doms; i++)
-		domain_info_clear(&doms[i]);
-	free(doms);
 	if (!m)
 		return EXIT_OK;
 	k = inuse_scan_many("/proc", targets, m, &users);
@@ -144,11 +148,10 @@ int mark_in_use(struct vpm_ctx *ctx, const char *instance, const struct strv *la
 		return EXIT_FAIL;
 	}
 	for (int j = 0; j < k; j++) {
-		struct pool_ns *p = &pool->ns[which[users[j].target]];
+		_cleanup_free_ char *holder = xasprintf("%s by pid %d (%s)", users[j].how,
+							(int)users[j].pid, users[j].comm);
 
-		log_warn("namespace %s (%s) skipped: %s by pid %d (%s)", p->name, p->devpath,
-			 users[j].how, (int)users[j].pid, users[j].comm);
-		p->in_use = true;
+		skip(&pool->ns[which[users[j].target]], ACCESS_PROCESS, NULL, holder);
 	}
 	free(users);
 	return EXIT_OK;

@@ -18,6 +18,7 @@ enum {
 	EXIT_CONFLICT = 3,
 	EXIT_NO_SPACE = 4,
 	EXIT_LOCKED = 5,
+	EXIT_BUSY = 6,          /* a process or a domain uses a namespace: try again later */
 };
 
 struct vpm_ctx {

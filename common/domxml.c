@@ -450,6 +450,83 @@ int domain_retarget_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n, 
 	return 0;
 }
 
+static void add_path(struct domain_info *info, char *path, const char *where, bool nvdimm)
+{
+	/* each nvdimm device is one entry; any other path once per place */
+	for (size_t i = 0; !nvdimm && i < info->n_paths; i++)
+		if (streq(info->paths[i].path, path) && streq(info->paths[i].where, where)) {
+			free(path);
+			return;
+		}
+	info->paths = xreallocarray(info->paths, info->n_paths + 1, sizeof(*info->paths));
+	info->paths[info->n_paths++] = (struct domain_path){ path, xstrdup(where), nvdimm };
+}
+
+/* The absolute paths in value: itself, and each piece of it (split at
+ * commas and blanks, as QEMU options and a command line are) or its value
+ * after "key=". */
+static void add_paths_in(struct domain_info *info, const char *value, const char *where)
+{
+	const char *s = value + strspn(value, " \t\r\n");
+	size_t len = strlen(s);
+
+	while (len && strchr(" \t\r\n", s[len - 1]))
+		len--;
+	if (len && s[0] == '/')
+		add_path(info, xstrndup(s, len), where, false);
+	for (const char *p = value; *p;) {
+		size_t n = strcspn(p, ", \t\r\n");
+		const char *eq = memchr(p, '=', n);
+		const char *v = eq ? eq + 1 : p;
+		size_t vn = n - (size_t)(v - p);
+
+		if (vn && v[0] == '/')
+			add_path(info, xstrndup(v, vn), where, false);
+		p += n;
+		p += strspn(p, ", \t\r\n");
+	}
+}
+
+/* "<memory model='virtio-pmem'>", "<qemu:commandline>", "<disk>": the
+ * element under <devices> (or <domain>) a path is found in. */
+static char *where_of(xmlNodePtr n)
+{
+	_cleanup_free_ char *model = attr_of(n, "model");
+	const char *prefix = n->ns && n->ns->prefix ? (const char *)n->ns->prefix : NULL;
+
+	if (model)
+		return xasprintf("<%s model='%s'>", (const char *)n->name, model);
+	return xasprintf("<%s%s%s>", prefix ? prefix : "", prefix ? ":" : "",
+			 (const char *)n->name);
+}
+
+static void walk_paths(struct domain_info *info, xmlNodePtr n, const char *where)
+{
+	for (; n; n = n->next) {
+		_cleanup_free_ char *mine = NULL;
+		const char *w = where;
+
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content)
+				add_paths_in(info, (const char *)n->content, where);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		/* a device, or a section of the domain, names the paths below it */
+		if (!where || (n->parent && xmlStrEqual(n->parent->name, X("devices"))))
+			w = mine = where_of(n);
+		for (xmlAttrPtr a = n->properties; a; a = a->next) {
+			xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
+
+			if (v)
+				add_paths_in(info, (const char *)v, w);
+			xmlFree(v);
+		}
+		walk_paths(info, n->children, w);
+	}
+}
+
 int domain_read_info(xmlDocPtr dom, struct domain_info *info)
 {
 	xmlNodePtr root = xmlDocGetRootElement(dom);
@@ -465,20 +542,23 @@ int domain_read_info(xmlDocPtr dom, struct domain_info *info)
 	     c = c->next) {
 		if (!is_nvdimm(c))
 			continue;
-		info->nvdimm_paths = xreallocarray(info->nvdimm_paths, info->n_paths + 1,
-						   sizeof(char *));
-		info->nvdimm_paths[info->n_paths++] = nvdimm_path(c);
+		add_path(info, nvdimm_path(c), "<memory model='nvdimm'>", true);
+		info->n_nvdimm++;
 	}
+	walk_paths(info, root->children, NULL);
 	return 0;
 }
 
 void domain_info_clear(struct domain_info *info)
 {
-	for (size_t i = 0; i < info->n_paths; i++)
-		free(info->nvdimm_paths[i]);
-	free(info->nvdimm_paths);
+	for (size_t i = 0; i < info->n_paths; i++) {
+		free(info->paths[i].path);
+		free(info->paths[i].where);
+	}
+	free(info->paths);
 	free(info->name);
 	free(info->uuid);
+	free(info->file);
 	*info = (struct domain_info){ 0 };
 }
 
@@ -489,30 +569,33 @@ static bool is_xml_name(const char *s)
 	return s[0] != '.' && n > 4 && streq(s + n - 4, ".xml");
 }
 
+static int xml_file(const struct dirent *e)
+{
+	return is_xml_name(e->d_name);
+}
+
 int domain_read_dir(const char *dir, struct domain_info **doms,
 		    void (*unreadable)(const char *path, const char *why, void *arg), void *arg)
 {
-	struct dirent *e;
+	struct dirent **ents = NULL;
 	size_t n = 0;
-	DIR *d = opendir(dir);
+	int k = scandir(dir, &ents, xml_file, alphasort);
 
 	*doms = NULL;
-	if (!d)
+	if (k < 0)
 		return -errno;
-	while ((e = readdir(d))) {
-		_cleanup_free_ char *path = NULL, *text = NULL, *err = NULL;
+	for (int i = 0; i < k; i++) {
+		_cleanup_free_ char *path = path_join(dir, ents[i]->d_name), *text = NULL,
+				    *err = NULL;
 		struct domain_info info;
 		struct stat st;
 		xmlDocPtr dom;
-		size_t len;
+		size_t len = 0;
 		int r;
 
-		if (!is_xml_name(e->d_name))
-			continue;
-		path = path_join(dir, e->d_name);
+		free(ents[i]);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		len = 0;
 		r = read_file(path, 64u << 20, &text, &len);
 		if (r == -EILSEQ)
 			err = xasprintf("a NUL byte at offset %zu", len);
@@ -522,12 +605,14 @@ int domain_read_dir(const char *dir, struct domain_info **doms,
 			continue;
 		}
 		if (domain_read_info(dom, &info) == 0) {
+			info.file = path;
+			path = NULL;
 			*doms = xreallocarray(*doms, n + 1, sizeof(**doms));
 			(*doms)[n++] = info;
 		}
 		xmlFreeDoc(dom);
 	}
-	closedir(d);
+	free(ents);
 	return (int)n;
 }
 

@@ -5,6 +5,7 @@
 #define VPM_DOMXML_H
 
 #include <libxml/tree.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Nova's label area for every vPMEM. */
@@ -31,22 +32,36 @@ xmlDocPtr domain_parse(const char *text, size_t len, const char *name, char **er
 int domain_add_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n,
 		       char *const *owned_paths, size_t n_owned, char **err);
 
-/* What verify needs of a domain: its name, uuid (NULL when absent) and the
- * source paths of its nvdimm devices. Returns -EINVAL when it is not a
- * <domain>. Strings malloc'd. */
+/* Every path a domain names, for the question of which namespaces it uses
+ * (domuse.h): the source path of each <memory model='nvdimm'> device first,
+ * in device order, then every other attribute or text anywhere in the
+ * domain that is, or holds as a QEMU option value (key=/path, split at
+ * commas and blanks), an absolute path: <memory model='virtio-pmem'>,
+ * <qemu:commandline> arguments, disks, anything libvirt may add. */
+struct domain_path {
+	char *path;             /* as written; "" for an nvdimm without a source path */
+	char *where;            /* the device or section naming it: "<memory model='nvdimm'>",
+				 * "<qemu:commandline>", "<disk>"... */
+	bool nvdimm;            /* the source path of an nvdimm device */
+};
+
+/* A domain's name, uuid (NULL when absent) and paths. Returns -EINVAL when
+ * it is not a <domain>. Strings malloc'd. */
 struct domain_info {
 	char *name;
 	char *uuid;
-	char **nvdimm_paths;
+	char *file;             /* the file it was read from (domain_read_dir), else NULL */
+	struct domain_path *paths;
 	size_t n_paths;
+	size_t n_nvdimm;        /* the first n_nvdimm paths are the nvdimm devices' */
 };
 int domain_read_info(xmlDocPtr dom, struct domain_info *info);
 void domain_info_clear(struct domain_info *info);
 
-/* domain_read_info() of every *.xml file in dir (libvirt's /etc/libvirt/qemu).
- * A file that cannot be read or parsed is passed to unreadable (with why) and
- * skipped. Returns how many domains (*doms malloc'd), or a negative errno
- * when dir cannot be read. */
+/* domain_read_info() of every *.xml file in dir (libvirt's /etc/libvirt/qemu),
+ * sorted by file name, each with its file. A file that cannot be read or
+ * parsed is passed to unreadable (with why) and skipped. Returns how many
+ * domains (*doms malloc'd), or a negative errno when dir cannot be read. */
 int domain_read_dir(const char *dir, struct domain_info **doms,
 		    void (*unreadable)(const char *path, const char *why, void *arg), void *arg);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "inuse.h"
+#include "nsaccess.h"
 #include "state.h"
 
 const char *ns_state_name(const struct pool_ns *p)
@@ -13,9 +14,10 @@ const char *ns_state_name(const struct pool_ns *p)
 		return p->problem;
 	if (p->recreated)
 		return "recreated";
-	if (p->claim && p->claim->releasing_pid)
-		return process_running(p->claim->releasing_pid, p->claim->releasing_start)
-		       ? "releasing" : "release-interrupted";
+	if (p->claim && claim_access(p->claim) == ACCESS_RELEASING)
+		return "releasing";
+	if (p->claim && claim_access(p->claim) == ACCESS_INTERRUPTED)
+		return "release-interrupted";
 	switch (p->state) {
 	case NS_CLAIMED:     return "claimed"; /* its guest's: the counts say the rest */
 	case NS_QUARANTINED: return "quarantined";

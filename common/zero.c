@@ -339,19 +339,3 @@ int zero_claim(struct vpm_ctx *ctx, const char *instance, struct zero_item *item
 			  "--keep", instance, instance);
 	return r != EXIT_OK ? r : *failed ? EXIT_FAIL : EXIT_OK;
 }
-
-int claim_refuse_marked(const struct claim *c)
-{
-	if (!c->releasing_pid)
-		return EXIT_OK;
-	if (process_running(c->releasing_pid, c->releasing_start)) {
-		log_error("instance %s is being released (pid %d)", c->instance, c->releasing_pid);
-		return EXIT_CONFLICT;
-	}
-	log_error("instance %s was being released%s when its process (pid %d) stopped: its "
-		  "namespaces may be partly zeroed; finish it with: vpmemctl release %s --keep "
-		  "(zeroes them and keeps the claim) or vpmemctl release %s (frees them)",
-		  c->instance, c->n_replacing ? " (replaced)" : "", c->releasing_pid, c->instance,
-		  c->instance);
-	return EXIT_CONFLICT;
-}

@@ -8,6 +8,7 @@
 
 #include "context.h"
 #include "inuse.h"
+#include "nsaccess.h"
 #include "scrub.h"
 #include "state.h"
 
@@ -67,9 +68,5 @@ struct zero_opts {
  * the quarantined). */
 int zero_claim(struct vpm_ctx *ctx, const char *instance, struct zero_item *items, size_t n,
 	       const struct zero_opts *o, size_t *failed);
-
-/* Exit 3 (logged, naming the command that finishes it) when c is being
- * released or replaced, or was when its process stopped; else EXIT_OK. */
-int claim_refuse_marked(const struct claim *c);
 
 #endif

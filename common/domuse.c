@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+#include "domuse.h"
+
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "inuse.h"
+
+/* path with "//" and "/./" collapsed and no trailing "/"; malloc'd. */
+static char *plain_path(const char *path)
+{
+	char *s = xstrdup(path), *o = s;
+
+	for (const char *p = path; *p;) {
+		if (p[0] == '/' && (p[1] == '/' || (p[1] == '.' && (p[2] == '/' || !p[2])))) {
+			p += p[1] == '/' ? 1 : 2;
+			continue;
+		}
+		*o++ = *p++;
+	}
+	if (o > s + 1 && o[-1] == '/')
+		o--;
+	*o = '\0';
+	return s;
+}
+
+static void add_device(struct ns_devices *d, struct pool_ns *p, const struct host_ns *h,
+		       const char *dev_dir)
+{
+	_cleanup_free_ char *joined = NULL;
+	struct ns_device *e;
+
+	if (!h->chardev || !chardev_name_valid(h->chardev))
+		return;
+	joined = path_join(dev_dir, h->chardev);
+	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
+	e = &d->v[d->n++];
+	*e = (struct ns_device){ .ns = p, .path = plain_path(joined), .rdev = h->rdev };
+	e->have_st = stat(e->path, &e->st) == 0;
+}
+
+/* Whether the state records uuid for the namespace called name. */
+static bool recorded_uuid(const struct state *st, const char *name, const char *uuid)
+{
+	for (size_t i = 0; i < st->n_claims; i++) {
+		const struct claim *c = &st->claims[i];
+
+		for (size_t k = 0; k < c->n_ns + c->n_replacing; k++) {
+			const struct claim_ns *cn = k < c->n_ns ? &c->ns[k] : &c->replacing[k - c->n_ns];
+
+			if (streq(cn->name, name) && cn->uuid && !strcasecmp(cn->uuid, uuid))
+				return true;
+		}
+	}
+	for (size_t i = 0; i < st->n_q; i++)
+		if (streq(st->q[i].name, name) && st->q[i].uuid && !strcasecmp(st->q[i].uuid, uuid))
+			return true;
+	return false;
+}
+
+void ns_devices_build(struct ns_devices *d, const struct vpm_ctx *ctx)
+{
+	*d = (struct ns_devices){ 0 };
+	for (size_t i = 0; i < ctx->pool.n; i++) {
+		struct pool_ns *p = &ctx->pool.ns[i];
+
+		for (size_t k = 0; k < ctx->host.n; k++) {
+			const struct host_ns *h = &ctx->host.ns[k];
+
+			if (streq(h->name, p->name) ||
+			    (ctx->state_ok && h->uuid && recorded_uuid(&ctx->state, p->name, h->uuid)))
+				add_device(d, p, h, ctx->set.dev_dir);
+		}
+	}
+}
+
+void ns_devices_free(struct ns_devices *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i].path);
+	free(d->v);
+	*d = (struct ns_devices){ 0 };
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	if (S_ISCHR(a->st_mode) && S_ISCHR(b->st_mode) && a->st_rdev == b->st_rdev)
+		return true;
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+struct pool_ns *ns_devices_match(const struct ns_devices *d, const char *path)
+{
+	_cleanup_free_ char *plain = plain_path(path);
+	struct stat st;
+
+	for (size_t i = 0; i < d->n; i++)
+		if (streq(d->v[i].path, plain))
+			return d->v[i].ns;
+	/* a path that leads nowhere names no device of ours */
+	if (!*path || stat(path, &st) < 0)
+		return NULL;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct ns_device *e = &d->v[i];
+
+		/* libdaxctl knows the device number even when its node is not there */
+		if ((S_ISCHR(st.st_mode) && e->rdev && st.st_rdev == e->rdev) ||
+		    (e->have_st && same_file(&st, &e->st)))
+			return e->ns;
+	}
+	return NULL;
+}
+
+size_t domain_uses(const struct ns_devices *d, const struct domain_info *di,
+		   struct domain_use **uses)
+{
+	size_t n = 0;
+
+	*uses = NULL;
+	for (size_t i = 0; i < di->n_paths; i++) {
+		struct pool_ns *p = ns_devices_match(d, di->paths[i].path);
+		size_t k = 0;
+
+		if (!p)
+			continue;
+		while (k < n && (*uses)[k].ns != p)
+			k++;
+		if (k == n) {
+			*uses = xreallocarray(*uses, n + 1, sizeof(**uses));
+			(*uses)[n++] = (struct domain_use){ .ns = p, .at = &di->paths[i] };
+		}
+		(*uses)[k].n_at++;
+	}
+	return n;
+}
+
+int domain_set_read(struct domain_set *s, const char *dir, const struct ns_devices *d,
+		    void (*unreadable)(const char *path, const char *why, void *arg), void *arg)
+{
+	int n = domain_read_dir(dir, &s->dom, unreadable, arg);
+
+	if (n < 0) {
+		*s = (struct domain_set){ 0 };
+		return n;
+	}
+	s->n = (size_t)n;
+	s->uses = xcalloc(s->n ? s->n : 1, sizeof(*s->uses));
+	s->n_uses = xcalloc(s->n ? s->n : 1, sizeof(*s->n_uses));
+	for (size_t i = 0; i < s->n; i++)
+		s->n_uses[i] = domain_uses(d, &s->dom[i], &s->uses[i]);
+	return 0;
+}
+
+void domain_set_free(struct domain_set *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->uses[i]);
+		domain_info_clear(&s->dom[i]);
+	}
+	free(s->dom);
+	free(s->uses);
+	free(s->n_uses);
+	*s = (struct domain_set){ 0 };
+}
+
+/* Whether two domains are one: the same name, or the same uuid. */
+static bool same_domain(const struct domain_info *a, const char *name, const char *uuid)
+{
+	return (name && *name && streq(a->name, name)) ||
+	       (uuid && a->uuid && !strcasecmp(a->uuid, uuid));
+}
+
+char *domain_set_users(const struct domain_set *s, const struct pool_ns *p, const char *name,
+		       const char *uuid)
+{
+	char *names = NULL;
+
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t k = 0; k < s->n_uses[i]; k++) {
+			char *t;
+
+			if (s->uses[i][k].ns != p || same_domain(&s->dom[i], name, uuid))
+				continue;
+			t = xasprintf("%s%s%s", names ? names : "", names ? ", " : "",
+				      s->dom[i].name);
+			free(names);
+			names = t;
+			break;
+		}
+	return names;
+}
+
+bool instance_is_domain(const char *instance, const char *name, const char *uuid)
+{
+	return instance && ((name && streq(instance, name)) || (uuid && !strcasecmp(instance, uuid)));
+}
+
+struct claim *domain_claim_of(const struct state *st, const char *name, const char *uuid)
+{
+	struct claim *c = name && *name ? state_find_claim(st, name) : NULL;
+
+	for (size_t i = 0; !c && uuid && i < st->n_claims; i++)
+		if (!strcasecmp(st->claims[i].instance, uuid))
+			c = &st->claims[i];
+	return c;
+}
+
+char *use_describe(const struct domain_use *u)
+{
+	_cleanup_free_ char *plain = plain_path(u->at->path);
+
+	if (u->ns->devpath && streq(plain, u->ns->devpath))
+		return xasprintf("%s %s", u->at->where, u->at->path);
+	return xasprintf("%s %s (%s)", u->at->where, u->at->path,
+			 u->ns->devpath ? u->ns->devpath : "its device");
+}
