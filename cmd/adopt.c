@@ -473,7 +473,7 @@ int cmd_adopt(int argc, char **argv, struct common_opts *co)
 	struct strv files = { 0 };
 	struct outcome *os = NULL;
 	struct vpm_ctx ctx;
-	struct adopt_run run = { .ctx = &ctx, .dry_run = a.dry_run };
+	struct adopt_run run = { .ctx = &ctx };
 	const char *dir;
 	int r, worst = EXIT_OK;
 

@@ -133,7 +133,7 @@ static int prepare(const char *arg_name)
 	if (!di.n_paths)
 		goto out;
 	r = load_config(&ctx, di.name);
-	if (r != EXIT_OK)
+	if (r != EXIT_OK || !domain_names_host_device(&ctx, &di))
 		goto out;
 	/* Without the state, the devices found by name still count: a domain
 	 * that uses one is refused, one that uses none goes through. */
@@ -151,7 +151,7 @@ static int prepare(const char *arg_name)
 
 		if (a == ACCESS_OWN)
 			continue;
-		why = access_why(a, uses[i].ns, uses[i].at->path, NULL);
+		why = access_why(a, uses[i].ns, uses[i].at->path, di.name);
 		log_error("domain %s refused: %s", di.name, why);
 		/* a namespace nobody claimed is not this domain's either */
 		if (r == EXIT_OK)

@@ -89,26 +89,47 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-struct pool_ns *ns_devices_match(const struct ns_devices *d, const char *path)
+/* The index in d of the device path leads to, or -1. */
+static ssize_t match(const struct ns_devices *d, const char *path)
 {
 	_cleanup_free_ char *plain = plain_path(path);
 	struct stat st;
 
 	for (size_t i = 0; i < d->n; i++)
 		if (streq(d->v[i].path, plain))
-			return d->v[i].ns;
+			return (ssize_t)i;
 	/* a path that leads nowhere names no device of ours */
 	if (!*path || stat(path, &st) < 0)
-		return NULL;
+		return -1;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct ns_device *e = &d->v[i];
 
 		/* libdaxctl knows the device number even when its node is not there */
 		if ((S_ISCHR(st.st_mode) && e->rdev && st.st_rdev == e->rdev) ||
 		    (e->have_st && same_file(&st, &e->st)))
-			return e->ns;
+			return (ssize_t)i;
 	}
-	return NULL;
+	return -1;
+}
+
+struct pool_ns *ns_devices_match(const struct ns_devices *d, const char *path)
+{
+	ssize_t i = match(d, path);
+
+	return i < 0 ? NULL : d->v[i].ns;
+}
+
+bool domain_names_host_device(const struct vpm_ctx *ctx, const struct domain_info *di)
+{
+	struct ns_devices all = { 0 };
+	bool found = false;
+
+	for (size_t k = 0; k < ctx->host.n; k++)
+		add_device(&all, NULL, &ctx->host.ns[k], ctx->set.dev_dir);
+	for (size_t i = 0; i < di->n_paths && !found; i++)
+		found = match(&all, di->paths[i].path) >= 0;
+	ns_devices_free(&all);
+	return found;
 }
 
 size_t domain_uses(const struct ns_devices *d, const struct domain_info *di,

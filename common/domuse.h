@@ -37,6 +37,11 @@ void ns_devices_free(struct ns_devices *d);
  * followed. NULL when none. */
 struct pool_ns *ns_devices_match(const struct ns_devices *d, const char *path);
 
+/* Whether any path of the domain leads to the device of any namespace of
+ * the host, configured or not: one that names none uses no namespace,
+ * whatever the state says, and need not wait for it. */
+bool domain_names_host_device(const struct vpm_ctx *ctx, const struct domain_info *di);
+
 struct domain_use {
 	struct pool_ns *ns;
 	const struct domain_path *at;   /* where the domain first names it */

@@ -77,6 +77,10 @@ char *access_why(enum ns_access a, const struct pool_ns *p, const char *at, cons
 	dev = !at || streq(at, devpath) ? xstrdup(devpath) : xasprintf("%s (%s)", at, devpath);
 	switch (a) {
 	case ACCESS_FREE:
+		if (holder)
+			return xasprintf("namespace %s at %s is claimed by no instance; record the "
+					 "domain's claim (vpmemctl adopt %s --domain FILE) or remove "
+					 "the device", p->name, dev, holder);
 		return xasprintf("namespace %s at %s is claimed by no instance; record the claim of "
 				 "the guest that uses it (vpmemctl adopt) or remove the device",
 				 p->name, dev);

@@ -40,7 +40,8 @@ int access_exit(enum ns_access a);
 /* Why p may not be touched, with what to do: "namespace ns1 at AT
  * (DEVPATH) is ..." (at: the path it was reached by, NULL for its own).
  * holder says how a process holds it ("open by pid 12 (qemu)") or names the
- * domains, for ACCESS_PROCESS, ACCESS_DOMAIN and ACCESS_TWO_DOMAINS.
+ * domains, for ACCESS_PROCESS, ACCESS_DOMAIN and ACCESS_TWO_DOMAINS; for
+ * ACCESS_FREE it may name the domain that would adopt it.
  * malloc'd. */
 char *access_why(enum ns_access a, const struct pool_ns *p, const char *at, const char *holder);
 

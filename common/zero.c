@@ -146,18 +146,18 @@ int zero_precheck(const char *instance, const struct zero_item *items, size_t n,
 		log_error("namespace %s is claimed by instance %s as well as by %s; it is not "
 			  "zeroed (vpmemctl verify reports it); instance %s keeps its claim",
 			  items[i].name, items[i].held_by, instance, instance);
-		return EXIT_FAIL;
+		return access_exit(ACCESS_CLAIMED);
 	}
 	if (force)
 		return EXIT_OK;
 	if (recreated(instance, items, n)) {
 		log_error("instance %s keeps its claim", instance);
-		return EXIT_FAIL;
+		return access_exit(ACCESS_RECREATED);
 	}
 	/* Even unscrubbed, a namespace a guest still maps must not be handed on. */
 	if (check_in_use(items, n)) {
 		log_error("instance %s keeps its claim; stop what uses it%s", instance, force_hint);
-		return EXIT_FAIL;
+		return access_exit(ACCESS_PROCESS);
 	}
 	return EXIT_OK;
 }
@@ -318,14 +318,14 @@ int zero_claim(struct vpm_ctx *ctx, const char *instance, struct zero_item *item
 					  "again", instance, instance);
 			else
 				log_error("instance %s keeps its claim; run the release again", instance);
-			return EXIT_FAIL;
+			return busy ? access_exit(ACCESS_PROCESS) : EXIT_FAIL;
 		}
 	}
 	/* Last look before the namespaces are marked free or whole, under the lock. */
 	if (!o->force && check_in_use(items, n)) {
 		log_error("instance %s keeps its claim; stop what uses it, then run vpmemctl "
 			  "release %s%s again", instance, instance, o->keep ? " --keep" : "");
-		return EXIT_FAIL;
+		return access_exit(ACCESS_PROCESS);
 	}
 	apply(&ctx->state, instance, items, n, o->keep, *failed);
 	/* a rebuilt guest starts on zeroed data: the dirty shutdowns to watch

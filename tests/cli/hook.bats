@@ -91,9 +91,10 @@ claimed() {
 
 # ---- prepare begin ------------------------------------------------------
 
-@test "prepare begin lets a domain without nvdimm devices through without reading the configuration" {
+@test "prepare begin lets a domain that names no path through without reading the configuration" {
 	export VPMEMCTL_CONFIG="$SCRATCH/absent.conf"
-	run hook guest prepare begin "$SCRATCH/base.xml"
+	sed -e '/<disk /d' "$SCRATCH/base.xml" >"$SCRATCH/nopath.xml"
+	run hook guest prepare begin "$SCRATCH/nopath.xml"
 	assert_success
 	assert_output ""
 }
@@ -174,7 +175,7 @@ claimed() {
 	run hook guest prepare begin "$SCRATCH/d.xml"
 	kill "$pid"
 	[ "$status" -eq 3 ]
-	assert_output --partial "domain guest refused: namespace ns0 at $VPMEMCTL_DEV_DIR/dax0.0 is being released (pid $pid)"
+	assert_output --partial "domain guest refused: namespace ns0 at $VPMEMCTL_DEV_DIR/dax0.0: instance guest is being released (pid $pid); wait for it to finish"
 }
 
 @test "prepare begin refuses a namespace whose release was interrupted" {
@@ -183,7 +184,7 @@ claimed() {
 	edit_state "d['claims'][0]['releasing_pid'] = 999999999"
 	run hook guest prepare begin "$SCRATCH/d.xml"
 	[ "$status" -eq 3 ]
-	assert_output --partial "was being released when its release (pid 999999999) stopped: it may be partly zeroed; finish it (vpmemctl release guest)"
+	assert_output --partial "domain guest refused: namespace ns0 at $VPMEMCTL_DEV_DIR/dax0.0: instance guest was being released when its process (pid 999999999) stopped: its namespaces may be partly zeroed; finish it with: vpmemctl release guest --keep"
 }
 
 @test "prepare begin refuses a quarantined namespace" {
@@ -204,7 +205,7 @@ claimed() {
 	assert_output --partial "namespace ns0 at $VPMEMCTL_DEV_DIR/dax0.0 was destroyed and re-created (uuid $(snap_uuid ns0), claimed as 00000000-0000-0000-0000-000000000001)"
 }
 
-@test "prepare begin without nvdimm devices on configured namespaces does not wait for the state lock" {
+@test "prepare begin of a domain that names no device of the host's namespaces does not wait for the state lock" {
 	with_device "$SCRATCH/d.xml" "$SCRATCH/elsewhere.img"
 	: >"$SCRATCH/elsewhere.img"
 	vpm claim guest 6GB >/dev/null
@@ -233,7 +234,7 @@ claimed() {
 	kill "$holder"
 	[ "$status" -eq 5 ]
 	[ "$took" -lt 8 ]
-	assert_output --partial "domain guest refused: vpmemctl's state in $VPMEMCTL_STATE_DIR cannot be read (a claim or release holds the lock)"
+	assert_output --partial "domain guest refused: vpmemctl's state in $VPMEMCTL_STATE_DIR cannot be read (the state lock is held by another vpmemctl: a claim, release or repair)"
 }
 
 @test "prepare begin refuses a domain with a document type declaration" {
