@@ -64,9 +64,14 @@ static int load_config(struct vpm_ctx *ctx, const char *name)
 	struct findings f = { 0 };
 	int r = ctx_load(ctx, &co, CTX_NO_STATE, &f);
 
+	/* nothing configured: no namespace is ours, whatever the host has */
+	if (r == EXIT_OK && !ctx->set.namespaces) {
+		findings_clear(&f);
+		return EXIT_OK;
+	}
 	if (r == EXIT_OK && !ctx->host_ok) {
-		log_error("domain %s refused: the host's namespaces cannot be read, so its nvdimm "
-			  "devices cannot be checked against vpmemctl's claims", name);
+		log_error("domain %s refused: the host's namespaces cannot be read, so the paths "
+			  "it names cannot be checked against vpmemctl's claims", name);
 		r = EXIT_FAIL;
 	}
 	/* A mistake in pmem_namespaces: which namespaces are ours is not known. */
