@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* vpmemctl claim: one free namespace per label for a guest, all or nothing. */
-#include <string.h>
 #include <unistd.h>
 
 #include "choose.h"

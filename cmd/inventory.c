@@ -2,7 +2,6 @@
 /* vpmemctl inventory: what each resource class holds, as Nova reports it to
  * Placement, or (-l) each configured namespace. */
 #include <inttypes.h>
-#include <string.h>
 
 #include "cmd.h"
 #include "jsonout.h"

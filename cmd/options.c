@@ -2,7 +2,6 @@
 /* The common options, declared once and shared by every command as an argp
  * child, so that they are accepted before or after the subcommand; and what
  * every program does with them at start. */
-#include <string.h>
 
 #include "names.h"
 #include "cmd.h"

@@ -1,10 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* vpmemctl release: zero a guest's namespaces and free them. */
-#include <errno.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "alloc.h"
 #include "cmd.h"
 #include "jsonout.h"
 #include "inuse.h"

@@ -1,18 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* vpmemctl render-xml: a claim as libvirt nvdimm devices, or a whole domain
  * patched to hold them. */
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <libxml/xmlsave.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "alloc.h"
 #include "cmd.h"
 #include "domxml.h"
-#include "inuse.h"
 #include "log.h"
 #include "zero.h"
 

@@ -2,7 +2,6 @@
 #include "alloc.h"
 
 #include <errno.h>
-#include <string.h>
 
 static bool usable(const struct pool_ns *p, int numa_node)
 {

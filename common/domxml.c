@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <unistd.h>
 #include <sys/stat.h>
 #include <inttypes.h>
 #include <string.h>

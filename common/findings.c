@@ -2,7 +2,6 @@
 #include "findings.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "util.h"

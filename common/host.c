@@ -1,10 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "host.h"
 
-#include <errno.h>
-#include <string.h>
-
-#include "log.h"
 #include "util.h"
 
 const struct host_ns *host_find(const struct host *h, const char *name, size_t *count)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Where the host is read from: a snapshot or libndctl. Apart from host.c,
  * whose pure helpers programs that never read a host link too. */
-#include <errno.h>
 
 #include "host.h"
 #include "log.h"

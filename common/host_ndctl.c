@@ -4,7 +4,6 @@
  * both implementations agree field for field; the real-kernel tests hold it
  * to that. */
 #include <daxctl/libdaxctl.h>
-#include <errno.h>
 #include <limits.h>
 #include <ndctl/libndctl.h>
 #include <linux/ndctl.h>

@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "output.h"
 
-#include <errno.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "jsonout.h"
-#include "names.h"
 #include "pool.h"
 #include "state.h"
 #include "util.h"

@@ -62,6 +62,53 @@ struct claim claim_new(const char *instance, const char *created, size_t n,
 	return c;
 }
 
+static struct extra extra_copy(const struct extra *e)
+{
+	struct extra copy = { 0 };
+
+	for (size_t i = 0; i < e->kv.n; i++)
+		strv_push(&copy.kv, xstrdup(e->kv.v[i]));
+	return copy;
+}
+
+static struct claim_ns *claim_ns_copy(const struct claim_ns *ns, size_t n)
+{
+	struct claim_ns *copy = xcalloc(n, sizeof(*copy));
+
+	for (size_t i = 0; i < n; i++) {
+		copy[i].name = xstrdup(ns[i].name);
+		copy[i].uuid = strdup_or_null(ns[i].uuid);
+		copy[i].label = xstrdup(ns[i].label);
+		for (size_t d = 0; d < ns[i].n_shutdown; d++)
+			claim_ns_set_shutdown(&copy[i], ns[i].shutdown[d].dimm,
+					      ns[i].shutdown[d].count);
+		copy[i].extra = extra_copy(&ns[i].extra);
+	}
+	return copy;
+}
+
+struct claim claim_dup(const struct claim *c)
+{
+	struct claim copy = {
+		.instance = xstrdup(c->instance),
+		.created = strdup_or_null(c->created),
+		.ns = claim_ns_copy(c->ns, c->n_ns),
+		.n_ns = c->n_ns,
+		.labels = xcalloc(c->n_ns, sizeof(*copy.labels)),
+		.n_labels = c->n_ns,
+		.releasing_pid = c->releasing_pid,
+		.releasing_start = c->releasing_start,
+		.n_replacing = c->n_replacing,
+		.extra = extra_copy(&c->extra),
+	};
+
+	for (size_t i = 0; i < c->n_ns; i++)
+		copy.labels[i] = copy.ns[i].label;
+	if (c->n_replacing)
+		copy.replacing = claim_ns_copy(c->replacing, c->n_replacing);
+	return copy;
+}
+
 /* ---- parsing ---------------------------------------------------------- */
 
 /* A whole number a JSON double holds exactly (up to 2^53). */
@@ -510,6 +557,12 @@ void state_remove_claim(struct state *st, struct claim *c)
 	claim_clear(c);
 	memmove(&st->claims[i], &st->claims[i + 1], (st->n_claims - i - 1) * sizeof(*c));
 	st->n_claims--;
+}
+
+void state_add_claim(struct state *st, struct claim c)
+{
+	st->claims = xreallocarray(st->claims, st->n_claims + 1, sizeof(*st->claims));
+	st->claims[st->n_claims++] = c;
 }
 
 void state_remove_quarantine(struct state *st, struct quarantine *q)

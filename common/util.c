@@ -147,6 +147,23 @@ void strv_clear(struct strv *sv)
 	*sv = (struct strv){ 0 };
 }
 
+char *strv_join(char *const *v, size_t n, const char *sep)
+{
+	size_t len = 1, seplen = strlen(sep);
+	char *s, *p;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + (i ? seplen : 0);
+	p = s = xmalloc(len);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			p = stpcpy(p, sep);
+		p = stpcpy(p, v[i]);
+	}
+	*p = '\0';
+	return s;
+}
+
 char *strtrim(char *s)
 {
 	size_t len;

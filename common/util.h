@@ -42,6 +42,8 @@ struct strv {
 };
 void strv_push(struct strv *sv, char *s);               /* takes ownership */
 void strv_clear(struct strv *sv);
+/* v[0..n) with sep between them, malloc'd; "" when n is 0. */
+char *strv_join(char *const *v, size_t n, const char *sep);
 
 /* "dir/name", malloc'd. */
 char *path_join(const char *dir, const char *name);

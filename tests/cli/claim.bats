@@ -283,7 +283,7 @@ holders() {
 	vpm claim vm1 LARGE >/dev/null
 	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
 	HOLDER=$!
-	sleep 0.2
+	wait_exec "$HOLDER" sleep
 	run --separate-stderr vpm claim vm1 6GB --replace -f json
 	assert_success
 	run json_get '[n["name"] for n in d["namespaces"]]'
@@ -295,7 +295,7 @@ holders() {
 	cp "$VPMEMCTL_STATE_DIR/state.json" "$SCRATCH/before"
 	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax1.0" &
 	HOLDER=$!
-	sleep 0.2
+	wait_exec "$HOLDER" sleep
 	run vpm claim vm1 '6GB' --replace
 	assert_failure 1
 	assert_output --partial "namespace ns3 ($VPMEMCTL_DEV_DIR/dax1.0) is open by pid $HOLDER (sleep)"

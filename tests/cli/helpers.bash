@@ -159,8 +159,40 @@ big_standin() {
 
 # wait_mark: until the state carries a release mark (the scrub is under way).
 wait_mark() {
-	for _ in $(seq 200); do
+	for _ in $(seq 1000); do
 		grep -q releasing_pid "$VPMEMCTL_STATE_DIR/state.json" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+# wait_exec PID PROGRAM: until process PID runs PROGRAM. A holder started as
+# `sleep 60 3<FILE &` has FILE open once it runs sleep.
+wait_exec() {
+	for _ in $(seq 1000); do
+		[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+# wait_locked FILE: until a process holds the flock on FILE.
+wait_locked() {
+	for _ in $(seq 1000); do
+		flock -n "$1" true || return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+# wait_open PID FILE: until process PID has FILE open.
+wait_open() {
+	local want fd
+	want="$(realpath "$2")"
+	for _ in $(seq 1000); do
+		for fd in /proc/"$1"/fd/*; do
+			[ "$(readlink "$fd" 2>/dev/null)" = "$want" ] && return 0
+		done
 		sleep 0.02
 	done
 	return 1

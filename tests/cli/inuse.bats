@@ -84,7 +84,7 @@ forge_maps_line() {
 	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
 	HOLDER=$!
 	HOLDERS="$HOLDER"
-	sleep 0.2
+	wait_exec "$HOLDER" sleep
 	run --separate-stderr vpm claim vm1 6GB -f json
 	assert_success
 	[[ "$stderr" == *"namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) skipped: open by pid $HOLDER (sleep)"* ]]

@@ -115,10 +115,7 @@ plugin_output() {
 	vpm claim vm1 6GB >/dev/null
 	flock "$VPMEMCTL_STATE_DIR/lock" sleep 30 &
 	local holder=$!
-	for _ in $(seq 50); do
-		flock -n "$VPMEMCTL_STATE_DIR/lock" true || break
-		sleep 0.1
-	done
+	wait_locked "$VPMEMCTL_STATE_DIR/lock"
 	SECONDS=0
 	run --separate-stderr vpm --lock-timeout 20 verify --repair --timeout 1
 	local took=$SECONDS
@@ -134,10 +131,7 @@ plugin_output() {
 	mkdir -p -m 700 "$VPMEMCTL_STATE_DIR"
 	flock "$VPMEMCTL_STATE_DIR/lock" sleep 30 &
 	local holder=$!
-	for _ in $(seq 50); do
-		flock -n "$VPMEMCTL_STATE_DIR/lock" true || break
-		sleep 0.1
-	done
+	wait_locked "$VPMEMCTL_STATE_DIR/lock"
 	run --separate-stderr vpm --lock-timeout 20 verify --repair --timeout 1 -f json
 	kill "$holder"
 	assert_failure 3

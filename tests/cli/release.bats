@@ -73,7 +73,8 @@ release_640mib_with_jobs() {
 
 @test "a scrub shorter than the delay shows no progress, even on a terminal" {
 	vpm claim vm1 LARGE >/dev/null
-	run script -qec "$VPMEMCTL_BIN -N '$NOVA_SPEC' release vm1" /dev/null
+	# a delay no 1 MiB scrub reaches, however loaded the machine
+	VPMEMCTL_PROGRESS_DELAY=3600 run script -qec "$VPMEMCTL_BIN -N '$NOVA_SPEC' release vm1" /dev/null
 	assert_success
 	refute_output --partial "scrubbing"
 }
@@ -125,7 +126,7 @@ release_640mib_with_jobs() {
 	vpm claim vm1 6GB >/dev/null
 	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
 	HOLDER=$!
-	sleep 0.2
+	wait_exec "$HOLDER" sleep
 	run vpm release vm1 --no-scrub
 	assert_failure 1
 	assert_output --partial "is open by pid $HOLDER (sleep)"
@@ -149,7 +150,7 @@ release_640mib_with_jobs() {
 	vpm claim vm1 6GB >/dev/null
 	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
 	HOLDER=$!
-	sleep 0.2
+	wait_exec "$HOLDER" sleep
 	run vpm release vm1
 	assert_failure 1
 	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (sleep)"
@@ -162,18 +163,22 @@ release_640mib_with_jobs() {
 
 @test "a device opened while the release waits for the state lock is seen: the check comes after the lock" {
 	vpm claim vm1 6GB >/dev/null
-	# another vpmemctl's lock, held for 1.5 s
-	python3 -c 'import fcntl,sys,time; f=open(sys.argv[1],"w"); fcntl.flock(f,fcntl.LOCK_EX); open(sys.argv[2],"w").write("x"); time.sleep(1.5)' \
-		"$VPMEMCTL_STATE_DIR/lock" "$SCRATCH/locked" &
+	# another vpmemctl's lock, held until the device is open
+	python3 -c 'import fcntl,os,sys,time; f=open(sys.argv[1],"w"); fcntl.flock(f,fcntl.LOCK_EX)
+while not os.path.exists(sys.argv[2]): time.sleep(0.01)' \
+		"$VPMEMCTL_STATE_DIR/lock" "$SCRATCH/opened" &
 	LOCKER=$!
-	for _ in $(seq 50); do [ -s "$SCRATCH/locked" ] && break; sleep 0.1; done
-	vpm release vm1 >"$SCRATCH/out" 2>&1 &
+	wait_locked "$VPMEMCTL_STATE_DIR/lock"
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" release vm1 >"$SCRATCH/out" 2>&1 &
 	RELEASE=$!
-	sleep 0.5
+	wait_open "$RELEASE" "$VPMEMCTL_STATE_DIR/lock"
 	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
 	HOLDER=$!
+	wait_exec "$HOLDER" sleep
+	: >"$SCRATCH/opened"
 	rc=0
 	wait "$RELEASE" || rc=$?
+	RELEASE=
 	wait "$LOCKER"
 	[ "$rc" -eq 1 ]
 	run cat "$SCRATCH/out"
@@ -222,7 +227,7 @@ release_640mib_with_jobs() {
 		"$(stat -c '%T' /dev/full | xargs printf '%d')"
 	sleep 60 3>/dev/full &
 	HOLDER=$!
-	sleep 0.2
+	wait_exec "$HOLDER" sleep
 	run vpm release vm1
 	assert_failure 1
 	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (sleep)"
@@ -232,7 +237,7 @@ release_640mib_with_jobs() {
 	vpm claim vm1 6GB >/dev/null
 	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
 	HOLDER=$!
-	sleep 0.2
+	wait_exec "$HOLDER" sleep
 	run vpm release vm1 --force
 	assert_success
 	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
@@ -556,7 +561,7 @@ claim_of() {
 	before="$(claim_of vm1)"
 	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax1.0" &
 	HOLDER=$!
-	sleep 0.2
+	wait_exec "$HOLDER" sleep
 	run vpm release vm1 --keep
 	assert_failure 1
 	assert_output --partial "namespace ns3 ($VPMEMCTL_DEV_DIR/dax1.0) is open by pid $HOLDER (sleep)"

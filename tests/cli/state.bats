@@ -146,7 +146,7 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
 	flock "$VPMEMCTL_STATE_DIR/lock" sleep 5 &
 	HOLD=$!
-	sleep 0.3
+	wait_locked "$VPMEMCTL_STATE_DIR/lock"
 	run vpm claim vm1 6GB --lock-timeout 0.5
 	kill "$HOLD" 2>/dev/null || true
 	assert_failure 5
@@ -159,7 +159,7 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 	vpm claim vm1 6GB >/dev/null
 	flock "$VPMEMCTL_STATE_DIR/lock" sleep 5 &
 	HOLD=$!
-	sleep 0.3
+	wait_locked "$VPMEMCTL_STATE_DIR/lock"
 	run vpm inventory -f json --lock-timeout 0
 	kill "$HOLD" 2>/dev/null || true
 	assert_success

@@ -48,6 +48,24 @@ setup() { common_setup; }
 	assert_output --partial "--generation: '-1' is not a non-negative integer"
 }
 
+@test "--numa-node must be a NUMA node number" {
+	run vpm claim vm1 6GB --numa-node 65536
+	assert_failure 2
+	assert_output --partial "--numa-node: '65536' is not a NUMA node number"
+}
+
+@test "--guest-node must be a NUMA node number" {
+	run vpm render-xml vm1 --guest-node -1
+	assert_failure 2
+	assert_output --partial "--guest-node: '-1' is not a NUMA node number"
+}
+
+@test "--consumer-generation must be a non-negative integer" {
+	run vpm claim vm1 6GB --consumer-generation 1x
+	assert_failure 2
+	assert_output --partial "--consumer-generation: '1x' is not a non-negative integer"
+}
+
 @test "--list with -f placement is a usage error" {
 	run vpm inventory -l -f placement
 	assert_failure 2

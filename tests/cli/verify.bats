@@ -213,7 +213,7 @@ codes() {
 	mv "$SCRATCH/away" "$VPMEMCTL_DEV_DIR/dax0.0"
 	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax0.0" &
 	HOLDER=$!
-	sleep 0.2
+	wait_exec "$HOLDER" sleep
 	run vpm verify --repair
 	assert_failure 1
 	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (sleep)"

@@ -324,8 +324,60 @@ static void test_shutdown_counts(void)
 	       "\"shutdown_counts\" is not an object", "shutdown_counts a number");
 }
 
+/* A claim with every field set, copied, then the original freed: the copy
+ * alone formats to the same text. */
+static void test_claim_dup(void)
+{
+	const char *in =
+		"{\"version\":1,\"generation\":3,\"claims\":[{\"instance\":\"vm1\","
+		"\"namespaces\":[{\"name\":\"ns0\",\"uuid\":\"u0\",\"label\":\"6GB\","
+		"\"shutdown_counts\":{\"nmem0\":4},\"n\":1},{\"name\":\"ns3\",\"label\":\"LARGE\"}],"
+		"\"created\":\"2026-01-01T00:00:00Z\",\"releasing_pid\":7,\"releasing_start\":8,"
+		"\"replacing\":[{\"name\":\"ns1\",\"uuid\":\"u1\",\"label\":\"6GB\"}],\"c\":\"s\"}],"
+		"\"quarantine\":[]}";
+	struct state st, copy;
+	char *err = NULL, *want, *got;
+	struct claim c;
+
+	ok(state_parse(in, &st, &err) == 0, "a claim with every field parses");
+	want = state_format(&st);
+	c = claim_dup(&st.claims[0]);
+	ok(c.ns != st.claims[0].ns && c.ns[0].name != st.claims[0].ns[0].name &&
+	   c.replacing != st.claims[0].replacing && c.extra.kv.v != st.claims[0].extra.kv.v &&
+	   c.ns[0].extra.kv.v != st.claims[0].ns[0].extra.kv.v &&
+	   c.ns[0].shutdown != st.claims[0].ns[0].shutdown,
+	   "claim_dup shares no memory with the original");
+	ok(c.labels[0] == c.ns[0].label && c.labels[1] == c.ns[1].label,
+	   "the copy's labels are its namespaces' labels");
+	state_free(&st);
+	state_init(&copy);
+	copy.generation = 3;
+	state_add_claim(&copy, c);
+	got = state_format(&copy);
+	is_str(got, want, "the copy writes what the original wrote, after the original is freed");
+	free(want);
+	free(got);
+	state_free(&copy);
+}
+
+static void test_add_claim(void)
+{
+	const char *names[] = { "ns0" }, *uuids[] = { NULL }, *labels[] = { "6GB" };
+	struct state st;
+
+	state_init(&st);
+	state_add_claim(&st, claim_new("vm1", NULL, 1, names, uuids, labels));
+	state_add_claim(&st, claim_new("vm2", NULL, 1, names, uuids, labels));
+	is_u64(st.n_claims, 2, "state_add_claim appends");
+	ok(state_find_claim(&st, "vm1") == &st.claims[0] &&
+	   state_find_claim(&st, "vm2") == &st.claims[1], "in order, each found by instance");
+	state_free(&st);
+}
+
 int main(void)
 {
+	test_claim_dup();
+	test_add_claim();
 	test_replacing();
 	test_unknown_members_kept();
 	test_many_claims();
