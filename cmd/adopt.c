@@ -129,14 +129,10 @@ static bool recorded(xmlDocPtr dom, const struct claim *c)
 /* Record c in the domain's <metadata> and write the file back atomically. */
 static int record_in_domain(xmlDocPtr dom, const char *file, const struct claim *c)
 {
-	struct pmem_record *recs = xcalloc(c->n_ns, sizeof(*recs));
 	xmlChar *text;
 	int len, r;
 
-	for (size_t i = 0; i < c->n_ns; i++)
-		recs[i] = (struct pmem_record){ c->ns[i].label, c->ns[i].name, c->ns[i].uuid };
-	domain_set_pmem(dom, recs, c->n_ns);
-	free(recs);
+	domain_record_claim(dom, c);
 	text = domain_format(dom, &len);
 	if (!text) {
 		log_error("out of memory");
@@ -150,28 +146,6 @@ static int record_in_domain(xmlDocPtr dom, const char *file, const struct claim 
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
-}
-
-/* A copy of c (its namespaces, labels, uuids, shutdown counts and creation
- * time). */
-static struct claim claim_copy(const struct claim *c)
-{
-	_cleanup_free_ const char **names = xcalloc(c->n_ns, sizeof(*names));
-	_cleanup_free_ const char **uuids = xcalloc(c->n_ns, sizeof(*uuids));
-	_cleanup_free_ const char **labels = xcalloc(c->n_ns, sizeof(*labels));
-	struct claim copy;
-
-	for (size_t i = 0; i < c->n_ns; i++) {
-		names[i] = c->ns[i].name;
-		uuids[i] = c->ns[i].uuid;
-		labels[i] = c->ns[i].label;
-	}
-	copy = claim_new(c->instance, c->created, c->n_ns, names, uuids, labels);
-	for (size_t i = 0; i < c->n_ns; i++)
-		for (size_t d = 0; d < c->ns[i].n_shutdown; d++)
-			claim_ns_set_shutdown(&copy.ns[i], c->ns[i].shutdown[d].dimm,
-					      c->ns[i].shutdown[d].count);
-	return copy;
 }
 
 /* What adopt needs besides the context: which devices lead to namespaces,
@@ -240,13 +214,8 @@ static int domain_claim(struct adopt_run *run, const struct domain_info *di,
 
 static void audit(const struct claim *c, const char *file, const char *outcome)
 {
-	_cleanup_free_ char *names = NULL;
-	char **v = xcalloc(c->n_ns, sizeof(*v));
+	_cleanup_free_ char *names = claim_names(c);
 
-	for (size_t i = 0; i < c->n_ns; i++)
-		v[i] = c->ns[i].name;
-	names = join_names(v, c->n_ns);
-	free(v);
 	log_audit("adopt instance=%s domain=%s namespaces=%s outcome=%s", c->instance, file, names,
 		  outcome);
 }
@@ -333,13 +302,8 @@ static void adopt_file(struct adopt_run *run, const char *file, const char *inst
 			goto out;
 		}
 		if (!same_namespaces(held, &o->claim)) {
-			_cleanup_free_ char *names = NULL;
-			char **v = xcalloc(held->n_ns, sizeof(*v));
+			_cleanup_free_ char *names = claim_names(held);
 
-			for (size_t i = 0; i < held->n_ns; i++)
-				v[i] = held->ns[i].name;
-			names = join_names(v, held->n_ns);
-			free(v);
 			log_error("instance %s already holds a different claim (%s); not adopted",
 				  instance, names);
 			o->status = EXIT_CONFLICT;
@@ -363,9 +327,7 @@ static void adopt_file(struct adopt_run *run, const char *file, const char *inst
 		o->status = EXIT_OK;
 		goto out;
 	}
-	ctx->state.claims = xreallocarray(ctx->state.claims, ctx->state.n_claims + 1,
-					  sizeof(*ctx->state.claims));
-	ctx->state.claims[ctx->state.n_claims++] = claim_copy(&o->claim);
+	state_add_claim(&ctx->state, claim_copy(&o->claim));
 	r = ctx_commit(ctx);
 	audit(&o->claim, file, r == EXIT_OK ? "adopted" : "failed");
 	if (r != EXIT_OK) {

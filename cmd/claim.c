@@ -236,13 +236,7 @@ static bool claim_has(const struct claim *c, const char *name)
 static void audit_replace(const char *instance, const struct claim *c, const struct strv *old,
 			  const char *outcome)
 {
-	_cleanup_free_ char *names = NULL, *olds = join_names(old->v, old->n);
-	char **v = xcalloc(c->n_ns, sizeof(*v));
-
-	for (size_t i = 0; i < c->n_ns; i++)
-		v[i] = c->ns[i].name;
-	names = join_names(v, c->n_ns);
-	free(v);
+	_cleanup_free_ char *names = claim_names(c), *olds = strv_join(old->v, old->n, ",");
 	log_audit("claim instance=%s namespaces=%s replaced=%s outcome=%s", instance, names, olds,
 		  outcome);
 }
@@ -321,7 +315,7 @@ static int replace_claim(const struct claim_args *a, struct vpm_ctx *ctx,
 		};
 	}
 	if (a->dry_run) {
-		_cleanup_free_ char *olds = join_names(old_names.v, old_names.n);
+		_cleanup_free_ char *olds = strv_join(old_names.v, old_names.n, ",");
 
 		log_info("dry run: nothing was changed; %s would be zeroed, and those not in the "
 			 "new claim freed", olds);
@@ -392,7 +386,7 @@ int cmd_claim(int argc, char **argv, struct common_opts *co)
 	}
 	existing = state_find_claim(&ctx.state, a.instance);
 	if (existing) {
-		_cleanup_free_ char *held = join_names(existing->labels, existing->n_labels);
+		_cleanup_free_ char *held = strv_join(existing->labels, existing->n_labels, ",");
 
 		if (!same_labels(existing, &labels)) {
 			log_error("instance %s already holds a claim for %s; release it first, or "
@@ -424,18 +418,11 @@ int cmd_claim(int argc, char **argv, struct common_opts *co)
 		claim_clear(&c);
 		goto out;
 	}
-	ctx.state.claims = xreallocarray(ctx.state.claims, ctx.state.n_claims + 1,
-					 sizeof(*ctx.state.claims));
-	ctx.state.claims[ctx.state.n_claims++] = c;
+	state_add_claim(&ctx.state, c);
 	r = ctx_commit(&ctx);
 	{
-		_cleanup_free_ char *names = NULL;
-		char **v = xcalloc(c.n_ns, sizeof(*v));
+		_cleanup_free_ char *names = claim_names(&c);
 
-		for (size_t i = 0; i < c.n_ns; i++)
-			v[i] = c.ns[i].name;
-		names = join_names(v, c.n_ns);
-		free(v);
 		log_audit("claim instance=%s namespaces=%s outcome=%s", a.instance, names,
 			  r == EXIT_OK ? "claimed" : "failed");
 	}

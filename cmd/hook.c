@@ -235,7 +235,7 @@ static int migrate(const char *arg_name)
 {
 	_cleanup_free_ char *err = NULL, *text = NULL;
 	_cleanup_free_ uint64_t *kib = NULL;
-	struct pmem_record *recs = NULL, *new_recs = NULL;
+	struct pmem_record *recs = NULL;
 	struct nvdimm *nvdimms = NULL;
 	struct strv labels = { 0 };
 	struct domain_info di = { 0 };
@@ -366,32 +366,22 @@ static int migrate(const char *arg_name)
 	}
 
 	nvdimms = xcalloc(c->n_ns, sizeof(*nvdimms));
-	new_recs = xcalloc(c->n_ns, sizeof(*new_recs));
 	for (size_t i = 0; i < c->n_ns; i++) {
 		const struct pool_ns *p = pool_find(&ctx.pool, c->ns[i].name);
 
 		nvdimms[i] = (struct nvdimm){ .path = p->devpath, .size_kib = p->host->size / 1024,
 					   .align_kib = p->host->align / 1024 };
-		new_recs[i] = (struct pmem_record){ c->ns[i].label, c->ns[i].name,
-						    c->ns[i].uuid };
 	}
 	if (domain_retarget_nvdimms(dom, nvdimms, c->n_ns, &err) < 0) {
 		log_error("incoming domain %s refused: %s; nothing was claimed", di.name, err);
 		r = EXIT_FAIL;
 		goto out;
 	}
-	domain_set_pmem(dom, new_recs, c->n_ns);
+	domain_record_claim(dom, c);
 	if (c == &fresh) {
-		_cleanup_free_ char *names = NULL;
-		char **v = xcalloc(fresh.n_ns, sizeof(*v));
+		_cleanup_free_ char *names = claim_names(&fresh);
 
-		for (size_t i = 0; i < fresh.n_ns; i++)
-			v[i] = fresh.ns[i].name;
-		names = join_names(v, fresh.n_ns);
-		free(v);
-		ctx.state.claims = xreallocarray(ctx.state.claims, ctx.state.n_claims + 1,
-						 sizeof(*ctx.state.claims));
-		ctx.state.claims[ctx.state.n_claims++] = fresh;
+		state_add_claim(&ctx.state, fresh);
 		fresh = (struct claim){ 0 };
 		r = ctx_commit(&ctx);
 		log_audit("claim instance=%s namespaces=%s outcome=%s (incoming migration)",
@@ -406,7 +396,6 @@ out:
 	free(uses);
 	ns_devices_free(&devs);
 	free(nvdimms);
-	free(new_recs);
 	pmem_records_free(recs, n_recs);
 	strv_clear(&labels);
 	domain_info_clear(&di);

@@ -126,17 +126,6 @@ static int print_elements(const struct nvdimm *devs, size_t n)
 	return fflush(stdout) == EOF ? EXIT_FAIL : r;
 }
 
-/* The claim's labels, recorded in the domain's <metadata>. */
-static void record_claim(xmlDocPtr dom, const struct claim *c)
-{
-	struct pmem_record *recs = xcalloc(c->n_ns ? c->n_ns : 1, sizeof(*recs));
-
-	for (size_t i = 0; i < c->n_ns; i++)
-		recs[i] = (struct pmem_record){ c->ns[i].label, c->ns[i].name, c->ns[i].uuid };
-	domain_set_pmem(dom, recs, c->n_ns);
-	free(recs);
-}
-
 static int render_domain(const struct render_args *a, const struct vpm_ctx *ctx,
 			 const struct nvdimm *devs, size_t n)
 {
@@ -177,7 +166,7 @@ static int render_domain(const struct render_args *a, const struct vpm_ctx *ctx,
 		xmlFreeDoc(dom);
 		return EXIT_FAIL;
 	}
-	record_claim(dom, state_find_claim(&ctx->state, a->instance));
+	domain_record_claim(dom, state_find_claim(&ctx->state, a->instance));
 	out = domain_format(dom, &outlen);
 	xmlFreeDoc(dom);
 	if (!out) {

@@ -16,19 +16,6 @@
 #include "nsaccess.h"
 #include "pmemconf.h"
 
-char *join_names(char *const *v, size_t n)
-{
-	char *s = xstrdup("");
-
-	for (size_t i = 0; i < n; i++) {
-		char *t = xasprintf("%s%s%s", s, i ? "," : "", v[i]);
-
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
 /* Unknown labels are a mistake in the request, not a shortage to retry. */
 int check_labels(const struct vpm_ctx *ctx, const struct strv *labels)
 {
@@ -42,7 +29,7 @@ int check_labels(const struct vpm_ctx *ctx, const struct strv *labels)
 
 		for (size_t k = 0; k < ctx->conf.n_labels; k++)
 			names[k] = ctx->conf.labels[k].label;
-		known = join_names(names, ctx->conf.n_labels);
+		known = strv_join(names, ctx->conf.n_labels, ",");
 		free(names);
 		log_error("unknown label '%s' (configured: %s)", labels->v[i],
 			  *known ? known : "none");

@@ -8,9 +8,6 @@
 #include "state.h"
 #include "util.h"
 
-/* v joined with commas; malloc'd. */
-char *join_names(char *const *v, size_t n);
-
 /* EXIT_USAGE, with an error naming the configured labels, when a label is
  * not configured (a mistake in the request, not a shortage to retry). */
 int check_labels(const struct vpm_ctx *ctx, const struct strv *labels);

@@ -13,6 +13,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlsave.h>
 
+#include "state.h"
 #include "util.h"
 
 #define X(s) ((const xmlChar *)(s))
@@ -748,4 +749,14 @@ int domain_write_file(const char *path, const xmlChar *text, int len)
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
 	return replace_file_at(dirfd, basename(bcopy), path, text, (size_t)len, &st);
+}
+
+void domain_record_claim(xmlDocPtr dom, const struct claim *c)
+{
+	struct pmem_record *recs = xcalloc(c->n_ns ? c->n_ns : 1, sizeof(*recs));
+
+	for (size_t i = 0; i < c->n_ns; i++)
+		recs[i] = (struct pmem_record){ c->ns[i].label, c->ns[i].name, c->ns[i].uuid };
+	domain_set_pmem(dom, recs, c->n_ns);
+	free(recs);
 }

@@ -85,6 +85,11 @@ struct pmem_record {
  * holding these records; n == 0 removes it. */
 void domain_set_pmem(xmlDocPtr dom, const struct pmem_record *recs, size_t n);
 
+struct claim;
+/* domain_set_pmem() with the records of claim c: its namespaces' labels,
+ * names and uuids, in its order. */
+void domain_record_claim(xmlDocPtr dom, const struct claim *c);
+
 /* The records of vpmemctl's element: 0 with *n = 0 when there is none;
  * -EINVAL with *err set (malloc'd) when it is malformed (a record without a
  * label or name). *recs malloc'd; free with pmem_records_free(). */

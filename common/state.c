@@ -87,7 +87,7 @@ static struct claim_ns *claim_ns_copy(const struct claim_ns *ns, size_t n)
 	return copy;
 }
 
-struct claim claim_dup(const struct claim *c)
+struct claim claim_copy(const struct claim *c)
 {
 	struct claim copy = {
 		.instance = xstrdup(c->instance),
@@ -584,4 +584,13 @@ void state_free(struct state *st)
 	free(st->q);
 	strv_clear(&st->extra.kv);
 	state_init(st);
+}
+
+char *claim_names(const struct claim *c)
+{
+	_cleanup_free_ char **v = xcalloc(c->n_ns ? c->n_ns : 1, sizeof(*v));
+
+	for (size_t i = 0; i < c->n_ns; i++)
+		v[i] = c->ns[i].name;
+	return strv_join(v, c->n_ns, ",");
 }

@@ -87,9 +87,11 @@ struct claim claim_new(const char *instance, const char *created, size_t n,
 
 /* A copy of c that shares nothing with it: namespaces, labels, uuids,
  * shutdown counts, release mark, what it replaces, unknown members. */
-struct claim claim_dup(const struct claim *c);
+struct claim claim_copy(const struct claim *c);
 /* Append c to the claims; st owns it from then on. */
 void state_add_claim(struct state *st, struct claim c);
+/* The names of c's namespaces, in order, joined with commas; malloc'd. */
+char *claim_names(const struct claim *c);
 
 struct claim *state_find_claim(const struct state *st, const char *instance);
 struct quarantine *state_find_quarantine(const struct state *st, const char *name);

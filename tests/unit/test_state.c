@@ -326,7 +326,7 @@ static void test_shutdown_counts(void)
 
 /* A claim with every field set, copied, then the original freed: the copy
  * alone formats to the same text. */
-static void test_claim_dup(void)
+static void test_claim_copy(void)
 {
 	const char *in =
 		"{\"version\":1,\"generation\":3,\"claims\":[{\"instance\":\"vm1\","
@@ -341,12 +341,12 @@ static void test_claim_dup(void)
 
 	ok(state_parse(in, &st, &err) == 0, "a claim with every field parses");
 	want = state_format(&st);
-	c = claim_dup(&st.claims[0]);
+	c = claim_copy(&st.claims[0]);
 	ok(c.ns != st.claims[0].ns && c.ns[0].name != st.claims[0].ns[0].name &&
 	   c.replacing != st.claims[0].replacing && c.extra.kv.v != st.claims[0].extra.kv.v &&
 	   c.ns[0].extra.kv.v != st.claims[0].ns[0].extra.kv.v &&
 	   c.ns[0].shutdown != st.claims[0].ns[0].shutdown,
-	   "claim_dup shares no memory with the original");
+	   "claim_copy shares no memory with the original");
 	ok(c.labels[0] == c.ns[0].label && c.labels[1] == c.ns[1].label,
 	   "the copy's labels are its namespaces' labels");
 	state_free(&st);
@@ -376,7 +376,7 @@ static void test_add_claim(void)
 
 int main(void)
 {
-	test_claim_dup();
+	test_claim_copy();
 	test_add_claim();
 	test_replacing();
 	test_unknown_members_kept();
