@@ -22,7 +22,6 @@
 
 /* libvirt waits for its hooks while it holds the domain: a hook that waits
  * long for the state lock holds up libvirtd. On timeout it refuses. */
-#define HOOK_LOCK_TIMEOUT 3.0
 #define HOOK_LOCK_TIMEOUT_ARG "3"
 #define DOMAIN_MAX (64u << 20)
 
@@ -60,7 +59,7 @@ static xmlDocPtr read_domain(const char *name, char **text, size_t *len)
  * failure (logged, one line) when they cannot be trusted. */
 static int load_config(struct vpm_ctx *ctx, const char *name)
 {
-	struct common_opts co = { 0 };
+	struct common_opts co = { .lock_timeout = HOOK_LOCK_TIMEOUT_ARG };
 	struct findings f = { 0 };
 	int r = ctx_load(ctx, &co, CTX_NO_STATE, &f);
 
@@ -88,32 +87,8 @@ static int load_config(struct vpm_ctx *ctx, const char *name)
 
 /* ---- prepare begin ---------------------------------------------------- */
 
-/* The state under the shared lock: starting guests do not wait for each
- * other, only for a claim or release that is changing it. EXIT_OK, or the
- * refusal's status with *why set (malloc'd). */
-static int read_state(struct vpm_ctx *ctx, char **why)
-{
-	int r = store_open(&ctx->store, ctx->set.state_dir, false);
-
-	if (r == 0)
-		r = store_lock_shared(&ctx->store, HOOK_LOCK_TIMEOUT);
-	if (r == 0)
-		r = store_load(&ctx->store, &ctx->state);
-	ctx->state_ok = r == 0;
-	if (r == 0) {
-		pool_apply_state(&ctx->pool, &ctx->state);
-		return EXIT_OK;
-	}
-	*why = xasprintf("vpmemctl's state in %s cannot be read%s, so its devices cannot be "
-			 "checked against the claims; start it again once it can",
-			 ctx->set.state_dir, r == -ETIMEDOUT ? " (the state lock is held by "
-			 "another vpmemctl: a claim, release or repair)" : "");
-	return r == -ETIMEDOUT ? EXIT_LOCKED : EXIT_FAIL;
-}
-
 static int prepare(const char *arg_name)
 {
-	_cleanup_free_ char *state_why = NULL;
 	struct domain_info di = { 0 };
 	struct vpm_ctx ctx = { .store = { .dirfd = -1, .lockfd = -1 } };
 	struct ns_devices devs = { 0 };
@@ -140,13 +115,18 @@ static int prepare(const char *arg_name)
 	r = load_config(&ctx, di.name);
 	if (r != EXIT_OK || !domain_names_host_device(&ctx, &di))
 		goto out;
-	/* Without the state, the devices found by name still count: a domain
-	 * that uses one is refused, one that uses none goes through. */
-	rs = read_state(&ctx, &state_why);
+	/* Shared: starting guests do not wait for each other, only for a
+	 * claim or release that is changing the state. Without the state,
+	 * the devices found by name still count: a domain that uses one is
+	 * refused, one that uses none goes through. */
+	rs = ctx_read_state(&ctx, CTX_SHARED);
 	ns_devices_build(&devs, &ctx);
 	n_uses = domain_uses(&devs, &di, &uses);
 	if (n_uses && rs != EXIT_OK) {
-		log_error("domain %s refused: %s", di.name, state_why);
+		log_error("domain %s refused: vpmemctl's state in %s cannot be read%s, so its "
+			  "devices cannot be checked against the claims; start it again once it "
+			  "can", di.name, ctx.set.state_dir, rs == EXIT_LOCKED ? " (the state lock "
+			  "is held by another vpmemctl: a claim, release or repair)" : "");
 		r = rs;
 		goto out;
 	}

@@ -5,8 +5,9 @@
 
 #include "log.h"
 
-static int read_state(struct vpm_ctx *ctx, bool for_change)
+static int read_state(struct vpm_ctx *ctx, enum ctx_mode mode)
 {
+	bool for_change = mode == CTX_CHANGE;
 	int r;
 
 	store_close(&ctx->store);
@@ -14,6 +15,8 @@ static int read_state(struct vpm_ctx *ctx, bool for_change)
 	r = store_open(&ctx->store, ctx->set.state_dir, for_change);
 	if (r == 0 && for_change)
 		r = store_lock(&ctx->store, ctx->set.lock_timeout);
+	else if (r == 0 && mode == CTX_SHARED)
+		r = store_lock_shared(&ctx->store, ctx->set.lock_timeout);
 	if (r == 0)
 		r = store_load(&ctx->store, &ctx->state);
 	if (r < 0)
@@ -38,10 +41,8 @@ int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 	if (ctx->host_ok)
 		pool_build(&ctx->conf, &ctx->host, ctx->set.dev_dir, &ctx->pool, f);
 	if (mode != CTX_NO_STATE)
-		rs = read_state(ctx, mode == CTX_CHANGE);
+		rs = ctx_read_state(ctx, mode);
 	ctx->state_ok = rs == EXIT_OK;
-	if (ctx->state_ok)
-		pool_apply_state(&ctx->pool, &ctx->state);
 	log_debug("state read: %zu claims at %.1f ms", ctx->state.n_claims, log_elapsed_ms());
 	return rs == EXIT_LOCKED ? EXIT_LOCKED : EXIT_OK;
 }
@@ -78,13 +79,19 @@ int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
 	return r;
 }
 
-int ctx_reload_state(struct vpm_ctx *ctx)
+int ctx_read_state(struct vpm_ctx *ctx, enum ctx_mode mode)
 {
-	int r = read_state(ctx, true);
+	int r = read_state(ctx, mode);
 
+	ctx->state_ok = r == EXIT_OK;
 	if (r == EXIT_OK)
 		pool_apply_state(&ctx->pool, &ctx->state);
 	return r;
+}
+
+int ctx_reload_state(struct vpm_ctx *ctx)
+{
+	return ctx_read_state(ctx, CTX_CHANGE);
 }
 
 int ctx_commit(struct vpm_ctx *ctx)

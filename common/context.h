@@ -36,6 +36,8 @@ struct vpm_ctx {
 enum ctx_mode {
 	CTX_NO_STATE,   /* configuration and host only */
 	CTX_READ,       /* and the state as it is, without the lock */
+	CTX_SHARED,     /* and the state under the lock shared with other readers (the
+			 * hook: it waits only for a change under way) */
 	CTX_CHANGE,     /* and the state under the exclusive lock (directory created) */
 };
 
@@ -51,6 +53,11 @@ int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mo
  * not taken in time, else EXIT_OK. */
 int ctx_load(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode,
 	     struct findings *f);
+
+/* Read the state (and apply it to the pool) per mode, after ctx_load with
+ * CTX_NO_STATE: for a command that decides from configuration and host
+ * whether it needs the state. EXIT_OK, EXIT_FAIL or EXIT_LOCKED (logged). */
+int ctx_read_state(struct vpm_ctx *ctx, enum ctx_mode mode);
 
 /* Take the lock again and read the state anew (after work done unlocked). */
 int ctx_reload_state(struct vpm_ctx *ctx);

@@ -102,7 +102,7 @@ claim_sees() {
 # adopt of the domain takes NS into account: would adopt it, or refuses it
 adopt_sees() {
 	"$VPMEMCTL_BIN" adopt dom --domain "$QEMU/dom.xml" --dry-run -f json 2>&1 |
-		grep -Eq "(namespace |\"name\": \")$1\b" && echo 1 || echo 0
+		grep -Eq "(namespace |\"name\": ?\")$1\b" && echo 1 || echo 0
 }
 
 # agree EXPECTED CASE HOOK VERIFY CLAIM ADOPT: every answer given (- for a
