@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* vpmemctl adopt: record the claim of a guest that already uses namespaces,
  * exactly those its domain's nvdimm devices use: never others. */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "choose.h"
 #include "cmd.h"
 #include "domuse.h"
 #include "domxml.h"
@@ -15,7 +12,6 @@
 #include "log.h"
 #include "names.h"
 #include "nsaccess.h"
-#include "zero.h"
 
 struct adopt_args {
 	struct common_opts *co;
@@ -106,26 +102,6 @@ static bool same_namespaces(const struct claim *a, const struct claim *b)
 	return true;
 }
 
-/* Whether the domain's record already says what c says. */
-static bool recorded(xmlDocPtr dom, const struct claim *c)
-{
-	struct pmem_record *recs = NULL;
-	char *err = NULL;
-	size_t n = 0;
-	bool same;
-
-	if (domain_get_pmem(dom, &recs, &n, &err) < 0) {
-		free(err);
-		return false;
-	}
-	same = n == c->n_ns;
-	for (size_t i = 0; same && i < n; i++)
-		same = streq(recs[i].name, c->ns[i].name) && streq(recs[i].label, c->ns[i].label) &&
-		       streq(recs[i].uuid, c->ns[i].uuid);
-	pmem_records_free(recs, n);
-	return same;
-}
-
 /* Record c in the domain's <metadata> and write the file back atomically. */
 static int record_in_domain(xmlDocPtr dom, const char *file, const struct claim *c)
 {
@@ -157,60 +133,6 @@ struct adopt_run {
 	struct domain_set doms;
 	bool dry_run;
 };
-
-/* The claim of the namespaces the domain uses, in the order it names them,
- * checked against the state: EXIT_OK with *out set, else EXIT_* (logged).
- * *none: it uses no configured namespace at all. */
-static int domain_claim(struct adopt_run *run, const struct domain_info *di,
-			const char *instance, struct claim *out, bool *none)
-{
-	struct domain_use *uses = NULL;
-	size_t n = domain_uses(&run->devs, di, &uses);
-	_cleanup_free_ const char **names = NULL, **uuids = NULL, **labels = NULL;
-	char now[32];
-	int r = EXIT_OK;
-
-	*none = !n;
-	for (size_t j = 0; j < n; j++) {
-		const struct pool_ns *p = uses[j].ns;
-		_cleanup_free_ char *others = domain_set_users(&run->doms, p, di->name, di->uuid);
-		_cleanup_free_ char *why = NULL, *both = NULL;
-		enum ns_access a = ns_access(p, instance, di->uuid);
-
-		if (uses[j].n_at > 1) {
-			log_error("domain %s names namespace %s %zu times; not adopted", di->name,
-				  p->name, uses[j].n_at);
-			r = r == EXIT_OK ? EXIT_FAIL : r;
-			continue;
-		}
-		if (others) {
-			both = xasprintf("%s and %s", di->name, others);
-			a = ACCESS_TWO_DOMAINS;
-		}
-		if (a == ACCESS_FREE || a == ACCESS_OWN)
-			continue;
-		why = access_why(a, p, uses[j].at->path, both);
-		log_error("domain %s: %s; not adopted", di->name, why);
-		if (r == EXIT_OK || access_exit(a) > r)
-			r = access_exit(a);
-	}
-	if (!n || r != EXIT_OK) {
-		free(uses);
-		return n ? r : EXIT_FAIL;
-	}
-	names = xcalloc(n, sizeof(*names));
-	uuids = xcalloc(n, sizeof(*uuids));
-	labels = xcalloc(n, sizeof(*labels));
-	for (size_t j = 0; j < n; j++) {
-		names[j] = uses[j].ns->name;
-		uuids[j] = uses[j].ns->host->uuid;
-		labels[j] = uses[j].ns->label->label;
-	}
-	*out = claim_new(instance, now_rfc3339(now, sizeof(now)), n, names, uuids, labels);
-	pool_record_shutdown(out, &run->ctx->pool, &run->ctx->host);
-	free(uses);
-	return EXIT_OK;
-}
 
 static void audit(const struct claim *c, const char *file, const char *outcome)
 {
@@ -274,7 +196,7 @@ static void adopt_file(struct adopt_run *run, const char *file, const char *inst
 		instance = di.name;
 	}
 	o->instance = xstrdup(instance);
-	r = domain_claim(run, &di, instance, &o->claim, &none);
+	r = domain_claim_new(ctx, &run->devs, &run->doms, &di, instance, &o->claim, &none);
 	if (none) {
 		if (from_dir) {
 			log_info("domain %s (%s) uses no configured namespace; nothing to adopt",
@@ -317,7 +239,7 @@ static void adopt_file(struct adopt_run *run, const char *file, const char *inst
 		o->what = "already claimed";
 		o->status = EXIT_OK;
 		/* a record the domain lacks (an earlier adopt could not write it) */
-		if (!dry_run && !recorded(dom, &o->claim))
+		if (!dry_run && !domain_records_claim(dom, &o->claim))
 			o->status = record_in_domain(dom, file, &o->claim);
 		goto out;
 	}
@@ -344,25 +266,6 @@ out:
 	domain_info_clear(&di);
 	if (dom)
 		xmlFreeDoc(dom);
-}
-
-/* The *.xml files of dir, sorted, as libvirt keeps its domains. */
-static int dir_files(const char *dir, struct strv *files)
-{
-	struct dirent **ents = NULL;
-	int n = scandir(dir, &ents, NULL, alphasort);
-
-	if (n < 0)
-		return -errno;
-	for (int i = 0; i < n; i++) {
-		size_t len = strlen(ents[i]->d_name);
-
-		if (ents[i]->d_name[0] != '.' && len > 4 && streq(ents[i]->d_name + len - 4, ".xml"))
-			strv_push(files, path_join(dir, ents[i]->d_name));
-		free(ents[i]);
-	}
-	free(ents);
-	return 0;
 }
 
 static void json_outcome(struct jw *w, const struct outcome *o, const struct pool *pool)
@@ -456,7 +359,7 @@ int cmd_adopt(int argc, char **argv, struct common_opts *co)
 	}
 	if (a.domain) {
 		strv_push(&files, xstrdup(a.domain));
-	} else if ((r = dir_files(a.libvirt_dir, &files)) < 0) {
+	} else if ((r = domain_dir_files(a.libvirt_dir, &files)) < 0) {
 		log_error_errno(-r, "cannot read libvirt directory %s", a.libvirt_dir);
 		r = EXIT_FAIL;
 		goto out;

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include "inuse.h"
+#include "log.h"
+#include "nsaccess.h"
 
 /* path with "//" and "/./" collapsed and no trailing "/"; malloc'd. */
 static char *plain_path(const char *path)
@@ -209,6 +211,58 @@ char *domain_set_users(const struct domain_set *s, const struct pool_ns *p, cons
 			break;
 		}
 	return names;
+}
+
+int domain_claim_new(const struct vpm_ctx *ctx, const struct ns_devices *devs,
+		     const struct domain_set *doms, const struct domain_info *di,
+		     const char *instance, struct claim *out, bool *none)
+{
+	struct domain_use *uses = NULL;
+	size_t n = domain_uses(devs, di, &uses);
+	_cleanup_free_ const char **names = NULL, **uuids = NULL, **labels = NULL;
+	char now[32];
+	int r = EXIT_OK;
+
+	*none = !n;
+	for (size_t j = 0; j < n; j++) {
+		const struct pool_ns *p = uses[j].ns;
+		_cleanup_free_ char *others = domain_set_users(doms, p, di->name, di->uuid);
+		_cleanup_free_ char *why = NULL, *both = NULL;
+		enum ns_access a = ns_access(p, instance, di->uuid);
+
+		if (uses[j].n_at > 1) {
+			log_error("domain %s names namespace %s %zu times; not adopted", di->name,
+				  p->name, uses[j].n_at);
+			r = r == EXIT_OK ? EXIT_FAIL : r;
+			continue;
+		}
+		if (others) {
+			both = xasprintf("%s and %s", di->name, others);
+			a = ACCESS_TWO_DOMAINS;
+		}
+		if (a == ACCESS_FREE || a == ACCESS_OWN)
+			continue;
+		why = access_why(a, p, uses[j].at->path, both);
+		log_error("domain %s: %s; not adopted", di->name, why);
+		if (r == EXIT_OK || access_exit(a) > r)
+			r = access_exit(a);
+	}
+	if (!n || r != EXIT_OK) {
+		free(uses);
+		return n ? r : EXIT_FAIL;
+	}
+	names = xcalloc(n, sizeof(*names));
+	uuids = xcalloc(n, sizeof(*uuids));
+	labels = xcalloc(n, sizeof(*labels));
+	for (size_t j = 0; j < n; j++) {
+		names[j] = uses[j].ns->name;
+		uuids[j] = uses[j].ns->host->uuid;
+		labels[j] = uses[j].ns->label->label;
+	}
+	*out = claim_new(instance, now_rfc3339(now, sizeof(now)), n, names, uuids, labels);
+	pool_record_shutdown(out, &ctx->pool, &ctx->host);
+	free(uses);
+	return EXIT_OK;
 }
 
 bool instance_is_domain(const char *instance, const char *name, const char *uuid)

@@ -73,6 +73,16 @@ void domain_set_free(struct domain_set *s);
 char *domain_set_users(const struct domain_set *s, const struct pool_ns *p, const char *name,
 		       const char *uuid);
 
+/* A claim for instance of the namespaces the domain uses, in the order it
+ * names them, as adopt records it: EXIT_OK with *out set, else the exit
+ * status of its refusals, the highest (each logged, naming the domain): a namespace
+ * it names twice, that another domain of doms uses too, or that
+ * ns_access() does not find free or instance's (or the domain's uuid's).
+ * *none: it uses no configured namespace at all (EXIT_FAIL, not logged). */
+int domain_claim_new(const struct vpm_ctx *ctx, const struct ns_devices *devs,
+		     const struct domain_set *doms, const struct domain_info *di,
+		     const char *instance, struct claim *out, bool *none);
+
 /* Whether instance is the domain's: its name, or its uuid in any case. */
 bool instance_is_domain(const char *instance, const char *name, const char *uuid);
 

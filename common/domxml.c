@@ -569,31 +569,40 @@ static bool is_xml_name(const char *s)
 	return s[0] != '.' && n > 4 && streq(s + n - 4, ".xml");
 }
 
-static int xml_file(const struct dirent *e)
+int domain_dir_files(const char *dir, struct strv *files)
 {
-	return is_xml_name(e->d_name);
+	struct dirent **ents = NULL;
+	int n = scandir(dir, &ents, NULL, alphasort);
+
+	if (n < 0)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		if (is_xml_name(ents[i]->d_name))
+			strv_push(files, path_join(dir, ents[i]->d_name));
+		free(ents[i]);
+	}
+	free(ents);
+	return 0;
 }
 
 int domain_read_dir(const char *dir, struct domain_info **doms,
 		    void (*unreadable)(const char *path, const char *why, void *arg), void *arg)
 {
-	struct dirent **ents = NULL;
+	struct strv files = { 0 };
 	size_t n = 0;
-	int k = scandir(dir, &ents, xml_file, alphasort);
+	int r = domain_dir_files(dir, &files);
 
 	*doms = NULL;
-	if (k < 0)
-		return -errno;
-	for (int i = 0; i < k; i++) {
-		_cleanup_free_ char *path = path_join(dir, ents[i]->d_name), *text = NULL,
-				    *err = NULL;
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < files.n; i++) {
+		_cleanup_free_ char *text = NULL, *err = NULL;
+		const char *path = files.v[i];
 		struct domain_info info;
 		struct stat st;
 		xmlDocPtr dom;
 		size_t len = 0;
-		int r;
 
-		free(ents[i]);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
 		r = read_file(path, 64u << 20, &text, &len);
@@ -605,14 +614,13 @@ int domain_read_dir(const char *dir, struct domain_info **doms,
 			continue;
 		}
 		if (domain_read_info(dom, &info) == 0) {
-			info.file = path;
-			path = NULL;
+			info.file = xstrdup(path);
 			*doms = xreallocarray(*doms, n + 1, sizeof(**doms));
 			(*doms)[n++] = info;
 		}
 		xmlFreeDoc(dom);
 	}
-	free(ents);
+	strv_clear(&files);
 	return (int)n;
 }
 
@@ -759,4 +767,23 @@ void domain_record_claim(xmlDocPtr dom, const struct claim *c)
 		recs[i] = (struct pmem_record){ c->ns[i].label, c->ns[i].name, c->ns[i].uuid };
 	domain_set_pmem(dom, recs, c->n_ns);
 	free(recs);
+}
+
+bool domain_records_claim(xmlDocPtr dom, const struct claim *c)
+{
+	struct pmem_record *recs = NULL;
+	char *err = NULL;
+	size_t n = 0;
+	bool same;
+
+	if (domain_get_pmem(dom, &recs, &n, &err) < 0) {
+		free(err);
+		return false;
+	}
+	same = n == c->n_ns;
+	for (size_t i = 0; same && i < n; i++)
+		same = streq(recs[i].name, c->ns[i].name) && streq(recs[i].label, c->ns[i].label) &&
+		       streq(recs[i].uuid, c->ns[i].uuid);
+	pmem_records_free(recs, n);
+	return same;
 }

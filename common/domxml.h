@@ -62,6 +62,11 @@ void domain_info_clear(struct domain_info *info);
  * sorted by file name, each with its file. A file that cannot be read or
  * parsed is passed to unreadable (with why) and skipped. Returns how many
  * domains (*doms malloc'd), or a negative errno when dir cannot be read. */
+/* The *.xml files of dir (paths), sorted, as libvirt keeps its domains.
+ * Negative errno when dir cannot be read. */
+struct strv;
+int domain_dir_files(const char *dir, struct strv *files);
+
 int domain_read_dir(const char *dir, struct domain_info **doms,
 		    void (*unreadable)(const char *path, const char *why, void *arg), void *arg);
 
@@ -89,6 +94,9 @@ struct claim;
 /* domain_set_pmem() with the records of claim c: its namespaces' labels,
  * names and uuids, in its order. */
 void domain_record_claim(xmlDocPtr dom, const struct claim *c);
+
+/* Whether the domain's records already say what c says. */
+bool domain_records_claim(xmlDocPtr dom, const struct claim *c);
 
 /* The records of vpmemctl's element: 0 with *n = 0 when there is none;
  * -EINVAL with *err set (malloc'd) when it is malformed (a record without a
