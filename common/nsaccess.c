@@ -74,7 +74,8 @@ char *access_why(enum ns_access a, const struct pool_ns *p, const char *at, cons
 	_cleanup_free_ char *dev = NULL, *claim_why = NULL;
 	const char *devpath = p->devpath ? p->devpath : "(no device)";
 
-	dev = !at || streq(at, devpath) ? xstrdup(devpath) : xasprintf("%s (%s)", at, devpath);
+	dev = !at || !p->devpath || streq(at, p->devpath) ? xstrdup(at ? at : devpath)
+							   : xasprintf("%s (%s)", at, devpath);
 	switch (a) {
 	case ACCESS_FREE:
 		if (holder)
