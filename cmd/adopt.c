@@ -68,10 +68,10 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp argp = {
 	options, parse, "INSTANCE --domain FILE | --libvirt-dir DIR",
-	"Record a claim for a guest that already uses namespaces: exactly those its domain's "
-	"nvdimm devices use (matched by device), labels from the configuration, in the "
-	"domain's device order. Never chooses other namespaces, never zeroes. The claim is "
-	"also recorded in the domain's <metadata>.",
+	"Record a claim for a guest that already uses namespaces: exactly those its domain "
+	"uses (any path in it that leads to a namespace's device), labels from the "
+	"configuration, in the order the domain names them. Never chooses other "
+	"namespaces, never zeroes. The claim is also recorded in the domain's <metadata>.",
 	common_children, NULL, NULL
 };
 
