@@ -591,14 +591,33 @@ static const char *range(const struct threshold *v, size_t n, const char *label,
 	return buf;
 }
 
-/* A perfdata label as the guidelines allow it: quoted unless plain. */
+/* A perfdata label as the guidelines write it: in single quotes unless
+ * plain (a space, '=' or a quote must be), a quote inside doubled. */
 static char *perf_label(const char *prefix, const char *label)
 {
-	for (const char *c = label; *c; c++)
-		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-		      *c == '_' || *c == '.' || *c == '-'))
-			return xasprintf("'%s%s'", prefix, label);
-	return xasprintf("%s%s", prefix, label);
+	char *buf = NULL;
+	size_t len = 0;
+	bool plain = true;
+	FILE *f;
+
+	for (const char *c = label; *c && plain; c++)
+		plain = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+			(*c >= '0' && *c <= '9') || *c == '_' || *c == '.' || *c == '-';
+	if (plain)
+		return xasprintf("%s%s", prefix, label);
+	f = open_memstream(&buf, &len);
+	if (!f)
+		oom();
+	fprintf(f, "'%s", prefix);
+	for (const char *c = label; *c; c++) {
+		if (*c == '\'')
+			fputc('\'', f);
+		fputc(*c, f);
+	}
+	fputc('\'', f);
+	if (fclose(f) != 0)
+		oom();
+	return buf;
 }
 
 /* 'label'=value;warn;crit;min;max for what could be read, never a zero for
