@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checks.h"
 #include "choose.h"
 #include "context.h"
 #include "devmatch.h"
@@ -113,16 +114,12 @@ static char *refusal(const struct vpm_ctx *ctx, const struct domain_info *di,
 		return xasprintf("namespace %s at %s was being released when its release (pid %d) "
 				 "stopped: it may be partly zeroed; finish it (vpmemctl release %s) "
 				 "and claim again", p->name, dev, c->releasing_pid, c->instance);
-	for (size_t i = 0; i < c->n_ns; i++) {
-		const char *uuid = c->ns[i].uuid;
-
-		if (streq(c->ns[i].name, p->name) && uuid && p->host->uuid &&
-		    !streq(uuid, p->host->uuid))
+	for (size_t i = 0; i < c->n_ns; i++)
+		if (streq(c->ns[i].name, p->name) && claim_ns_recreated(&c->ns[i], p))
 			return xasprintf("namespace %s at %s was destroyed and re-created (uuid %s, "
 					 "claimed as %s): the guest's data is gone; release the "
 					 "claim (vpmemctl release %s --force) and claim again",
-					 p->name, dev, p->host->uuid, uuid, c->instance);
-	}
+					 p->name, dev, p->host->uuid, c->ns[i].uuid, c->instance);
 	return NULL;
 }
 
