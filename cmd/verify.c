@@ -271,6 +271,7 @@ int cmd_verify(int argc, char **argv, struct common_opts *co)
 		status = PLUGIN_UNKNOWN;
 out:
 	alarm(0);
+	free(timeout_text);
 	for (size_t i = 0; i < a.th.n_warn; i++)
 		free((char *)a.th.warn[i].label);
 	for (size_t i = 0; i < a.th.n_crit; i++)

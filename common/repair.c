@@ -68,7 +68,7 @@ static int scrub_all(struct vpm_ctx *ctx, struct zero_item *items, size_t n, boo
 
 /* The outcome of each scrub in the state as it is now: out of quarantine
  * (named in repaired), or the entry's reason updated. Whether it changed. */
-static bool apply(struct vpm_ctx *ctx, struct zero_item *items, size_t n,
+static bool record_scrubs(struct vpm_ctx *ctx, struct zero_item *items, size_t n,
 		  struct strv *repaired)
 {
 	bool changed = false;
@@ -138,7 +138,7 @@ int repair_quarantined(struct vpm_ctx *ctx, struct strv *repaired, struct strv *
 			state_remove_quarantine(st, q);
 			changed = true;
 		}
-		changed |= apply(ctx, items, n, repaired);
+		changed |= record_scrubs(ctx, items, n, repaired);
 		if (changed)
 			r = ctx_commit(ctx);
 	}
