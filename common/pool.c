@@ -218,8 +218,7 @@ void pool_apply_state(struct pool *pool, const struct state *st)
 				p->state = NS_CLAIMED;
 				p->instance = c->instance;
 				p->claim = c;
-				p->recreated = p->host && p->host->uuid && uuid &&
-					       !streq(p->host->uuid, uuid);
+				p->recreated = p->host && uuid_changed(uuid, p->host->uuid);
 			}
 		}
 	}
@@ -335,6 +334,11 @@ void pool_record_shutdown(struct claim *c, const struct pool *pool, const struct
 				claim_ns_drop_shutdown(&c->ns[k], dimm->dev);
 		}
 	}
+}
+
+bool uuid_changed(const char *was, const char *now)
+{
+	return was && now && !streq(was, now);
 }
 
 const struct pool_rc *pool_find_rc(const struct pool *pool, const char *label)

@@ -69,6 +69,10 @@ struct claim;
  * where the host knows them: verify compares them later. */
 void pool_record_shutdown(struct claim *c, const struct pool *pool, const struct host *host);
 
+/* Whether a namespace recorded with uuid was, now that it has uuid now, was
+ * destroyed and re-created since (both known, and they differ). */
+bool uuid_changed(const char *was, const char *now);
+
 const struct pool_rc *pool_find_rc(const struct pool *pool, const char *label);
 
 /* What inventory shows: the problem of a namespace that cannot be used

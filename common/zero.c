@@ -69,7 +69,7 @@ void zero_items_free(struct zero_item *items, size_t n)
 	free(items);
 }
 
-static int scrub_item(struct zero_item *it, unsigned jobs, bool check)
+int zero_item_scrub(struct zero_item *it, unsigned jobs, bool check)
 {
 	if (!it->host || !it->devpath) {
 		if (!it->problem || streq(it->problem, "missing"))
@@ -98,7 +98,7 @@ static size_t recreated(const char *instance, const struct zero_item *items, siz
 	for (size_t i = 0; i < n; i++) {
 		const char *was = items[i].uuid, *now = items[i].host ? items[i].host->uuid : NULL;
 
-		if (!was || !now || streq(was, now))
+		if (!uuid_changed(was, now))
 			continue;
 		log_error("namespace %s of instance %s was re-created since the claim: its uuid is "
 			  "%s, the claim recorded %s; it is not this guest's and is not zeroed "
@@ -118,8 +118,7 @@ static bool any_zeroed(const struct zero_item *items, size_t n)
 	return false;
 }
 
-/* Refuse while anything holds a device; say who. */
-static int check_in_use(const struct zero_item *items, size_t n)
+int zero_items_in_use(const struct zero_item *items, size_t n)
 {
 	_cleanup_free_ const char **names = xcalloc(n ? n : 1, sizeof(*names));
 	_cleanup_free_ const char **paths = xcalloc(n ? n : 1, sizeof(*paths));
@@ -155,7 +154,7 @@ int zero_precheck(const char *instance, const struct zero_item *items, size_t n,
 		return access_exit(ACCESS_RECREATED);
 	}
 	/* Even unscrubbed, a namespace a guest still maps must not be handed on. */
-	if (check_in_use(items, n)) {
+	if (zero_items_in_use(items, n)) {
 		log_error("instance %s keeps its claim; stop what uses it%s", instance, force_hint);
 		return access_exit(ACCESS_PROCESS);
 	}
@@ -166,13 +165,13 @@ int zero_precheck(const char *instance, const struct zero_item *items, size_t n,
  * meanwhile. */
 #define UNLOCKED_SCRUB_BYTES (1ull << 30)
 
-static uint64_t total_bytes(const struct zero_item *items, size_t n)
+bool zero_unlocked(const struct zero_item *items, size_t n)
 {
 	uint64_t total = 0;
 
 	for (size_t i = 0; i < n; i++)
 		total += items[i].host ? items[i].host->size : 0;
-	return total;
+	return total >= UNLOCKED_SCRUB_BYTES;
 }
 
 /* A scrub that failed for want of memory or a signal says nothing about the
@@ -249,7 +248,7 @@ int zero_claim(struct vpm_ctx *ctx, const char *instance, struct zero_item *item
 		 * the mark says the claim is no longer whole and a new release
 		 * finishes the job. A large claim takes minutes to scrub: it lets
 		 * go of the lock meanwhile; a small one keeps it. */
-		unlocked = total_bytes(items, n) >= UNLOCKED_SCRUB_BYTES;
+		unlocked = zero_unlocked(items, n);
 		uint64_t me = 0;
 
 		/* a mark of a dead release whose pid is ours now is not ours */
@@ -266,7 +265,7 @@ int zero_claim(struct vpm_ctx *ctx, const char *instance, struct zero_item *item
 		for (size_t i = 0; i < n; i++) {
 			/* Holders are looked for again once each device is open and
 			 * between its chunks: one may have come since the first look. */
-			int e = scrub_item(&items[i], o->jobs, !o->force);
+			int e = zero_item_scrub(&items[i], o->jobs, !o->force);
 
 			if (e == 0) {
 				items[i].scrubbed = true;
@@ -322,7 +321,7 @@ int zero_claim(struct vpm_ctx *ctx, const char *instance, struct zero_item *item
 		}
 	}
 	/* Last look before the namespaces are marked free or whole, under the lock. */
-	if (!o->force && check_in_use(items, n)) {
+	if (!o->force && zero_items_in_use(items, n)) {
 		log_error("instance %s keeps its claim; stop what uses it, then run vpmemctl "
 			  "release %s%s again", instance, instance, o->keep ? " --keep" : "");
 		return access_exit(ACCESS_PROCESS);

@@ -45,6 +45,20 @@ void zero_item_set(const struct vpm_ctx *ctx, struct zero_item *it, const char *
 
 void zero_items_free(struct zero_item *items, size_t n);
 
+/* Zero it (0, or a negative errno with it->res saying why), with jobs
+ * threads (0: as scrub_namespace chooses); with check, holders are looked
+ * for once the device is open and between its chunks (it->check.busy when
+ * one is found). */
+int zero_item_scrub(struct zero_item *it, unsigned jobs, bool check);
+
+/* How many of the items' devices are held open or mapped by a process
+ * (each holder logged, with the namespace), in one look at /proc. */
+int zero_items_in_use(const struct zero_item *items, size_t n);
+
+/* Whether a scrub of the items is large enough (1 GiB or more in all) to
+ * let go of the state lock while it runs. */
+bool zero_unlocked(const struct zero_item *items, size_t n);
+
 /* Before anything changes: refuse (EXIT_FAIL, logged) a namespace re-created
  * since the claim or held open or mapped by a process, unless force.
  * force_hint ends the message on holders (", or use --force" or ""). */

@@ -27,13 +27,17 @@ plugin_output() {
 	if m.group(3) is not None:
 	    rng = r"@?(?:~|-?\d+(?:\.\d+)?)?:?(?:-?\d+(?:\.\d+)?)?"
 	    # value[UOM];[warn];[crit];[min];[max], trailing fields may be left out
-	    item = r"(?:'[^'=]+'|[^'= ]+)=-?\d+(?:\.\d+)?[a-zA-Z%%]*(?:;(?:%s)(?:;(?:%s)(?:;-?\d*(?:;-?\d*)?)?)?)?" % (rng, rng)
+	    # a label quoted, a quote in it doubled, or plain
+	    label = r"'(?:[^']|'')+'|[^'= ]+"
+	    item = r"(%s)=-?\d+(?:\.\d+)?[a-zA-Z%%]*(?:;(?:%s)(?:;(?:%s)(?:;-?\d*(?:;-?\d*)?)?)?)?" % (label, rng, rng)
 	    labels = []
-	    for part in m.group(3).split(" "):
-	        pm = re.fullmatch(item, part)
+	    rest = m.group(3)
+	    while rest:
+	        pm = re.match(item + r"(?: |$)", rest)
 	        if not pm:
-	            sys.exit("not perfdata in the guidelines' syntax: %r" % part)
-	        labels.append(part.split("=")[0])
+	            sys.exit("not perfdata in the guidelines' syntax: %r" % rest)
+	        labels.append(pm.group(1))
+	        rest = rest[pm.end():]
 	    if len(labels) != len(set(labels)):
 	        sys.exit("a perfdata label twice: %r" % labels)
 	PY
@@ -45,6 +49,13 @@ plugin_output() {
 	assert_success
 	plugin_output
 	assert_line --index 0 "VPMEMCTL OK - 4 namespaces, 1 claim | namespaces=4;;;0 claims=1;;;0 free=3;;;0;4 free_6GB=2;;;0;3 free_LARGE=1;;;0;1 quarantined=0;;;0;4"
+}
+
+@test "a perfdata label with a quote, an equals sign or a space is quoted, a quote in it doubled" {
+	run --separate-stderr "$VPMEMCTL_BIN" -N "it's:ns0|ns1,a=b:ns2,x y:ns3" verify
+	assert_success
+	plugin_output
+	assert_line --index 0 --partial " 'free_it''s'=2;;;0;2 'free_a=b'=1;;;0;1 'free_x y'=1;;;0;1 "
 }
 
 @test "every usage error: one UNKNOWN line on stdout naming it, exit 3" {

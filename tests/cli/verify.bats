@@ -9,6 +9,8 @@ setup() { common_setup; standins; }
 
 teardown() {
 	[ -z "${HOLDER:-}" ] || kill "$HOLDER" 2>/dev/null || true
+	[ -z "${REPAIR:-}" ] || kill -9 "$REPAIR" 2>/dev/null || true
+	[ -z "${SHM:-}" ] || rm -rf "$SHM"
 }
 
 # codes: the finding codes of the last `run vpm verify -f json`, one line.
@@ -218,6 +220,37 @@ codes() {
 	assert_failure 1
 	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (sleep)"
 	assert_output --partial "state-quarantined"
+}
+
+@test "--repair of 1 GiB or more lets go of the state lock while it scrubs: a claim meanwhile is not locked out" {
+	big_standin dax0.0 384
+	vpm claim vm1 6GB >/dev/null
+	mv "$VPMEMCTL_DEV_DIR/dax0.0" "$SCRATCH/away"
+	vpm release vm1 >/dev/null 2>&1 || true
+	mv "$SCRATCH/away" "$VPMEMCTL_DEV_DIR/dax0.0"
+	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" verify --repair >"$SCRATCH/out" 2>&1 &
+	REPAIR=$!
+	# until the repair has the device open: its scrub is under way
+	python3 -c '
+import os, sys, time
+fds = "/proc/%s/fd" % sys.argv[1]
+for _ in range(500):
+    try:
+        if any(os.readlink(os.path.join(fds, e)) == sys.argv[2] for e in os.listdir(fds)): break
+    except OSError: pass
+    time.sleep(0.01)' "$REPAIR" "$VPMEMCTL_DEV_DIR/dax0.0"
+	kill -0 "$REPAIR"
+	run vpm claim vm2 6GB --lock-timeout 0.2
+	assert_success
+	kill -0 "$REPAIR" || fail "the scrub was over before the claim: nothing was shown"
+	wait "$REPAIR"
+	REPAIR=
+	run cat "$SCRATCH/out"
+	assert_output --partial "VPMEMCTL OK"
+	is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
+	run vpm inventory -f json
+	run json_get '[n["state"] for n in d["namespaces"]]'
+	assert_output '["free", "claimed", "free", "free"]'
 }
 
 # domain NAME UUID DEVPATH...: a domain file in $SCRATCH/qemu.
