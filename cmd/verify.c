@@ -2,6 +2,7 @@
 /* vpmemctl verify: do configuration, host and state (and libvirt's domains)
  * agree? A health check in the Nagios plugin convention. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,19 +90,16 @@ static void parse_threshold(struct argp_state *state, const char *opt, const cha
 			    struct threshold *v, size_t *n)
 {
 	const char *colon = strrchr(arg, ':'), *num = colon ? colon + 1 : arg;
-	char *end;
-	unsigned long below;
+	int below;
 
-	errno = 0;
-	below = strtoul(num, &end, 10);
-	if (!*num || *end || errno || *num == '-' || (colon && colon == arg))
+	if (parse_int(num, 0, INT_MAX, &below) < 0 || *num == '-' || (colon && colon == arg))
 		argp_error(state, "%s: '%s' is not [LABEL:]N with N a number of namespaces", opt,
 			   arg);
 	else if (*n == THRESHOLDS_MAX)
 		argp_error(state, "%s: at most %d thresholds", opt, THRESHOLDS_MAX);
 	else
 		v[(*n)++] = (struct threshold){ colon ? xstrndup(arg, (size_t)(colon - arg)) : NULL,
-						below };
+						(unsigned long)below };
 }
 
 static error_t parse(int key, char *arg, struct argp_state *state)
@@ -120,12 +118,9 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		strv_push(&a->acknowledge, xstrdup(arg));
 		break;
 	case OPT_TIMEOUT: {
-		char *end;
-		unsigned long t;
+		int t;
 
-		errno = 0;
-		t = strtoul(arg, &end, 10);
-		if (!*arg || *end || errno || *arg == '-' || t == 0 || t > 86400)
+		if (parse_int(arg, 1, 86400, &t) < 0 || *arg == '-')
 			argp_error(state, "--timeout: '%s' is not a number of seconds from 1 to 86400",
 				   arg);
 		a->timeout = (unsigned)t;
