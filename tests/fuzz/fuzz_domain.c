@@ -74,8 +74,8 @@ static size_t count_path(const struct domain_info *info, const char *path)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < info->n_paths; i++)
-		n += info->nvdimm_paths[i] && strcmp(info->nvdimm_paths[i], path) == 0;
+	for (size_t i = 0; i < info->n_nvdimm; i++)
+		n += strcmp(info->paths[i].path, path) == 0;
 	return n;
 }
 

@@ -253,8 +253,51 @@ static void test_pmem_records(void)
 	xmlFreeDoc(d);
 }
 
+/* Every path a domain names, with its place: nvdimm sources first, then
+ * any absolute path in an attribute, a text or a QEMU option value. */
+static void test_domain_paths(void)
+{
+	static const char text[] =
+		"<domain xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>"
+		"<name>vm</name><uuid>U</uuid>"
+		"<devices>"
+		"<disk type='file'><source file='/img/a.qcow2'/></disk>"
+		"<memory model='virtio-pmem'><source><path> /dev/dax0.1 </path></source></memory>"
+		"<memory model='nvdimm'><source><path>/dev/dax0.0</path></source></memory>"
+		"<memory model='nvdimm'><target/></memory>"
+		"</devices>"
+		"<qemu:commandline><qemu:arg value='-object'/>"
+		"<qemu:arg value='memory-backend-file,id=m,mem-path=/dev//dax1.0,size=1G'/>"
+		"<qemu:arg value='-device pc-dimm,memdev=m path=/x/y'/></qemu:commandline>"
+		"</domain>";
+	static const char *const want[][2] = {
+		{ "/dev/dax0.0", "<memory model='nvdimm'>" },
+		{ "", "<memory model='nvdimm'>" },
+		{ "/img/a.qcow2", "<disk>" },
+		{ "/dev/dax0.1", "<memory model='virtio-pmem'>" },
+		{ "/dev//dax1.0", "<qemu:commandline>" },
+		{ "/x/y", "<qemu:commandline>" },
+	};
+	char *err = NULL;
+	xmlDocPtr dom = domain_parse(text, sizeof(text) - 1, "t", &err);
+	struct domain_info di;
+
+	ok(dom != NULL, "a domain naming paths in many places parses");
+	ok(domain_read_info(dom, &di) == 0, "its paths are read");
+	is_u64(di.n_nvdimm, 2, "two nvdimm devices, one without a path");
+	is_u64(di.n_paths, ARRAY_SIZE(want), "each path once per place, nvdimm sources first");
+	for (size_t i = 0; i < di.n_paths && i < ARRAY_SIZE(want); i++) {
+		is_str(di.paths[i].path, want[i][0], "a path as written");
+		is_str(di.paths[i].where, want[i][1], "the place that names it");
+		ok(di.paths[i].nvdimm == (i < 2), "only nvdimm sources are marked so (%zu)", i);
+	}
+	domain_info_clear(&di);
+	xmlFreeDoc(dom);
+}
+
 int main(void)
 {
+	test_domain_paths();
 	test_pmem_records();
 	test_element();
 	test_units();
