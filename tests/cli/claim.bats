@@ -290,14 +290,14 @@ holders() {
 	assert_output '["ns1"]'
 }
 
-@test "--replace while a process holds an old namespace: exit 1 naming it, nothing changed" {
+@test "--replace while a process holds an old namespace: exit 6 naming it, nothing changed" {
 	vpm claim vm1 '6GB,LARGE' >/dev/null
 	cp "$VPMEMCTL_STATE_DIR/state.json" "$SCRATCH/before"
 	sleep 60 3<"$VPMEMCTL_DEV_DIR/dax1.0" &
 	HOLDER=$!
 	wait_exec "$HOLDER" sleep
 	run vpm claim vm1 '6GB' --replace
-	assert_failure 1
+	assert_failure 6
 	assert_output --partial "namespace ns3 ($VPMEMCTL_DEV_DIR/dax1.0) is open by pid $HOLDER (sleep)"
 	assert_output --partial "instance vm1 keeps its claim"
 	cmp "$SCRATCH/before" "$VPMEMCTL_STATE_DIR/state.json"

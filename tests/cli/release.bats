@@ -128,7 +128,7 @@ release_640mib_with_jobs() {
 	HOLDER=$!
 	wait_exec "$HOLDER" sleep
 	run vpm release vm1 --no-scrub
-	assert_failure 1
+	assert_failure 6
 	assert_output --partial "is open by pid $HOLDER (sleep)"
 	run vpm inventory -f json
 	run json_get 'd["namespaces"][0]["instance"]'
@@ -152,7 +152,7 @@ release_640mib_with_jobs() {
 	HOLDER=$!
 	wait_exec "$HOLDER" sleep
 	run vpm release vm1
-	assert_failure 1
+	assert_failure 6
 	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (sleep)"
 	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
 	assert_failure
@@ -180,7 +180,7 @@ while not os.path.exists(sys.argv[2]): time.sleep(0.01)' \
 	wait "$RELEASE" || rc=$?
 	RELEASE=
 	wait "$LOCKER"
-	[ "$rc" -eq 1 ]
+	[ "$rc" -eq 6 ]
 	run cat "$SCRATCH/out"
 	assert_output --partial "is open by pid $HOLDER (sleep)"
 	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
@@ -194,7 +194,7 @@ while not os.path.exists(sys.argv[2]): time.sleep(0.01)' \
 	HOLDER=$!
 	for _ in $(seq 50); do [ -s "$SCRATCH/ready" ] && break; sleep 0.1; done
 	run vpm release vm1
-	assert_failure 1
+	assert_failure 6
 	assert_output --partial "is mapped by pid $HOLDER (python3)"
 	run vpm inventory -f json
 	run json_get 'd["namespaces"][0]["state"]'
@@ -211,7 +211,7 @@ while not os.path.exists(sys.argv[2]): time.sleep(0.01)' \
 	for _ in $(seq 50); do [ -s "$SCRATCH/ready" ] && break; sleep 0.1; done
 	run vpm release vm1
 	kill "$HOLDER2"
-	assert_failure 1
+	assert_failure 6
 	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (sleep)"
 	assert_output --partial "namespace ns3 ($VPMEMCTL_DEV_DIR/dax1.0) is mapped by pid $HOLDER2 (python3)"
 	run vpm inventory -f json
@@ -229,7 +229,7 @@ while not os.path.exists(sys.argv[2]): time.sleep(0.01)' \
 	HOLDER=$!
 	wait_exec "$HOLDER" sleep
 	run vpm release vm1
-	assert_failure 1
+	assert_failure 6
 	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (sleep)"
 }
 
@@ -289,14 +289,14 @@ mark_releasing() {
 
 start_time() { python3 -c 'import sys; print(open("/proc/%s/stat" % sys.argv[1]).read().rsplit(")", 1)[1].split()[19])' "$1"; }
 
-@test "a release in progress elsewhere makes a second release fail, claim kept" {
+@test "a release in progress elsewhere makes a second release fail with exit 3, as claim does, claim kept" {
 	vpm claim vm1 6GB >/dev/null
 	sleep 60 &
 	HOLDER=$!
 	mark_releasing "$HOLDER" "$(start_time "$HOLDER")"
 	run vpm release vm1
-	assert_failure 1
-	assert_output --partial "instance vm1 is being released by pid $HOLDER"
+	assert_failure 3
+	assert_output --partial "instance vm1 is being released (pid $HOLDER); wait for it to finish"
 	run vpm claim vm1 6GB
 	assert_failure 3
 	assert_output --partial "instance vm1 is being released (pid $HOLDER)"
@@ -328,7 +328,7 @@ start_time() { python3 -c 'import sys; print(open("/proc/%s/stat" % sys.argv[1])
 	wait "$RELEASE" || rc=$?
 	RELEASE=
 	run cat "$SCRATCH/out"
-	[ "$rc" -eq 1 ]
+	[ "$rc" -eq 6 ]
 	assert_output --partial "namespace ns3 ($VPMEMCTL_DEV_DIR/dax1.0) is mapped by pid $HOLDER (python3)"
 	assert_output --partial "instance vm1 keeps its claim"
 	run is_zero "$VPMEMCTL_DEV_DIR/dax1.0"
@@ -369,7 +369,7 @@ d = open(sys.argv[2], "rb"); open(sys.argv[3], "w").write("x"); lock.close(); ti
 	RELEASE=
 	[ -s "$SCRATCH/opened" ]
 	run cat "$SCRATCH/out"
-	[ "$rc" -eq 1 ]
+	[ "$rc" -eq 6 ]
 	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is open by pid $HOLDER (python3)"
 	assert_output --partial "instance vm1 keeps its claim"
 	run vpm inventory -f json
@@ -563,7 +563,7 @@ claim_of() {
 	HOLDER=$!
 	wait_exec "$HOLDER" sleep
 	run vpm release vm1 --keep
-	assert_failure 1
+	assert_failure 6
 	assert_output --partial "namespace ns3 ($VPMEMCTL_DEV_DIR/dax1.0) is open by pid $HOLDER (sleep)"
 	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
 	assert_failure
