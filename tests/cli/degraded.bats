@@ -201,7 +201,7 @@ pattern() { run is_zero "$1"; [ "$status" -ne 0 ]; }
 	json.dump(d, open(sys.argv[1], "w"))
 	PY
 	run vpm release vm1 --force
-	assert_failure 1
+	assert_failure 3
 	assert_output --partial "namespace ns0 is claimed by instance vm2 as well as by vm1; it is not zeroed"
 	pattern "$VPMEMCTL_DEV_DIR/dax0.0"
 	pattern "$VPMEMCTL_DEV_DIR/dax1.0"

@@ -87,7 +87,7 @@ forge_maps_line() {
 	wait_exec "$HOLDER" sleep
 	run --separate-stderr vpm claim vm1 6GB -f json
 	assert_success
-	[[ "$stderr" == *"namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) skipped: open by pid $HOLDER (sleep)"* ]]
+	[[ "$stderr" == *"namespace ns0 at $VPMEMCTL_DEV_DIR/dax0.0 is open by pid $HOLDER (sleep); stop what uses it; it is skipped"* ]]
 	run json_get '[n["name"] for n in d["namespaces"]]'
 	assert_output '["ns1"]'
 }
@@ -100,7 +100,7 @@ forge_maps_line() {
 	for _ in $(seq 50); do [ -s "$SCRATCH/ready" ] && break; sleep 0.1; done
 	run vpm claim vm1 LARGE
 	assert_failure 4
-	assert_output --partial "namespace ns3 ($VPMEMCTL_DEV_DIR/dax1.0) skipped: mapped by pid $HOLDER (python3)"
+	assert_output --partial "namespace ns3 at $VPMEMCTL_DEV_DIR/dax1.0 is mapped by pid $HOLDER (python3); stop what uses it; it is skipped"
 	assert_output --partial "not enough free namespaces for label 'LARGE'"
 	run vpm inventory -f json
 	run json_get 'd["namespaces"][3]["state"]'
@@ -117,7 +117,7 @@ forge_maps_line() {
 	printf '[vpmemctl]\nlibvirt_dir = %s\n' "$SCRATCH/qemu" >"$VPMEMCTL_CONFIG"
 	run --separate-stderr vpm claim vm1 6GB -f json
 	assert_success
-	[[ "$stderr" == *"namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) skipped: domain guest9 in $SCRATCH/qemu uses it"* ]]
+	[[ "$stderr" == *"namespace ns0 at $VPMEMCTL_DEV_DIR/dax0.0 is used by domain guest9; it is skipped"* ]]
 	run json_get '[n["name"] for n in d["namespaces"]]'
 	assert_output '["ns1"]'
 	# the domain's own claim may take it

@@ -444,7 +444,7 @@ recreate() {
 	was="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["claims"][0]["namespaces"][0]["uuid"])' "$VPMEMCTL_STATE_DIR/state.json")"
 	recreate ns0
 	run vpm release vm1
-	assert_failure 1
+	assert_failure 3
 	assert_output --partial "namespace ns0 of instance vm1 was re-created since the claim: its uuid is 11111111-2222-4333-8444-555555555555, the claim recorded $was"
 	assert_output --partial "vpmemctl release vm1 --force"
 	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
@@ -576,7 +576,7 @@ claim_of() {
 	vpm claim vm1 6GB >/dev/null
 	recreate ns0
 	run vpm release vm1 --keep
-	assert_failure 1
+	assert_failure 3
 	assert_output --partial "was re-created since the claim"
 	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
 	assert_failure

@@ -26,7 +26,7 @@ sleep 300 3<>"$DEV0" &
 holder=$!
 t "a sleep holds $DEV0 open (fd 3)" sh -c "[ \"\$(readlink /proc/$holder/fd/3)\" = '$DEV0' ]"
 comm=$(cat /proc/$holder/comm)
-t_fail_match 1 "release while ns0 is open exits 1 naming the holder's pid and program ($comm)" \
+t_fail_match 6 "release while ns0 is open exits 6 naming the holder's pid and program ($comm)" \
 	"pid ${holder} [(]${comm}[)]" vp release vmA
 cp "$T_ERR" /tmp/open.err
 t "the refusal says ns0 is open" grep -Eq "ns0.*open" /tmp/open.err
@@ -41,7 +41,7 @@ sleep 300 3<>/tmp/dax-alias &
 holder=$!
 t "a sleep holds ns0 open through /tmp/dax-alias, a second node" \
 	sh -c "[ \"\$(readlink /proc/$holder/fd/3)\" = /tmp/dax-alias ]"
-t_fail_match 1 "release while ns0 is open through another node exits 1 naming the holder's pid" \
+t_fail_match 6 "release while ns0 is open through another node exits 6 naming the holder's pid" \
 	"pid ${holder}[^0-9]" vp release vmA
 t "release while ns0 is open through another node keeps vmA's claim" claim_kept
 stop "$holder"
@@ -71,7 +71,7 @@ mapped_by() {
 if t "daxio has $DEV3 mapped" mapped_by "$mapper" "$DEV3"; then
 	# daxio also keeps its descriptor open; only the scan of the maps says
 	# "mapped", so that word is what shows the mapping was found.
-	t_fail_match 1 "release while ns3 is mapped exits 1 naming daxio and its pid" \
+	t_fail_match 6 "release while ns3 is mapped exits 6 naming daxio and its pid" \
 		"pid ${mapper} [(]daxio[)]" vp release vmA
 	cp "$T_ERR" /tmp/mapped.err
 	t "the refusal says ns3 is mapped" grep -Eq "ns3.*mapped" /tmp/mapped.err

@@ -27,7 +27,7 @@ cp "$T_OUT" /tmp/claimH.json
 cp "$T_ERR" /tmp/claimH.err
 t_match "claim vmH A passes ns0 by and takes ns1" '^ns1$' json_values /tmp/claimH.json name
 t "claim vmH A warns that ns0 is open by the holder" \
-	grep -Eq "ns0 .* skipped: open by pid ${holder} " /tmp/claimH.err
+	grep -Eq "namespace ns0 at .* is open by pid ${holder} .*; it is skipped" /tmp/claimH.err
 stop "$holder"
 
 sleep 300 3<>"$DEV3" &

@@ -26,10 +26,10 @@ else
 	not_ok "holdmid stopped the release with $DEV3 open and mapped $DEV0" \
 		"holdmid: $(cat /tmp/holdmid.err)"
 fi
-if [ "$rc" = 1 ]; then
-	ok "release vmM exits 1"
+if [ "$rc" = 6 ]; then
+	ok "release vmM exits 6 (in use)"
 else
-	not_ok "release vmM exits 1" "exit status $rc" "stderr: $(cat /tmp/relM.err)"
+	not_ok "release vmM exits 6 (in use)" "exit status $rc" "stderr: $(cat /tmp/relM.err)"
 fi
 t "release vmM names the holder of ns0" \
 	grep -Fq "namespace ns0 ($DEV0) is mapped by pid $holder (holdmid)" /tmp/relM.err
