@@ -246,7 +246,8 @@ static void check_use(const struct domain_info *di, const struct domain_use *u,
 	_cleanup_free_ char *at = use_describe(u), *why = NULL, *both = NULL;
 	enum ns_access a = ns_access(u->ns, di->name, di->uuid);
 
-	if (others) {
+	/* of no claim, used by two: whose it is is not known (a claim says it) */
+	if (others && a == ACCESS_FREE) {
 		both = xasprintf("%s and %s", di->name, others);
 		why = access_why(ACCESS_TWO_DOMAINS, u->ns, u->at->path, both);
 		findings_add(f, SEV_ERROR, "libvirt-shared-device", subject, "domain %s: %s",

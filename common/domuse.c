@@ -224,6 +224,11 @@ int domain_claim_new(const struct vpm_ctx *ctx, const struct ns_devices *devs,
 	int r = EXIT_OK;
 
 	*none = !n;
+	for (size_t i = 0; i < di->n_nvdimm; i++)
+		if (!ns_devices_match(devs, di->paths[i].path))
+			log_info("domain %s: nvdimm %s is not a configured namespace; ignored",
+				 di->name, *di->paths[i].path ? di->paths[i].path
+				 : "(without a source path)");
 	for (size_t j = 0; j < n; j++) {
 		const struct pool_ns *p = uses[j].ns;
 		_cleanup_free_ char *others = domain_set_users(doms, p, di->name, di->uuid);
@@ -236,7 +241,8 @@ int domain_claim_new(const struct vpm_ctx *ctx, const struct ns_devices *devs,
 			r = r == EXIT_OK ? EXIT_FAIL : r;
 			continue;
 		}
-		if (others) {
+		/* nobody's claim, and another domain's as much as this one's */
+		if (others && a == ACCESS_FREE) {
 			both = xasprintf("%s and %s", di->name, others);
 			a = ACCESS_TWO_DOMAINS;
 		}

@@ -152,7 +152,7 @@ recorded() {
 	cp "$SCRATCH/qemu/vm1.xml" "$SCRATCH/before"
 	run vpm adopt vm1 --domain "$SCRATCH/qemu/vm1.xml"
 	assert_failure 3
-	assert_output --partial "namespace ns0, used by domain vm1, is claimed by other; not adopted"
+	assert_output --partial "domain vm1: namespace ns0 at $VPMEMCTL_DEV_DIR/dax0.0 is claimed by instance other; two guests would share one namespace"
 	cmp "$SCRATCH/state-before" "$VPMEMCTL_STATE_DIR/state.json"
 	cmp "$SCRATCH/before" "$SCRATCH/qemu/vm1.xml"
 }
@@ -165,7 +165,7 @@ recorded() {
 	domain vm1 "$VPMEMCTL_DEV_DIR/dax0.0"
 	run vpm adopt vm1 --domain "$SCRATCH/qemu/vm1.xml"
 	assert_failure 3
-	assert_output --partial "namespace ns0, used by domain vm1, is quarantined"
+	assert_output --partial "domain vm1: namespace ns0 at $VPMEMCTL_DEV_DIR/dax0.0 is quarantined (a scrub failed)"
 	run holder_of ns0
 	assert_output 'null'
 }
@@ -202,7 +202,7 @@ start_time() { python3 -c 'import sys; print(open("/proc/%s/stat" % sys.argv[1])
 	domain vm1 "$VPMEMCTL_DEV_DIR/dax0.0"
 	run vpm adopt vm1 --domain "$SCRATCH/qemu/vm1.xml"
 	assert_failure 3
-	assert_output --partial "is claimed by other"
+	assert_output --partial "is claimed by instance other"
 }
 
 @test "an instance whose release was interrupted is refused, naming the release: exit 3" {

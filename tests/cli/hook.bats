@@ -380,7 +380,7 @@ LARGE ns3 $(snap_uuid ns3)"
 	edit_json "$SCRATCH/host.json" 'for n in d:
 	    if n.get("name") == "ns0": n["daxregion"]["devices"][0]["chardev"] = "dax0.1"'
 	run --separate-stderr hook vm3 prepare begin "$SCRATCH/d.xml"
-	assert_failure 3
+	assert_failure 1
 	[[ "$stderr" == *"domain guest refused: namespace ns0 at $VPMEMCTL_DEV_DIR/dax0.1 cannot be used on this host (shared-device"* ]]
 }
 

@@ -76,7 +76,7 @@ forge_maps_line() {
 	HOLDERS="$HOLDERS $HOLDER"
 	for _ in $(seq 50); do [ -s "$SCRATCH/ready" ] && break; sleep 0.1; done
 	run vpm release vm1
-	assert_failure 1
+	assert_failure 6
 	assert_output --partial "namespace ns0 ($VPMEMCTL_DEV_DIR/dax0.0) is mapped by pid $HOLDER (python3)"
 }
 
