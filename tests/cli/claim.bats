@@ -313,8 +313,8 @@ holders() {
 	run --separate-stderr vpm claim vm1 LARGE --replace --dry-run -f json
 	assert_success
 	[[ "$stderr" == *"dry run: nothing was changed; ns0 would be zeroed"* ]]
-	run json_get '([n["name"] for n in d["namespaces"]], d["replaced"])'
-	assert_output '[["ns3"], ["ns0"]]'
+	run json_get '([n["name"] for n in d["namespaces"]], d["replaced"], d["created"])'
+	assert_output '[["ns3"], ["ns0"], false]'
 	cmp "$SCRATCH/before" "$VPMEMCTL_STATE_DIR/state.json"
 	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
 	assert_failure
