@@ -169,7 +169,7 @@ static int prepare(const char *arg_name)
 		goto out;
 	/* Shared: starting guests do not wait for each other, only for a
 	 * claim or release that is changing the state. */
-	r = store_open(&ctx.store, ctx.set.state_dir, false);
+	r = store_open(&ctx.store, ctx.set.state_dir);
 	if (r == 0)
 		r = store_lock_shared(&ctx.store, HOOK_LOCK_TIMEOUT);
 	if (r == 0)

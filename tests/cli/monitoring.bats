@@ -131,7 +131,6 @@ plugin_output() {
 }
 
 @test "--timeout with -f json: the UNKNOWN document" {
-	mkdir -p -m 700 "$VPMEMCTL_STATE_DIR"
 	flock "$VPMEMCTL_STATE_DIR/lock" sleep 30 &
 	local holder=$!
 	for _ in $(seq 50); do
