@@ -319,7 +319,7 @@ static int replace_claim(const struct claim_args *a, struct vpm_ctx *ctx,
 
 		log_info("dry run: nothing was changed; %s would be zeroed, and those not in the "
 			 "new claim freed", olds);
-		r = print_claim(a, &c, &ctx->pool, true, &old_names);
+		r = print_claim(a, &c, &ctx->pool, false, &old_names);
 		claim_clear(&c);
 		goto out;
 	}

@@ -12,7 +12,7 @@ static int read_state(struct vpm_ctx *ctx, enum ctx_mode mode)
 
 	store_close(&ctx->store);
 	state_free(&ctx->state);
-	r = store_open(&ctx->store, ctx->set.state_dir, for_change);
+	r = store_open(&ctx->store, ctx->set.state_dir);
 	if (r == 0 && for_change)
 		r = store_lock(&ctx->store, ctx->set.lock_timeout);
 	else if (r == 0 && mode == CTX_SHARED)

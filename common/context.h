@@ -38,12 +38,13 @@ enum ctx_mode {
 	CTX_READ,       /* and the state as it is, without the lock */
 	CTX_SHARED,     /* and the state under the lock shared with other readers (the
 			 * hook: it waits only for a change under way) */
-	CTX_CHANGE,     /* and the state under the exclusive lock (directory created) */
+	CTX_CHANGE,     /* and the state under the exclusive lock */
 };
 
 /* Read settings, configuration, host and (per mode) the state, in that
  * order, and resolve the pool with each namespace's state. Every problem is
- * logged, each on its own line. Returns EXIT_OK, EXIT_FAIL or EXIT_LOCKED. */
+ * logged, each on its own line; a state directory that does not exist is
+ * one (it is never created). Returns EXIT_OK, EXIT_FAIL or EXIT_LOCKED. */
 int ctx_open(struct vpm_ctx *ctx, const struct common_opts *co, enum ctx_mode mode);
 
 /* The same, for a command that reports problems rather than stopping at

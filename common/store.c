@@ -15,22 +15,81 @@
 /* Far more than any host's claims take. */
 #define STATE_MAX (256u << 20)
 
-static int mkdir_parents(const char *dir)
+/* A directory that can hold the state directory's name: changed only by
+ * root or the state's owner (or sticky, where no one renames what is not
+ * theirs). Else that user can rename the state away and put a fresh empty
+ * one in its place. path is an ancestor of dir, for the message. */
+static int ancestor_safe(const char *dir, const char *path, uid_t owner)
 {
-	_cleanup_free_ char *copy = xstrdup(dir);
+	struct stat st;
 
-	for (char *p = copy + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return 0;
+	if (stat(path, &st) < 0)
+		return log_error_errno(errno, "cannot check %s, an ancestor of the state directory "
+				       "%s", path, dir);
+	if ((st.st_uid == 0 || st.st_uid == owner) &&
+	    (!(st.st_mode & 0022) || (st.st_mode & S_ISVTX)))
+		return 0;
+	log_error("state directory %s is unsafe: its ancestor %s is owned by uid %u with mode "
+		  "%04o, so another user can rename the state away; make %s owned by root (or uid "
+		  "%u) and not writable by group or others (or sticky, as /tmp is), or use another "
+		  "state directory", dir, path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
+		  path, (unsigned)owner);
+	return -EPERM;
 }
 
-int store_open(struct store *s, const char *dir, bool create)
+/* real (a real path, changed here) and every directory above it. */
+static int real_path_safe(const char *dir, char *real, uid_t owner)
+{
+	for (;;) {
+		char *slash = strrchr(real, '/');
+		int r = ancestor_safe(dir, real, owner);
+
+		if (r < 0 || streq(real, "/"))
+			return r;
+		if (slash == real)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
+/* Every directory a lookup of dir passes through, those symbolic links on
+ * the way lead to included: for each leading part of dir (taken against the
+ * working directory), its real path and each directory above that. */
+static int ancestors_safe(const char *dir, uid_t owner)
+{
+	_cleanup_free_ char *abs = NULL;
+	int r = 0;
+
+	if (dir[0] == '/') {
+		abs = xstrdup(dir);
+	} else {
+		_cleanup_free_ char *cwd = getcwd(NULL, 0);
+
+		if (!cwd)
+			return log_error_errno(errno, "cannot find the working directory, against "
+					       "which the state directory %s is taken", dir);
+		abs = path_join(cwd, dir);
+	}
+	/* up to each '/': "/", "/a", "/a/b" of "/a/b/state" */
+	for (char *p = strchr(abs, '/'); r == 0 && p; p = strchr(p + 1, '/')) {
+		_cleanup_free_ char *real = NULL;
+		char *cut = p == abs ? p + 1 : p;
+		char saved = *cut;
+
+		*cut = '\0';
+		real = realpath(abs, NULL);
+		if (!real)
+			r = log_error_errno(errno, "cannot check %s, an ancestor of the state "
+					    "directory %s", abs, dir);
+		*cut = saved;
+		if (real)
+			r = real_path_safe(dir, real, owner);
+	}
+	return r;
+}
+
+int store_open(struct store *s, const char *dir)
 {
 	struct stat st;
 	int r;
@@ -38,19 +97,15 @@ int store_open(struct store *s, const char *dir, bool create)
 	*s = (struct store){ .dir = xstrdup(dir), .dirfd = -1, .lockfd = -1 };
 	s->path = xasprintf("%s/%s", dir, STATE_FILE);
 	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (s->dirfd < 0 && errno == ENOENT && create) {
-		if ((r = mkdir_parents(dir)) < 0 || (mkdir(dir, 0700) < 0 && errno != EEXIST)) {
-			r = r < 0 ? r : -errno;
-			log_error_errno(-r, "cannot create state directory %s", dir);
-			return r;
-		}
-		s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	}
 	if (s->dirfd < 0) {
 		r = -errno;
-		if (r == -ENOENT && !create)
-			return 0; /* nothing claimed yet */
-		if (r == -ELOOP || r == -ENOTDIR)
+		/* Never made here: a mistyped one would start an empty state
+		 * and hand out namespaces the real one gives to others. */
+		if (r == -ENOENT)
+			log_error("state directory %s does not exist; create it (install -d -m 0700 "
+				  "%s) or give the right one (--state-dir, VPMEMCTL_STATE_DIR, "
+				  "state_dir in the configuration)", dir, dir);
+		else if (r == -ELOOP || r == -ENOTDIR)
 			log_error("state directory %s is not a directory (or is a symbolic link); "
 				  "refusing to use it", dir);
 		else
@@ -66,7 +121,8 @@ int store_open(struct store *s, const char *dir, bool create)
 			  (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 		return -EPERM;
 	}
-	return 0;
+	/* and so, whoever can rename it */
+	return ancestors_safe(dir, st.st_uid);
 }
 
 /* flock op (LOCK_EX or LOCK_SH) on the lock file, waiting up to timeout. */
@@ -115,8 +171,6 @@ int store_lock(struct store *s, double timeout)
 
 int store_lock_shared(struct store *s, double timeout)
 {
-	if (s->dirfd < 0)
-		return 0; /* no state directory: nothing claimed, nothing to wait for */
 	return lock_wait(s, LOCK_SH, timeout);
 }
 
@@ -138,8 +192,6 @@ int store_load(struct store *s, struct state *st)
 	int r;
 
 	state_init(st);
-	if (s->dirfd < 0)
-		return 0;
 	/* O_NONBLOCK: a FIFO must not keep us waiting (holding the lock). */
 	fd = openat(s->dirfd, STATE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {

@@ -4,8 +4,6 @@
 #ifndef VPM_STORE_H
 #define VPM_STORE_H
 
-#include <stdbool.h>
-
 #include "state.h"
 
 #define STATE_FILE "state.json"
@@ -14,19 +12,23 @@
 struct store {
 	char *dir;
 	char *path;             /* dir/state.json, for messages */
-	int dirfd;              /* -1 when the directory does not exist (read-only use) */
+	int dirfd;
 	int lockfd;
 };
 
-/* Open the state directory. With create, make it (mode 0700) when missing.
- * Refuses a directory that is a symlink or writable by others. Logs. */
-int store_open(struct store *s, const char *dir, bool create);
+/* Open the state directory, which must exist: it is never created here
+ * (the package or meson install makes it), so that a mistyped one is not
+ * taken for an empty state. Refuses a directory that is a symlink or
+ * writable by others, or one that others can rename away: an ancestor (of
+ * its real path, and of where each symbolic link on the way leads) owned by
+ * another user than root and the directory's owner, or writable by group or
+ * others without the sticky bit. Logs, naming the directory. */
+int store_open(struct store *s, const char *dir);
 
 /* Take the exclusive lock, waiting up to timeout seconds: -ETIMEDOUT then. */
 int store_lock(struct store *s, double timeout);
 /* Take the lock shared with other readers, excluding a writer: a reader
- * that must not act on a state about to change (the libvirt hook). 0 at once
- * when the directory does not exist. */
+ * that must not act on a state about to change (the libvirt hook). */
 int store_lock_shared(struct store *s, double timeout);
 void store_unlock(struct store *s);
 

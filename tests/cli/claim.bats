@@ -142,9 +142,8 @@ setup() { common_setup; standins; }
 	assert_output --partial "expected INSTANCE and LABEL"
 }
 
-@test "the state directory is created with mode 0700 and the state names the claim" {
+@test "the state file is made with mode 0600 and names the claim" {
 	vpm claim vm1 6GB >/dev/null
-	[ "$(stat -c %a "$VPMEMCTL_STATE_DIR")" = 700 ]
 	[ "$(stat -c %a "$VPMEMCTL_STATE_DIR/state.json")" = 600 ]
 	run python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(s["generation"], [(c["instance"], [(n["name"], n["uuid"]) for n in c["namespaces"]]) for c in s["claims"]])' "$VPMEMCTL_STATE_DIR/state.json"
 	assert_output "1 [('vm1', [('ns0', '7a3b1c2e-5f4d-4e8a-9b1c-0d2e3f4a5b60')])]"
@@ -313,8 +312,8 @@ holders() {
 	run --separate-stderr vpm claim vm1 LARGE --replace --dry-run -f json
 	assert_success
 	[[ "$stderr" == *"dry run: nothing was changed; ns0 would be zeroed"* ]]
-	run json_get '([n["name"] for n in d["namespaces"]], d["replaced"])'
-	assert_output '[["ns3"], ["ns0"]]'
+	run json_get '([n["name"] for n in d["namespaces"]], d["replaced"], d["created"])'
+	assert_output '[["ns3"], ["ns0"], false]'
 	cmp "$SCRATCH/before" "$VPMEMCTL_STATE_DIR/state.json"
 	run is_zero "$VPMEMCTL_DEV_DIR/dax0.0"
 	assert_failure

@@ -13,6 +13,7 @@ setup() {
 	VPMEMCTL_BIN="${VPMEMCTL_BIN:-$BATS_TEST_DIRNAME/../../build/vpmemctl}"
 	VPMEMCTL_BIN="$(cd "$(dirname "$VPMEMCTL_BIN")" && pwd)/$(basename "$VPMEMCTL_BIN")"
 	EXAMPLE="$(cd "$BATS_TEST_DIRNAME/../../examples/host-1" && pwd)"
+	mkdir -m 0700 "$BATS_TEST_TMPDIR/state"
 }
 
 # complete_at CWORD WORD...: what the completion offers for the words WORD...

@@ -16,7 +16,9 @@ common_setup() {
 	# No test may read the machine's own /etc/vpmemctl or touch /var/lib.
 	export VPMEMCTL_CONFIG="$SCRATCH/none.conf"
 	: >"$VPMEMCTL_CONFIG"
+	# Made here, as the package makes /var/lib/vpmemctl: no command makes it.
 	export VPMEMCTL_STATE_DIR="$SCRATCH/state"
+	mkdir -m 0700 "$VPMEMCTL_STATE_DIR"
 	export VPMEMCTL_HOST_SNAPSHOT="$EXAMPLE/ndctl-list.json"
 }
 

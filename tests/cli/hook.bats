@@ -235,6 +235,25 @@ claimed() {
 	assert_output --partial "domain guest refused: vpmemctl's state in $VPMEMCTL_STATE_DIR cannot be read (the state lock is held by another vpmemctl: a claim, release or repair)"
 }
 
+@test "prepare begin without a state directory: a domain on a configured namespace is refused, one on none let through" {
+	vpm claim guest 6GB >/dev/null
+	rendered guest "$SCRATCH/d.xml"
+	with_device "$SCRATCH/other.xml" "$SCRATCH/elsewhere.img"
+	: >"$SCRATCH/elsewhere.img"
+	mv "$VPMEMCTL_STATE_DIR" "$SCRATCH/real-state"
+	run hook guest prepare begin "$SCRATCH/d.xml"
+	[ "$status" -eq 1 ]
+	assert_output --partial "state directory $VPMEMCTL_STATE_DIR does not exist; create it (install -d -m 0700 $VPMEMCTL_STATE_DIR)"
+	assert_output --partial "domain guest refused: vpmemctl's state in $VPMEMCTL_STATE_DIR cannot be read"
+	[ ! -e "$VPMEMCTL_STATE_DIR" ]
+	run hook guest prepare begin "$SCRATCH/other.xml"
+	assert_success
+	assert_output ""
+	run hook guest prepare begin "$SCRATCH/base.xml"
+	assert_success
+	[ ! -e "$VPMEMCTL_STATE_DIR" ]
+}
+
 @test "prepare begin refuses a domain with a document type declaration" {
 	vpm claim guest 6GB >/dev/null
 	rendered guest "$SCRATCH/d.xml"
@@ -268,7 +287,7 @@ claimed() {
 source_domain() {
 	vpm claim guest 6GB,LARGE >/dev/null
 	rendered guest "$1"
-	rm -rf "$VPMEMCTL_STATE_DIR"
+	rm "$VPMEMCTL_STATE_DIR/state.json"
 }
 
 @test "migrate begin claims here, rewrites paths and alignsize, updates the records; libvirt's schema accepts it" {

@@ -10,6 +10,7 @@ setup() {
 	VPMEMCTL_BIN="${VPMEMCTL_BIN:-$BATS_TEST_DIRNAME/../../build/vpmemctl}"
 	MAN="$BATS_TEST_DIRNAME/../../man"
 	EXAMPLE="$BATS_TEST_DIRNAME/../../examples/host-1"
+	mkdir -m 0700 "$BATS_TEST_TMPDIR/state"
 }
 
 # The page as a reader sees it, without overstrike, on long lines.

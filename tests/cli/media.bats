@@ -253,7 +253,6 @@ state_get() {
 }
 
 @test "verify --repair leaves a quarantined namespace with bad blocks alone, naming the remedy" {
-	mkdir -p "$VPMEMCTL_STATE_DIR"
 	cat >"$VPMEMCTL_STATE_DIR/state.json" <<-'EOF'
 	{"version": 1, "generation": 1, "claims": [], "quarantine": [{"name": "ns1", "reason": "media error (SIGBUS)", "since": "2026-11-30T00:00:00Z"}]}
 	EOF
@@ -323,7 +322,6 @@ state_get() {
 }
 
 @test "--acknowledge-shutdown of an instance without a claim changes nothing, --repair included" {
-	mkdir -p "$VPMEMCTL_STATE_DIR"
 	cat >"$VPMEMCTL_STATE_DIR/state.json" <<-'EOF2'
 	{"version": 1, "generation": 1, "claims": [], "quarantine": [{"name": "ns1", "reason": "cannot open", "since": "2026-11-30T00:00:00Z"}]}
 	EOF2

@@ -139,7 +139,6 @@ plugin_output() {
 }
 
 @test "--timeout with -f json: the UNKNOWN document" {
-	mkdir -p -m 700 "$VPMEMCTL_STATE_DIR"
 	flock "$VPMEMCTL_STATE_DIR/lock" sleep 30 &
 	local holder=$!
 	wait_locked "$VPMEMCTL_STATE_DIR/lock"

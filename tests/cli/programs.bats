@@ -22,9 +22,9 @@ needed() {
 same() {
 	local cmd="$1" rc1=0 rc2=0
 	shift
-	rm -rf "$VPMEMCTL_STATE_DIR"
+	rm -rf "$VPMEMCTL_STATE_DIR" && mkdir -m 0700 "$VPMEMCTL_STATE_DIR"
 	"$VPMEMCTL_BIN" -N "$NOVA_SPEC" "$cmd" "$@" >"$SCRATCH/1.out" 2>"$SCRATCH/1.err" || rc1=$?
-	rm -rf "$VPMEMCTL_STATE_DIR"
+	rm -rf "$VPMEMCTL_STATE_DIR" && mkdir -m 0700 "$VPMEMCTL_STATE_DIR"
 	"$PROGRAMS/vpmemctl-$cmd" -N "$NOVA_SPEC" "$@" >"$SCRATCH/2.out" 2>"$SCRATCH/2.err" || rc2=$?
 	[ "$rc1" = "$rc2" ] || fail "vpmemctl $cmd $*: exit $rc1, vpmemctl-$cmd: exit $rc2"
 	diff -u "$SCRATCH/1.out" "$SCRATCH/2.out" || fail "vpmemctl $cmd $*: stdout differs"

@@ -57,7 +57,6 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 
 @test "a corrupt state file (not a state) is an error, and it is left as it was" {
 	standins
-	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
 	echo '{"version": 1, "generation": 3, "claims": "nope"}' >"$VPMEMCTL_STATE_DIR/state.json"
 	before=$(state_sum)
 	run vpm claim vm1 6GB
@@ -67,7 +66,6 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 }
 
 @test "a state written by a newer vpmemctl is refused and left as it was" {
-	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
 	echo '{"version": 99, "generation": 3, "claims": []}' >"$VPMEMCTL_STATE_DIR/state.json"
 	before=$(state_sum)
 	run vpm claim vm1 6GB
@@ -90,7 +88,7 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 }
 
 @test "a state directory writable by others is refused" {
-	mkdir -m 0777 "$VPMEMCTL_STATE_DIR"
+	chmod 0777 "$VPMEMCTL_STATE_DIR"
 	run vpm claim vm1 6GB
 	assert_failure 1
 	assert_output --partial "must be owned by uid 0 and not writable by group or others"
@@ -99,6 +97,7 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 
 @test "a state directory that is a symlink is refused" {
 	mkdir -m 0700 "$SCRATCH/real"
+	rmdir "$VPMEMCTL_STATE_DIR"
 	ln -s "$SCRATCH/real" "$VPMEMCTL_STATE_DIR"
 	run vpm claim vm1 6GB
 	assert_failure 1
@@ -143,7 +142,6 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 
 @test "a held lock makes a change wait, then give up with exit 5" {
 	standins
-	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
 	flock "$VPMEMCTL_STATE_DIR/lock" sleep 5 &
 	HOLD=$!
 	wait_locked "$VPMEMCTL_STATE_DIR/lock"
@@ -167,7 +165,6 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 
 @test "a FIFO at state.json is refused at once, naming it, by every command" {
 	standins
-	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
 	mkfifo "$VPMEMCTL_STATE_DIR/state.json"
 	for cmd in "claim vm1 6GB" "release vm1" "inventory" "render-xml vm1"; do
 		run timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" $cmd
@@ -179,7 +176,6 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 
 @test "a FIFO at the lock file is refused at once, naming it" {
 	standins
-	mkdir -p -m 0700 "$VPMEMCTL_STATE_DIR"
 	mkfifo "$VPMEMCTL_STATE_DIR/lock"
 	run timeout 5 "$VPMEMCTL_BIN" -N "$NOVA_SPEC" claim vm1 6GB
 	assert_failure 1
@@ -227,4 +223,104 @@ state_sum() { sha256sum "$VPMEMCTL_STATE_DIR/state.json" | cut -d' ' -f1; }
 	vpm claim vm2 LARGE >/dev/null
 	run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=[c for c in d["claims"] if c["instance"]=="vm1"][0]; print(d["future_top"], c["future_claim"], c["namespaces"][0]["future_ns"], d["quarantine"][0]["future_q"], len(d["claims"]))' "$VPMEMCTL_STATE_DIR/state.json"
 	assert_output "{'a': [1, 2, 'x']} kept 7 None 2"
+}
+
+@test "a missing state directory is an error for every command, naming it and how to make it; nothing is made" {
+	standins
+	vpm claim vm1 6GB >/dev/null
+	mv "$VPMEMCTL_STATE_DIR" "$SCRATCH/real-state"
+	for cmd in "claim vm2 6GB" "claim vm2 6GB --dry-run" "claim vm1 LARGE --replace --dry-run" \
+		"inventory" "release vm1" "release vm1 --dry-run" "render-xml vm1"; do
+		run "$VPMEMCTL_BIN" -N "$NOVA_SPEC" $cmd
+		assert_failure 1
+		assert_output --partial "state directory $VPMEMCTL_STATE_DIR does not exist; create it (install -d -m 0700 $VPMEMCTL_STATE_DIR) or give the right one (--state-dir, VPMEMCTL_STATE_DIR, state_dir in the configuration)"
+		[ ! -e "$VPMEMCTL_STATE_DIR" ]
+	done
+	# a mistyped one, with its parents
+	run vpm -s "$SCRATCH/nonexistnt/dir" claim vm2 6GB
+	assert_failure 1
+	assert_output --partial "state directory $SCRATCH/nonexistnt/dir does not exist"
+	[ ! -e "$SCRATCH/nonexistnt" ]
+	# verify: critical, the state cannot be read
+	run --separate-stderr vpm verify -f json
+	assert_failure 2
+	run json_get '[f["code"] for f in d["findings"]]'
+	assert_output '["state-unreadable"]'
+	[ ! -e "$VPMEMCTL_STATE_DIR" ]
+}
+
+# state_under DIR: a state directory DIR/state (mode 0700), used.
+state_under() {
+	mkdir -p "$1/state"
+	chmod 0700 "$1/state"
+	export VPMEMCTL_STATE_DIR="$1/state"
+}
+
+@test "a state directory whose parent others can write (no sticky bit) is refused, naming it, by every command" {
+	standins
+	state_under "$SCRATCH/open"
+	real=$(realpath "$SCRATCH/open")
+	for mode in 0777 0775 0757; do
+		chmod "$mode" "$SCRATCH/open"
+		for cmd in "claim vm1 6GB" "inventory" "release vm1 --dry-run"; do
+			run "$VPMEMCTL_BIN" -N "$NOVA_SPEC" $cmd
+			assert_failure 1
+			assert_output --partial "state directory $VPMEMCTL_STATE_DIR is unsafe: its ancestor $real is owned by uid 0 with mode $mode"
+		done
+	done
+	[ ! -e "$VPMEMCTL_STATE_DIR/state.json" ]
+	# further up, and taken against the working directory when relative
+	chmod 0755 "$SCRATCH/open"
+	mkdir -p "$SCRATCH/open/a/b"
+	chmod 0777 "$SCRATCH/open"
+	mkdir -m 0700 "$SCRATCH/open/a/b/state"
+	cd "$SCRATCH/open/a"
+	run vpm -s b/state claim vm1 6GB
+	assert_failure 1
+	assert_output --partial "state directory b/state is unsafe: its ancestor $real is owned by uid 0 with mode 0777"
+	[ ! -e "$SCRATCH/open/a/b/state/state.json" ]
+}
+
+@test "a sticky ancestor writable by all, as /tmp is, is accepted" {
+	standins
+	state_under "$SCRATCH/sticky"
+	chmod 1777 "$SCRATCH/sticky"
+	run vpm claim vm1 6GB
+	assert_success
+	[ -s "$VPMEMCTL_STATE_DIR/state.json" ]
+}
+
+@test "a state directory whose ancestor another user owns is refused, naming it" {
+	standins
+	state_under "$SCRATCH/theirs"
+	chown nobody "$SCRATCH/theirs"
+	run vpm claim vm1 6GB
+	assert_failure 1
+	assert_output --partial "its ancestor $(realpath "$SCRATCH/theirs") is owned by uid $(id -u nobody) with mode 0755"
+	[ ! -e "$VPMEMCTL_STATE_DIR/state.json" ]
+	run vpm inventory
+	assert_failure 1
+}
+
+@test "symbolic links on the way to the state directory: where they lead and where they sit are checked" {
+	standins
+	mkdir -m 0700 "$SCRATCH/safe" "$SCRATCH/open"
+	mkdir -m 0700 "$SCRATCH/safe/state" "$SCRATCH/open/real" "$SCRATCH/open/real/state"
+	chmod 0777 "$SCRATCH/open"
+	open=$(realpath "$SCRATCH/open")
+	# a link to a directory under an open one
+	ln -s "$SCRATCH/open/real" "$SCRATCH/to-open"
+	run vpm -s "$SCRATCH/to-open/state" claim vm1 6GB
+	assert_failure 1
+	assert_output --partial "its ancestor $open is owned by uid 0 with mode 0777"
+	# a link in an open directory (anyone can replace it), to a safe one
+	ln -s "$SCRATCH/safe" "$SCRATCH/open/to-safe"
+	run vpm -s "$SCRATCH/open/to-safe/state" claim vm1 6GB
+	assert_failure 1
+	assert_output --partial "its ancestor $open is owned by uid 0 with mode 0777"
+	[ ! -e "$SCRATCH/safe/state/state.json" ] && [ ! -e "$SCRATCH/open/real/state/state.json" ]
+	# a link in a safe directory, to a safe one
+	ln -s "$SCRATCH/safe" "$SCRATCH/to-safe"
+	run vpm -s "$SCRATCH/to-safe/state" claim vm1 6GB
+	assert_success
 }
