@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include "domuse.h"
 
+#include <stdint.h>
 #include <strings.h>
 #include <sys/stat.h>
 
 #include "inuse.h"
 #include "log.h"
 #include "nsaccess.h"
+#include "strmap.h"
 
 /* path with "//" and "/./" collapsed and no trailing "/"; malloc'd. */
 static char *plain_path(const char *path)
@@ -41,39 +43,51 @@ static void add_device(struct ns_devices *d, struct pool_ns *p, const struct hos
 	e->have_st = stat(e->path, &e->st) == 0;
 }
 
-/* Whether the state records uuid for the namespace called name. */
-static bool recorded_uuid(const struct state *st, const char *name, const char *uuid)
+/* uuid -> the configured namespace the state records it for (claims, the
+ * namespaces a replace has still to zero, quarantine), into *m. */
+static void recorded_uuids(struct strmap *m, const struct state *st, const struct pool *pool)
 {
-	for (size_t i = 0; i < st->n_claims; i++) {
-		const struct claim *c = &st->claims[i];
+	size_t n = st->n_q;
 
-		for (size_t k = 0; k < c->n_ns + c->n_replacing; k++) {
-			const struct claim_ns *cn = k < c->n_ns ? &c->ns[k] : &c->replacing[k - c->n_ns];
+	for (size_t i = 0; i < st->n_claims; i++)
+		n += st->claims[i].n_ns + st->claims[i].n_replacing;
+	strmap_init(m, n);
+	for (size_t i = 0; i < st->n_claims + st->n_q; i++) {
+		const struct claim *c = i < st->n_claims ? &st->claims[i] : NULL;
+		size_t k_n = c ? c->n_ns + c->n_replacing : 1;
 
-			if (streq(cn->name, name) && cn->uuid && !strcasecmp(cn->uuid, uuid))
-				return true;
+		for (size_t k = 0; k < k_n; k++) {
+			const char *name = c ? (k < c->n_ns ? c->ns[k].name : c->replacing[k - c->n_ns].name)
+					     : st->q[i - st->n_claims].name;
+			const char *uuid = c ? (k < c->n_ns ? c->ns[k].uuid : c->replacing[k - c->n_ns].uuid)
+					     : st->q[i - st->n_claims].uuid;
+			size_t at = strmap_get(&pool->by_name, name);
+
+			if (uuid && at != SIZE_MAX && strmap_get(m, uuid) == SIZE_MAX)
+				strmap_add(m, uuid, at);
 		}
 	}
-	for (size_t i = 0; i < st->n_q; i++)
-		if (streq(st->q[i].name, name) && st->q[i].uuid && !strcasecmp(st->q[i].uuid, uuid))
-			return true;
-	return false;
 }
 
 void ns_devices_build(struct ns_devices *d, const struct vpm_ctx *ctx)
 {
+	struct strmap by_uuid = { 0 };
+
 	*d = (struct ns_devices){ 0 };
-	for (size_t i = 0; i < ctx->pool.n; i++) {
-		struct pool_ns *p = &ctx->pool.ns[i];
+	if (ctx->state_ok)
+		recorded_uuids(&by_uuid, &ctx->state, &ctx->pool);
+	for (size_t k = 0; k < ctx->host.n; k++) {
+		const struct host_ns *h = &ctx->host.ns[k];
+		size_t by_name = h->name ? strmap_get(&ctx->pool.by_name, h->name) : SIZE_MAX;
+		size_t by_id = h->uuid ? strmap_get(&by_uuid, h->uuid) : SIZE_MAX;
 
-		for (size_t k = 0; k < ctx->host.n; k++) {
-			const struct host_ns *h = &ctx->host.ns[k];
-
-			if (streq(h->name, p->name) ||
-			    (ctx->state_ok && h->uuid && recorded_uuid(&ctx->state, p->name, h->uuid)))
-				add_device(d, p, h, ctx->set.dev_dir);
-		}
+		if (by_name != SIZE_MAX)
+			add_device(d, &ctx->pool.ns[by_name], h, ctx->set.dev_dir);
+		/* renamed since the state recorded it */
+		if (by_id != SIZE_MAX && by_id != by_name)
+			add_device(d, &ctx->pool.ns[by_id], h, ctx->set.dev_dir);
 	}
+	strmap_free(&by_uuid);
 }
 
 void ns_devices_free(struct ns_devices *d)
