@@ -116,20 +116,21 @@ static int prepare(const char *arg_name)
 	if (r != EXIT_OK || !domain_names_host_device(&ctx, &di))
 		goto out;
 	/* Shared: starting guests do not wait for each other, only for a
-	 * claim or release that is changing the state. Without the state,
-	 * the devices found by name still count: a domain that uses one is
-	 * refused, one that uses none goes through. */
+	 * claim or release that is changing the state. A domain naming a
+	 * device of the host's namespaces is refused without the state: which
+	 * namespace it is (one renamed is known by its claim's uuid) and
+	 * whose, only the state says. */
 	rs = ctx_read_state(&ctx, CTX_SHARED);
-	ns_devices_build(&devs, &ctx);
-	n_uses = domain_uses(&devs, &di, &uses);
-	if (n_uses && rs != EXIT_OK) {
-		log_error("domain %s refused: vpmemctl's state in %s cannot be read%s, so its "
-			  "devices cannot be checked against the claims; start it again once it "
-			  "can", di.name, ctx.set.state_dir, rs == EXIT_LOCKED ? " (the state lock "
+	if (rs != EXIT_OK) {
+		log_error("domain %s refused: vpmemctl's state in %s cannot be read%s, so the "
+			  "namespaces it names cannot be checked against the claims; start it "
+			  "again once it can", di.name, ctx.set.state_dir, rs == EXIT_LOCKED ? " (the state lock "
 			  "is held by another vpmemctl: a claim, release or repair)" : "");
 		r = rs;
 		goto out;
 	}
+	ns_devices_build(&devs, &ctx);
+	n_uses = domain_uses(&devs, &di, &uses);
 	for (size_t i = 0; i < n_uses; i++) {
 		enum ns_access a = ns_access(uses[i].ns, di.name, di.uuid);
 		_cleanup_free_ char *why = NULL;
