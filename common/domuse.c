@@ -285,21 +285,6 @@ int domain_claim_new(const struct vpm_ctx *ctx, const struct ns_devices *devs,
 	return EXIT_OK;
 }
 
-bool instance_is_domain(const char *instance, const char *name, const char *uuid)
-{
-	return instance && ((name && streq(instance, name)) || (uuid && !strcasecmp(instance, uuid)));
-}
-
-struct claim *domain_claim_of(const struct state *st, const char *name, const char *uuid)
-{
-	struct claim *c = name && *name ? state_find_claim(st, name) : NULL;
-
-	for (size_t i = 0; !c && uuid && i < st->n_claims; i++)
-		if (!strcasecmp(st->claims[i].instance, uuid))
-			c = &st->claims[i];
-	return c;
-}
-
 char *use_describe(const struct domain_use *u)
 {
 	_cleanup_free_ char *plain = plain_path(u->at->path);

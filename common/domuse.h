@@ -83,12 +83,6 @@ int domain_claim_new(const struct vpm_ctx *ctx, const struct ns_devices *devs,
 		     const struct domain_set *doms, const struct domain_info *di,
 		     const char *instance, struct claim *out, bool *none);
 
-/* Whether instance is the domain's: its name, or its uuid in any case. */
-bool instance_is_domain(const char *instance, const char *name, const char *uuid);
-
-/* The domain's claim: the one under its name, else under its uuid. */
-struct claim *domain_claim_of(const struct state *st, const char *name, const char *uuid);
-
 /* "<memory model='nvdimm'> /dev/dax0.1" or, when the path is not the
  * namespace's own, "<disk> /srv/link (/dev/dax0.1)": for messages. */
 char *use_describe(const struct domain_use *u);

@@ -2,7 +2,6 @@
 #include "nsaccess.h"
 
 #include "context.h"
-#include "domuse.h"
 #include "inuse.h"
 #include "log.h"
 

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "jsonout.h"
@@ -593,4 +594,19 @@ char *claim_names(const struct claim *c)
 	for (size_t i = 0; i < c->n_ns; i++)
 		v[i] = c->ns[i].name;
 	return strv_join(v, c->n_ns, ",");
+}
+
+bool instance_is_domain(const char *instance, const char *name, const char *uuid)
+{
+	return instance && ((name && streq(instance, name)) || (uuid && !strcasecmp(instance, uuid)));
+}
+
+struct claim *domain_claim_of(const struct state *st, const char *name, const char *uuid)
+{
+	struct claim *c = name && *name ? state_find_claim(st, name) : NULL;
+
+	for (size_t i = 0; !c && uuid && i < st->n_claims; i++)
+		if (!strcasecmp(st->claims[i].instance, uuid))
+			c = &st->claims[i];
+	return c;
 }

@@ -110,6 +110,13 @@ const struct shutdown_count *claim_ns_shutdown(const struct claim_ns *ns, const 
 void claim_drop_replacing(struct claim *c);
 void state_free(struct state *st);
 
+/* Whose a claim is, for every program: */
+/* Whether instance is the domain's: its name, or its uuid in any case. */
+bool instance_is_domain(const char *instance, const char *name, const char *uuid);
+
+/* The domain's claim: the one under its name, else under its uuid. */
+struct claim *domain_claim_of(const struct state *st, const char *name, const char *uuid);
+
 /* "2026-11-27T13:18:43Z" into buf (at least 21 bytes). */
 const char *now_rfc3339(char *buf, size_t len);
 
