@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* vpmemctl adopt: record the claim of a guest that already uses namespaces,
- * exactly those its domain's nvdimm devices use: never others. */
+ * exactly those its domain uses (domuse.h): never others. */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,7 +26,7 @@ enum { OPT_DOMAIN = 0x200, OPT_LIBVIRT_DIR, OPT_DRY_RUN };
 
 static const struct argp_option options[] = {
 	{ "domain", OPT_DOMAIN, "FILE", 0,
-	  "The libvirt domain of INSTANCE: claim the namespaces its nvdimm devices use", 0 },
+	  "The libvirt domain of INSTANCE: claim the namespaces it uses", 0 },
 	{ "libvirt-dir", OPT_LIBVIRT_DIR, "DIR", 0,
 	  "Adopt every domain in DIR (e.g. /etc/libvirt/qemu), each as the instance of its "
 	  "<name>; no INSTANCE then", 0 },
@@ -352,7 +352,7 @@ int cmd_adopt(int argc, char **argv, struct common_opts *co)
 	ns_devices_build(&run.devs, &ctx);
 	dir = a.libvirt_dir ? a.libvirt_dir : ctx.set.libvirt_dir;
 	r = dir ? domain_set_read(&run.doms, dir, &run.devs, NULL, NULL) : 0;
-	if (r < 0 && (a.libvirt_dir || r != -ENOENT)) {
+	if (r < 0) {
 		log_error_errno(-r, "cannot read libvirt directory %s", dir);
 		r = EXIT_FAIL;
 		goto out;

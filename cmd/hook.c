@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* vpmemctl-libvirt-hook: run by libvirt (/etc/libvirt/hooks/qemu.d/) as
  * `HOOK DOMAIN OPERATION SUB-OPERATION EXTRA` with the domain XML on stdin.
- * On `prepare begin` it refuses to start a domain whose nvdimm devices use a
- * configured namespace not claimed by it; on `migrate begin` (the
+ * On `prepare begin` it refuses to start a domain that uses (any path in it,
+ * domuse.h) a configured namespace not claimed by it; on `migrate begin` (the
  * destination, an XML filter) it claims namespaces here with the labels the
  * domain carries and points its devices at them. Every other event: exit 0
  * at once. It never zeroes and never calls libvirt (a hook that does
@@ -95,7 +95,7 @@ static int prepare(const char *arg_name)
 	struct domain_use *uses = NULL;
 	size_t n_uses = 0;
 	xmlDocPtr dom = read_domain(arg_name, NULL, NULL);
-	int r, rs;
+	int r, rs, s;
 
 	if (!dom)
 		return EXIT_FAIL;
@@ -139,9 +139,11 @@ static int prepare(const char *arg_name)
 			continue;
 		why = access_why(a, uses[i].ns, uses[i].at->path, di.name);
 		log_error("domain %s refused: %s", di.name, why);
-		/* a namespace nobody claimed is not this domain's either */
-		if (r == EXIT_OK)
-			r = a == ACCESS_FREE ? EXIT_CONFLICT : access_exit(a);
+		/* a namespace nobody claimed is not this domain's either; of
+		 * several refusals, the highest status, as adopt */
+		s = a == ACCESS_FREE ? EXIT_CONFLICT : access_exit(a);
+		if (s > r)
+			r = s;
 	}
 out:
 	free(uses);
@@ -270,10 +272,16 @@ static int migrate(const char *arg_name)
 		if (uses[i].at->nvdimm && uses[i].n_at == 1)
 			continue;
 		at = use_describe(&uses[i]);
-		log_error("incoming domain %s refused: it names namespace %s of this host through "
-			  "%s, which vpmemctl does not point at the namespaces it claims here; give "
-			  "the guest its persistent memory as nvdimm devices only (vpmemctl "
-			  "render-xml --domain)", di.name, uses[i].ns->name, at);
+		if (uses[i].n_at > 1)
+			log_error("incoming domain %s refused: it names namespace %s of this host "
+				  "%zu times (first through %s); give each nvdimm device its own",
+				  di.name, uses[i].ns->name, uses[i].n_at, at);
+		else
+			log_error("incoming domain %s refused: it names namespace %s of this host "
+				  "through %s, which vpmemctl does not point at the namespaces it "
+				  "claims here; give the guest its persistent memory as nvdimm "
+				  "devices only (vpmemctl render-xml --domain)", di.name,
+				  uses[i].ns->name, at);
 		goto out;
 	}
 	if (!n_recs) {

@@ -73,7 +73,8 @@ static int mark_domains(struct vpm_ctx *ctx, const char *instance, const struct 
 		return EXIT_OK;
 	ns_devices_build(&devs, ctx);
 	r = domain_set_read(&doms, ctx->set.libvirt_dir, &devs, domain_unreadable, NULL);
-	if (r < 0 && r != -ENOENT) {
+	/* set, it is meant to be read: a mistyped one must not pass for none */
+	if (r < 0) {
 		log_error_errno(-r, "cannot read libvirt directory %s (libvirt_dir)",
 				ctx->set.libvirt_dir);
 		ns_devices_free(&devs);

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include <strings.h>
+#include <cjson/cJSON.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlsave.h>
@@ -452,38 +453,82 @@ int domain_retarget_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n, 
 
 static void add_path(struct domain_info *info, char *path, const char *where, bool nvdimm)
 {
-	/* each nvdimm device is one entry; any other path once per place */
-	for (size_t i = 0; !nvdimm && i < info->n_paths; i++)
-		if (streq(info->paths[i].path, path) && streq(info->paths[i].where, where)) {
-			free(path);
-			return;
-		}
 	info->paths = xreallocarray(info->paths, info->n_paths + 1, sizeof(*info->paths));
 	info->paths[info->n_paths++] = (struct domain_path){ path, xstrdup(where), nvdimm };
 }
 
-/* The absolute paths in value: itself, and each piece of it (split at
- * commas and blanks, as QEMU options and a command line are) or its value
- * after "key=". */
+static void add_paths_in(struct domain_info *info, const char *value, const char *where);
+
+/* Every string of a JSON document (QEMU's JSON syntax of -object,
+ * -blockdev, and json: file names). */
+static void add_json_strings(struct domain_info *info, const cJSON *j, const char *where)
+{
+	if (cJSON_IsString(j) && j->valuestring)
+		add_paths_in(info, j->valuestring, where);
+	for (const cJSON *c = j ? j->child : NULL; c; c = c->next)
+		add_json_strings(info, c, where);
+}
+
+/* s[0..n) as QEMU reads a file name: blanks around it dropped, ",," is a
+ * comma, a "file:" protocol prefix goes, "json:" starts a JSON document,
+ * and a relative path is from QEMU's working directory, "/". Added when
+ * it names a path. */
+static void add_candidate(struct domain_info *info, const char *s, size_t n, const char *where)
+{
+	_cleanup_free_ char *v = xcalloc(n + 2, 1);
+	const char *p;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		v[k++] = s[i];
+		if (s[i] == ',' && i + 1 < n && s[i + 1] == ',')
+			i++;
+	}
+	p = v + strspn(v, " \t\r\n");
+	while (k && strchr(" \t\r\n", v[k - 1]))
+		v[--k] = '\0';
+	if (!strncmp(p, "json:", 5) || p[0] == '{') {
+		cJSON *j = cJSON_Parse(p[0] == '{' ? p : p + 5);
+
+		add_json_strings(info, j, where);
+		cJSON_Delete(j);
+		return;
+	}
+	if (!strncmp(p, "file://", 7))
+		p += 7;
+	else if (!strncmp(p, "file:", 5))
+		p += 5;
+	if (p[0] == '/')
+		add_path(info, xstrdup(p), where, false);
+	else if (strchr(p, '/') && !strpbrk(p, ",= \t\r\n"))
+		add_path(info, xasprintf("/%s", p), where, false);
+}
+
+/* The paths value names: itself whole; each piece between commas (QEMU's
+ * options, ",," escaping a comma, blanks kept) and each piece between
+ * commas or blanks (a command line in one value); and of each piece, what
+ * follows "key=". */
 static void add_paths_in(struct domain_info *info, const char *value, const char *where)
 {
-	const char *s = value + strspn(value, " \t\r\n");
-	size_t len = strlen(s);
+	static const char *const seps[] = { ",", ", \t\r\n" };
 
-	while (len && strchr(" \t\r\n", s[len - 1]))
-		len--;
-	if (len && s[0] == '/')
-		add_path(info, xstrndup(s, len), where, false);
-	for (const char *p = value; *p;) {
-		size_t n = strcspn(p, ", \t\r\n");
-		const char *eq = memchr(p, '=', n);
-		const char *v = eq ? eq + 1 : p;
-		size_t vn = n - (size_t)(v - p);
+	add_candidate(info, value, strlen(value), where);
+	for (size_t m = 0; m < ARRAY_SIZE(seps); m++) {
+		const char *p = value;
 
-		if (vn && v[0] == '/')
-			add_path(info, xstrndup(v, vn), where, false);
-		p += n;
-		p += strspn(p, ", \t\r\n");
+		while (*p) {
+			const char *end = p, *eq;
+
+			while (*end && !(strchr(seps[m], *end) && !(end[0] == ',' && end[1] == ',')))
+				end += end[0] == ',' ? 2 : 1;
+			if (end > p) {
+				add_candidate(info, p, (size_t)(end - p), where);
+				eq = memchr(p, '=', (size_t)(end - p));
+				if (eq)
+					add_candidate(info, eq + 1, (size_t)(end - eq - 1), where);
+			}
+			p = *end ? end + 1 : end;
+		}
 	}
 }
 
@@ -500,17 +545,37 @@ static char *where_of(xmlNodePtr n)
 			 (const char *)n->name);
 }
 
+/* Whether n is the <source><path> of an nvdimm device (read as such). */
+static bool nvdimm_source_path(xmlNodePtr n)
+{
+	return xmlStrEqual(n->name, X("path")) && n->parent && xmlStrEqual(n->parent->name, X("source")) &&
+	       n->parent->parent && is_nvdimm(n->parent->parent);
+}
+
+/* The text of n itself, its text and CDATA children joined (a comment or a
+ * processing instruction does not split a path); NULL when none. */
+static char *own_text(xmlNodePtr n)
+{
+	char *s = NULL;
+
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		char *t;
+
+		if ((c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) || !c->content)
+			continue;
+		t = xasprintf("%s%s", s ? s : "", (const char *)c->content);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
 static void walk_paths(struct domain_info *info, xmlNodePtr n, const char *where)
 {
 	for (; n; n = n->next) {
-		_cleanup_free_ char *mine = NULL;
+		_cleanup_free_ char *mine = NULL, *text = NULL;
 		const char *w = where;
 
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			if (n->content)
-				add_paths_in(info, (const char *)n->content, where);
-			continue;
-		}
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		/* a device, or a section of the domain, names the paths below it */
@@ -523,8 +588,51 @@ static void walk_paths(struct domain_info *info, xmlNodePtr n, const char *where
 				add_paths_in(info, (const char *)v, w);
 			xmlFree(v);
 		}
+		text = nvdimm_source_path(n) ? NULL : own_text(n);
+		if (text)
+			add_paths_in(info, text, w);
 		walk_paths(info, n->children, w);
 	}
+}
+
+/* qsort order of path indices: by path, place, then first named. */
+static const struct domain_info *sorting;
+
+static int by_path(const void *a, const void *b)
+{
+	const struct domain_path *x = &sorting->paths[*(const size_t *)a];
+	const struct domain_path *y = &sorting->paths[*(const size_t *)b];
+	int c = strcmp(x->path, y->path);
+
+	if (!c)
+		c = strcmp(x->where, y->where);
+	return c ? c : (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+/* Each path other than an nvdimm device's once per place, in the order
+ * first named: in n log n, however many a domain holds. */
+static void drop_repeats(struct domain_info *info)
+{
+	size_t n = info->n_paths - info->n_nvdimm, k = 0;
+	_cleanup_free_ size_t *idx = xcalloc(n ? n : 1, sizeof(*idx));
+	_cleanup_free_ bool *drop = xcalloc(info->n_paths ? info->n_paths : 1, sizeof(*drop));
+
+	for (size_t i = 0; i < n; i++)
+		idx[i] = info->n_nvdimm + i;
+	sorting = info;
+	qsort(idx, n, sizeof(*idx), by_path);
+	for (size_t i = 1; i < n; i++)
+		drop[idx[i]] = streq(info->paths[idx[i]].path, info->paths[idx[i - 1]].path) &&
+			       streq(info->paths[idx[i]].where, info->paths[idx[i - 1]].where);
+	for (size_t i = 0; i < info->n_paths; i++) {
+		if (drop[i]) {
+			free(info->paths[i].path);
+			free(info->paths[i].where);
+			continue;
+		}
+		info->paths[k++] = info->paths[i];
+	}
+	info->n_paths = k;
 }
 
 int domain_read_info(xmlDocPtr dom, struct domain_info *info)
@@ -542,10 +650,17 @@ int domain_read_info(xmlDocPtr dom, struct domain_info *info)
 	     c = c->next) {
 		if (!is_nvdimm(c))
 			continue;
-		add_path(info, nvdimm_path(c), "<memory model='nvdimm'>", true);
+		_cleanup_free_ char *path = nvdimm_path(c);
+		const char *p = path + strspn(path, " \t\r\n");
+		size_t len = strlen(p);
+
+		while (len && strchr(" \t\r\n", p[len - 1]))
+			len--;
+		add_path(info, xstrndup(p, len), "<memory model='nvdimm'>", true);
 		info->n_nvdimm++;
 	}
 	walk_paths(info, root->children, NULL);
+	drop_repeats(info);
 	return 0;
 }
 

@@ -58,15 +58,15 @@ struct domain_info {
 int domain_read_info(xmlDocPtr dom, struct domain_info *info);
 void domain_info_clear(struct domain_info *info);
 
-/* domain_read_info() of every *.xml file in dir (libvirt's /etc/libvirt/qemu),
- * sorted by file name, each with its file. A file that cannot be read or
- * parsed is passed to unreadable (with why) and skipped. Returns how many
- * domains (*doms malloc'd), or a negative errno when dir cannot be read. */
 /* The *.xml files of dir (paths), sorted, as libvirt keeps its domains.
  * Negative errno when dir cannot be read. */
 struct strv;
 int domain_dir_files(const char *dir, struct strv *files);
 
+/* domain_read_info() of every *.xml file in dir (libvirt's /etc/libvirt/qemu),
+ * sorted by file name, each with its file. A file that cannot be read or
+ * parsed is passed to unreadable (with why) and skipped. Returns how many
+ * domains (*doms malloc'd), or a negative errno when dir cannot be read. */
 int domain_read_dir(const char *dir, struct domain_info **doms,
 		    void (*unreadable)(const char *path, const char *why, void *arg), void *arg);
 

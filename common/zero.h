@@ -59,8 +59,10 @@ int zero_items_in_use(const struct zero_item *items, size_t n);
  * let go of the state lock while it runs. */
 bool zero_unlocked(const struct zero_item *items, size_t n);
 
-/* Before anything changes: refuse (EXIT_FAIL, logged) a namespace re-created
- * since the claim or held open or mapped by a process, unless force.
+/* Before anything changes: refuse (logged, with access_exit()'s status: 3
+ * re-created or claimed twice, 6 in use) a namespace re-created since the
+ * claim or held open or mapped by a process, unless force (never one
+ * claimed twice).
  * force_hint ends the message on holders (", or use --force" or ""). */
 int zero_precheck(const char *instance, const struct zero_item *items, size_t n, bool force,
 		  const char *force_hint);

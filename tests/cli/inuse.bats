@@ -107,6 +107,20 @@ forge_maps_line() {
 	assert_output '"free"'
 }
 
+@test "claim and adopt refuse a libvirt_dir that does not exist instead of taking it for no domains" {
+	printf '[vpmemctl]\nlibvirt_dir = %s\n' "$SCRATCH/qemu-typo" >"$VPMEMCTL_CONFIG"
+	run vpm claim vm1 6GB
+	assert_failure 1
+	assert_output --partial "cannot read libvirt directory $SCRATCH/qemu-typo (libvirt_dir)"
+	run vpm inventory -l -f json
+	run json_get '[n["instance"] for n in d["namespaces"] if n["instance"]]'
+	assert_output '[]'
+	: >"$SCRATCH/d.xml"
+	run vpm adopt vm1 --domain "$SCRATCH/d.xml" --dry-run
+	assert_failure 1
+	assert_output --partial "cannot read libvirt directory $SCRATCH/qemu-typo"
+}
+
 @test "claim passes by a namespace a domain in libvirt_dir uses" {
 	mkdir "$SCRATCH/qemu"
 	cat >"$SCRATCH/qemu/guest9.xml" <<-XML

@@ -295,8 +295,59 @@ static void test_domain_paths(void)
 	xmlFreeDoc(dom);
 }
 
+/* QEMU's spellings of a file name, and text split by XML: each yields
+ * the path QEMU would open. */
+static void test_domain_path_spellings(void)
+{
+	static const struct { const char *xml, *want; } cases[] = {
+		{ "<qemu:arg value='memory-backend-file,id=m,mem-path=tmp/d/dax1.0,size=1G'/>",
+		  "/tmp/d/dax1.0" },
+		{ "<qemu:arg value='if=none,id=d,file=file:/tmp/d/dax1.0'/>", "/tmp/d/dax1.0" },
+		{ "<qemu:arg value='file=file:///tmp/d/dax1.0'/>", "/tmp/d/dax1.0" },
+		{ "<qemu:arg value='{\"qom-type\":\"memory-backend-file\",\"id\":\"m\","
+		  "\"mem-path\":\"/tmp/d/dax1.0\",\"size\":1}'/>", "/tmp/d/dax1.0" },
+		{ "<qemu:arg value='file=json:{\"driver\":\"file\",,\"filename\":\"/tmp/d/dax1.0\"}'/>",
+		  "/tmp/d/dax1.0" },
+		{ "<qemu:arg value='memory-backend-file,id=m,mem-path=/tmp/sp ace,size=1G'/>",
+		  "/tmp/sp ace" },
+		{ "<qemu:arg value='memory-backend-file,mem-path=/tmp/a,,b,size=1G'/>", "/tmp/a,b" },
+		{ "<qemu:arg value='x'/><qemu:env name='X' value='/tmp/d/dax1.0'/>", "/tmp/d/dax1.0" },
+	};
+	static const char *const texts[][2] = {
+		{ "<path>/tmp/d/<![CDATA[dax1.0]]></path>", "/tmp/d/dax1.0" },
+		{ "<path>/tmp/d/<!-- x -->dax1.0</path>", "/tmp/d/dax1.0" },
+		{ "<path>/tmp/d/<?pi x?>dax1.0</path>", "/tmp/d/dax1.0" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases) + ARRAY_SIZE(texts); i++) {
+		bool cmd = i < ARRAY_SIZE(cases);
+		const char *want = cmd ? cases[i].want : texts[i - ARRAY_SIZE(cases)][1];
+		_cleanup_free_ char *text = cmd
+			? xasprintf("<domain xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>"
+				    "<name>vm</name><qemu:commandline>%s</qemu:commandline></domain>",
+				    cases[i].xml)
+			: xasprintf("<domain><name>vm</name><devices><memory model='virtio-pmem'>"
+				    "<source>%s</source></memory></devices></domain>",
+				    texts[i - ARRAY_SIZE(cases)][0]);
+		char *err = NULL;
+		xmlDocPtr dom = domain_parse(text, strlen(text), "t", &err);
+		struct domain_info di = { 0 };
+		bool found = false;
+
+		if (dom && domain_read_info(dom, &di) == 0)
+			for (size_t k = 0; k < di.n_paths; k++)
+				found |= streq(di.paths[k].path, want);
+		ok(found, "%s yields %s", cmd ? cases[i].xml : texts[i - ARRAY_SIZE(cases)][0], want);
+		domain_info_clear(&di);
+		if (dom)
+			xmlFreeDoc(dom);
+		free(err);
+	}
+}
+
 int main(void)
 {
+	test_domain_path_spellings();
 	test_domain_paths();
 	test_pmem_records();
 	test_element();
