@@ -580,7 +580,9 @@ static void walk_paths(struct domain_info *info, xmlNodePtr n, const char *where
 			continue;
 		/* a device, or a section of the domain, names the paths below it */
 		if (!where || (n->parent && xmlStrEqual(n->parent->name, X("devices"))))
-			w = mine = where_of(n);
+			mine = where_of(n);
+		if (mine)
+			w = mine;
 		for (xmlAttrPtr a = n->properties; a; a = a->next) {
 			xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
 

@@ -69,7 +69,7 @@ static int ancestors_safe(const char *dir, uid_t owner)
 		if (!cwd)
 			return log_error_errno(errno, "cannot find the working directory, against "
 					       "which the state directory %s is taken", dir);
-		abs = path_join(cwd, dir);
+		abs = xasprintf("%s/%s", cwd, dir);
 	}
 	/* up to each '/': "/", "/a", "/a/b" of "/a/b/state" */
 	for (char *p = strchr(abs, '/'); r == 0 && p; p = strchr(p + 1, '/')) {
