@@ -235,12 +235,6 @@ static bool in_list(const char *s, char *const *v, size_t n)
 	return false;
 }
 
-static int fail(char **err, char *msg)
-{
-	*err = msg;
-	return -EINVAL;
-}
-
 int domain_add_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n,
 		       char *const *owned_paths, size_t n_owned, char **err)
 {
@@ -252,13 +246,13 @@ int domain_add_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n,
 
 	*err = NULL;
 	if (!root || !xmlStrEqual(root->name, X("domain")))
-		return fail(err, xasprintf("the root element is <%s>, not <domain>",
+		return fail_with(err, xasprintf("the root element is <%s>, not <domain>",
 					   root ? (const char *)root->name : "(none)"));
 	memory = child(root, "memory");
 	if (!memory)
-		return fail(err, xstrdup("the domain has no <memory>"));
+		return fail_with(err, xstrdup("the domain has no <memory>"));
 	if (element_kib(memory, &mem_kib) < 0)
-		return fail(err, xstrdup("the domain's <memory> is not a size"));
+		return fail_with(err, xstrdup("the domain's <memory> is not a size"));
 
 	/* The guest's own memory: its NUMA cells when it has them, else what
 	 * <memory> says (a domain without cells has no memory devices yet). */
@@ -273,9 +267,9 @@ int domain_add_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n,
 		m = attr_of(cell, "memory");
 		u = attr_of(cell, "unit");
 		if (scaled_to_kib(m, u, &kib) < 0)
-			return fail(err, xstrdup("a NUMA <cell> has no valid memory size"));
+			return fail_with(err, xstrdup("a NUMA <cell> has no valid memory size"));
 		if (__builtin_add_overflow(base, kib, &base))
-			return fail(err, xstrdup("the NUMA cells' memory adds up beyond any size"));
+			return fail_with(err, xstrdup("the NUMA cells' memory adds up beyond any size"));
 		n_cells++;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -288,9 +282,9 @@ int domain_add_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n,
 			found = id && parse_int(id, 0, INT32_MAX, &v) == 0 && v == devs[i].node;
 		}
 		if (n_cells && !found)
-			return fail(err, xasprintf("the domain has no guest NUMA node %d", devs[i].node));
+			return fail_with(err, xasprintf("the domain has no guest NUMA node %d", devs[i].node));
 		if (!n_cells && devs[i].node != 0)
-			return fail(err, xasprintf("the domain has no NUMA cells, so only guest node 0 "
+			return fail_with(err, xasprintf("the domain has no NUMA cells, so only guest node 0 "
 						   "(added now) can hold devices, not %d", devs[i].node));
 	}
 	if (!n_cells) {
@@ -300,7 +294,7 @@ int domain_add_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n,
 		char kib[32];
 
 		if (*vcpu_text && parse_int(strtrim(vcpu_text), 1, 1 << 20, &vcpus) < 0)
-			return fail(err, xstrdup("the domain's <vcpu> is not a number"));
+			return fail_with(err, xstrdup("the domain's <vcpu> is not a number"));
 		base = mem_kib;
 		if (!cpu) {
 			/* libvirt keeps <cpu> after <os> and <features>; placing it
@@ -354,13 +348,13 @@ drop:
 		if (c->type != XML_ELEMENT_NODE || !xmlStrEqual(c->name, X("memory")))
 			continue;
 		if (element_kib(child(child(c, "target"), "size"), &kib) < 0)
-			return fail(err, xstrdup("a memory device has no valid target size"));
+			return fail_with(err, xstrdup("a memory device has no valid target size"));
 		if (__builtin_add_overflow(devices_kib, kib, &devices_kib))
-			return fail(err, xstrdup("the memory devices add up beyond any size"));
+			return fail_with(err, xstrdup("the memory devices add up beyond any size"));
 		n_memdev++;
 	}
 	if (__builtin_add_overflow(base, devices_kib, &mem_kib))
-		return fail(err, xstrdup("memory and devices add up beyond any size"));
+		return fail_with(err, xstrdup("memory and devices add up beyond any size"));
 	set_element_kib(memory, mem_kib);
 
 	maxmem = child(root, "maxMemory");
@@ -368,7 +362,7 @@ drop:
 		slots_attr = attr_of(maxmem, "slots");
 		if (element_kib(maxmem, &max_kib) < 0 ||
 		    (slots_attr && parse_u64(slots_attr, &slots) < 0))
-			return fail(err, xstrdup("the domain's <maxMemory> is not a size with slots"));
+			return fail_with(err, xstrdup("the domain's <maxMemory> is not a size with slots"));
 	} else {
 		maxmem = xmlNewDocNode(dom, NULL, X("maxMemory"), NULL);
 		xmlAddPrevSibling(memory, maxmem);
@@ -408,7 +402,7 @@ int domain_nvdimm_sizes(xmlDocPtr dom, uint64_t **kib, size_t *n, char **err)
 		if (element_kib(child(child(c, "target"), "size"), &v) < 0) {
 			free(*kib);
 			*kib = NULL;
-			return fail(err, xasprintf("nvdimm device %zu has no valid target size", *n + 1));
+			return fail_with(err, xasprintf("nvdimm device %zu has no valid target size", *n + 1));
 		}
 		*kib = xreallocarray(*kib, *n + 1, sizeof(**kib));
 		(*kib)[(*n)++] = v;
@@ -424,7 +418,7 @@ int domain_retarget_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n, 
 	for (xmlNodePtr c = devices ? devices->children : NULL; c; c = c->next)
 		k += is_nvdimm(c);
 	if (k != n)
-		return fail(err, xasprintf("the domain has %zu nvdimm devices, not %zu", k, n));
+		return fail_with(err, xasprintf("the domain has %zu nvdimm devices, not %zu", k, n));
 	k = 0;
 	for (xmlNodePtr c = devices ? devices->children : NULL; c; c = c->next) {
 		xmlNodePtr source, path, align;
@@ -433,7 +427,7 @@ int domain_retarget_nvdimms(xmlDocPtr dom, const struct nvdimm *devs, size_t n, 
 			continue;
 		source = child(c, "source");
 		if (!source)
-			return fail(err, xasprintf("nvdimm device %zu has no <source>", k + 1));
+			return fail_with(err, xasprintf("nvdimm device %zu has no <source>", k + 1));
 		path = child(source, "path");
 		if (!path)
 			path = source->children

@@ -21,12 +21,6 @@
 /* Sizes travel as JSON numbers (doubles); beyond 2^53 they are no longer exact. */
 #define JSON_EXACT_MAX 9007199254740992.0
 
-static int fail(char **err, char *msg)
-{
-	*err = msg;
-	return -EINVAL;
-}
-
 /* Which entry a message is about; formatted only when there is a message. */
 struct entry {
 	const cJSON *jns;
@@ -56,12 +50,12 @@ static int get_whole(const cJSON *obj, const char *key, uint64_t *out, const cha
 	if (!j)
 		return 0;
 	if (unit && cJSON_IsString(j))
-		return fail(err, xasprintf("%s: \"%s\" is the string \"%s\", not a number of %s "
+		return fail_with(err, xasprintf("%s: \"%s\" is the string \"%s\", not a number of %s "
 					   "(save the snapshot without -u)", what, key, j->valuestring,
 					   unit));
 	if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > JSON_EXACT_MAX ||
 	    floor(j->valuedouble) != j->valuedouble)
-		return fail(err, xasprintf("%s: \"%s\" is not a whole number%s%s", what, key,
+		return fail_with(err, xasprintf("%s: \"%s\" is not a whole number%s%s", what, key,
 					   unit ? " of " : "", unit ? unit : ""));
 	*out = (uint64_t)j->valuedouble;
 	return 0;
@@ -72,7 +66,7 @@ static int get_u64(const cJSON *obj, const char *key, bool required, uint64_t *o
 		   struct entry *e, char **err)
 {
 	if (required && !cJSON_GetObjectItemCaseSensitive(obj, key))
-		return fail(err, xasprintf("%s: no \"%s\"", where(e), key));
+		return fail_with(err, xasprintf("%s: no \"%s\"", where(e), key));
 	return get_whole(obj, key, out, where(e), "bytes", err);
 }
 
@@ -95,12 +89,12 @@ static int read_badblocks(const cJSON *jns, struct host_ns *ns, struct entry *e,
 
 	ns->badblocks_known = true;
 	if (list && !cJSON_IsArray(list))
-		return fail(err, xasprintf("%s: \"badblocks\" is not an array", where(e)));
+		return fail_with(err, xasprintf("%s: \"badblocks\" is not an array", where(e)));
 	cJSON_ArrayForEach(j, list) {
 		struct host_bb bb;
 
 		if (!cJSON_IsObject(j))
-			return fail(err, xasprintf("%s: an entry of \"badblocks\" is not an object",
+			return fail_with(err, xasprintf("%s: an entry of \"badblocks\" is not an object",
 						   where(e)));
 		if ((r = get_count(j, "offset", &bb.offset, where(e), err)) < 0 ||
 		    (r = get_count(j, "length", &bb.length, where(e), err)) < 0)
@@ -126,7 +120,7 @@ static int get_str(const cJSON *obj, const char *key, char **out, struct entry *
 	if (!j || cJSON_IsNull(j))
 		return 0;
 	if (!cJSON_IsString(j))
-		return fail(err, xasprintf("%s: \"%s\" is not a string", where(e), key));
+		return fail_with(err, xasprintf("%s: \"%s\" is not a string", where(e), key));
 	if (j->valuestring[0]) {
 		free(*out);
 		*out = xstrdup(j->valuestring);
@@ -150,12 +144,12 @@ static int read_daxregion(const cJSON *region, struct host_ns *ns, struct entry 
 	int r;
 
 	if (!cJSON_IsObject(region))
-		return fail(err, xasprintf("%s: \"daxregion\" is not an object", where(e)));
+		return fail_with(err, xasprintf("%s: \"daxregion\" is not an object", where(e)));
 	if ((r = get_u64(region, "align", false, &ns->align, e, err)) < 0)
 		return r;
 	devs = cJSON_GetObjectItemCaseSensitive(region, "devices");
 	if (devs && !cJSON_IsArray(devs))
-		return fail(err, xasprintf("%s: \"daxregion.devices\" is not an array", where(e)));
+		return fail_with(err, xasprintf("%s: \"daxregion.devices\" is not an array", where(e)));
 	dev0 = cJSON_GetArrayItem(devs, 0);
 	if (dev0) {
 		free(ns->chardev);
@@ -174,10 +168,10 @@ static int read_ns(const cJSON *jns, struct host_ns *ns, struct entry *e, char *
 	int r;
 
 	if (!cJSON_IsObject(jns))
-		return fail(err, xasprintf("%s: not a JSON object", where(e)));
+		return fail_with(err, xasprintf("%s: not a JSON object", where(e)));
 	j = cJSON_GetObjectItemCaseSensitive(jns, "dev");
 	if (!cJSON_IsString(j) || !j->valuestring[0])
-		return fail(err, xasprintf("%s: no \"dev\" string", where(e)));
+		return fail_with(err, xasprintf("%s: no \"dev\" string", where(e)));
 	ns->dev = xstrdup(j->valuestring);
 
 	if ((r = get_str(jns, "name", &ns->name, e, err)) < 0 ||
@@ -194,7 +188,7 @@ static int read_ns(const cJSON *jns, struct host_ns *ns, struct entry *e, char *
 	if (j) {
 		if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > 65535 ||
 		    floor(j->valuedouble) != j->valuedouble)
-			return fail(err, xasprintf("%s: \"numa_node\" is not a node number", where(e)));
+			return fail_with(err, xasprintf("%s: \"numa_node\" is not a node number", where(e)));
 		ns->numa_node = (int)j->valuedouble;
 	}
 	if (is_disabled(jns))
@@ -206,7 +200,7 @@ static int read_ns(const cJSON *jns, struct host_ns *ns, struct entry *e, char *
 	if ((r = read_badblocks(jns, ns, e, err)) < 0)
 		return r;
 	if (ns->chardev && (strchr(ns->chardev, '/') || streq(ns->chardev, "..")))
-		return fail(err, xasprintf("%s: \"chardev\" \"%s\" is not a device name", where(e),
+		return fail_with(err, xasprintf("%s: \"chardev\" \"%s\" is not a device name", where(e),
 					   ns->chardev));
 	return 0;
 }
@@ -247,12 +241,12 @@ static int region_dimms(const cJSON *region, struct host *h, size_t **dimm, size
 	const cJSON *m;
 
 	if (maps && !cJSON_IsArray(maps))
-		return fail(err, xstrdup("\"mappings\" of a region is not an array"));
+		return fail_with(err, xstrdup("\"mappings\" of a region is not an array"));
 	cJSON_ArrayForEach(m, maps) {
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(m, "dimm");
 
 		if (!cJSON_IsString(d) || !d->valuestring[0])
-			return fail(err, xstrdup("a mapping of a region has no \"dimm\" string"));
+			return fail_with(err, xstrdup("a mapping of a region has no \"dimm\" string"));
 		*dimm = xreallocarray(*dimm, *n + 1, sizeof(**dimm));
 		(*dimm)[(*n)++] = host_dimm_index(h, d->valuestring);
 	}
@@ -267,13 +261,13 @@ static int add_region(const cJSON *region, struct host *h, char **err)
 	int r;
 
 	if (!cJSON_IsObject(region))
-		return fail(err, xstrdup("an entry of \"regions\" is not an object"));
+		return fail_with(err, xstrdup("an entry of \"regions\" is not an object"));
 	if ((r = region_dimms(region, h, &dimm, &n_dimm, err)) < 0)
 		return r;
 	if (!list)
 		return 0;
 	if (!cJSON_IsArray(list))
-		return fail(err, xstrdup("\"namespaces\" of a region is not an array"));
+		return fail_with(err, xstrdup("\"namespaces\" of a region is not an array"));
 	if ((r = add_list(list, h, err)) < 0)
 		return r;
 	for (size_t i = first; i < h->n; i++)
@@ -313,7 +307,7 @@ static int read_alarm(const cJSON *health, const char *key, bool *out, const cha
 	if (!j)
 		return 0;
 	if (!cJSON_IsBool(j))
-		return fail(err, xasprintf("%s: \"%s\" is not true or false", what, key));
+		return fail_with(err, xasprintf("%s: \"%s\" is not true or false", what, key));
 	*out = cJSON_IsTrue(j);
 	return 0;
 }
@@ -330,17 +324,17 @@ static int read_health(const cJSON *health, struct host_dimm *d, const char *wha
 	int r;
 
 	if (!cJSON_IsObject(health))
-		return fail(err, xasprintf("%s: \"health\" is not an object", what));
+		return fail_with(err, xasprintf("%s: \"health\" is not an object", what));
 	j = cJSON_GetObjectItemCaseSensitive(health, "health_state");
 	if (j) {
 		size_t i;
 
 		if (!cJSON_IsString(j))
-			return fail(err, xasprintf("%s: \"health_state\" is not a string", what));
+			return fail_with(err, xasprintf("%s: \"health_state\" is not a string", what));
 		for (i = 0; i < ARRAY_SIZE(names) && !streq(names[i], j->valuestring); i++)
 			;
 		if (i == ARRAY_SIZE(names))
-			return fail(err, xasprintf("%s: unknown \"health_state\" \"%s\"", what,
+			return fail_with(err, xasprintf("%s: unknown \"health_state\" \"%s\"", what,
 						   j->valuestring));
 		d->health = (enum dimm_health)i;
 	}
@@ -359,7 +353,7 @@ static int add_dimms(const cJSON *dimms, struct host *h, char **err)
 	size_t idx = 0;
 
 	if (!cJSON_IsArray(dimms))
-		return fail(err, xstrdup("\"dimms\" is not an array"));
+		return fail_with(err, xstrdup("\"dimms\" is not an array"));
 	cJSON_ArrayForEach(jd, dimms) {
 		const cJSON *dev = cJSON_GetObjectItemCaseSensitive(jd, "dev");
 		const cJSON *health = cJSON_GetObjectItemCaseSensitive(jd, "health");
@@ -370,19 +364,19 @@ static int add_dimms(const cJSON *dimms, struct host *h, char **err)
 		int r;
 
 		if (!cJSON_IsObject(jd) || !cJSON_IsString(dev) || !dev->valuestring[0])
-			return fail(err, xasprintf("dimm entry %zu: no \"dev\" string", idx));
+			return fail_with(err, xasprintf("dimm entry %zu: no \"dev\" string", idx));
 		what = xasprintf("dimm entry %zu (%s)", idx++, dev->valuestring);
 		/* two entries would leave the health to the last: a failing DIMM
 		 * could pass for ok (the DIMMs are read before the regions) */
 		for (i = 0; i < h->n_dimms; i++)
 			if (streq(h->dimms[i].dev, dev->valuestring))
-				return fail(err, xasprintf("%s: listed twice", what));
+				return fail_with(err, xasprintf("%s: listed twice", what));
 		i = host_dimm_index(h, dev->valuestring); /* may move h->dimms */
 		d = &h->dimms[i];
 		/* not get_str(): its messages name a namespace entry */
 		if (id && !cJSON_IsNull(id)) {
 			if (!cJSON_IsString(id))
-				return fail(err, xasprintf("%s: \"id\" is not a string", what));
+				return fail_with(err, xasprintf("%s: \"id\" is not a string", what));
 			if (id->valuestring[0]) {
 				free(d->id);
 				d->id = xstrdup(id->valuestring);
@@ -424,13 +418,13 @@ int host_parse_snapshot(const char *text, struct host *h, char **err)
 		int line, col;
 
 		where_in_text(text, error_at ? error_at : text, &line, &col);
-		return fail(err, xasprintf("not valid JSON (line %d, column %d)", line, col));
+		return fail_with(err, xasprintf("not valid JSON (line %d, column %d)", line, col));
 	}
 	if (cJSON_IsArray(root)) {
 		r = is_region(cJSON_GetArrayItem(root, 0)) ? add_regions(root, h, err)
 							   : add_list(root, h, err);
 	} else if (!cJSON_IsObject(root)) {
-		r = fail(err, xstrdup("expected a JSON array or object of namespaces"));
+		r = fail_with(err, xstrdup("expected a JSON array or object of namespaces"));
 	} else if ((j = cJSON_GetObjectItemCaseSensitive(root, "dimms")) &&
 		   (r = add_dimms(j, h, err)) < 0) {
 		/* r says it */
@@ -446,12 +440,12 @@ int host_parse_snapshot(const char *text, struct host *h, char **err)
 		}
 	} else if ((j = cJSON_GetObjectItemCaseSensitive(root, "namespaces"))) {
 		r = cJSON_IsArray(j) ? add_list(j, h, err)
-				     : fail(err, xstrdup("\"namespaces\" is not an array"));
+				     : fail_with(err, xstrdup("\"namespaces\" is not an array"));
 	} else if ((j = cJSON_GetObjectItemCaseSensitive(root, "regions"))) {
 		r = cJSON_IsArray(j) ? add_regions(j, h, err)
-				     : fail(err, xstrdup("\"regions\" is not an array"));
+				     : fail_with(err, xstrdup("\"regions\" is not an array"));
 	} else {
-		r = fail(err, xstrdup("object has neither \"dev\", \"namespaces\" nor \"regions\""));
+		r = fail_with(err, xstrdup("object has neither \"dev\", \"namespaces\" nor \"regions\""));
 	}
 	cJSON_Delete(root);
 	if (r < 0)

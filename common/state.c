@@ -118,12 +118,6 @@ static bool exact_u64(double v)
 	return v >= 0 && v <= 9007199254740992.0 && floor(v) == v;
 }
 
-static int bad(char **err, char *msg)
-{
-	*err = msg;
-	return -EINVAL;
-}
-
 /* Where a message points: "claim 3", formatted only for a message. */
 struct where {
 	const char *kind;
@@ -146,11 +140,11 @@ static int get_string(const cJSON *obj, const char *key, bool required, char **o
 
 	if (!j || cJSON_IsNull(j)) {
 		if (required)
-			return bad(err, xasprintf("%s: no \"%s\"", at(w), key));
+			return fail_with(err, xasprintf("%s: no \"%s\"", at(w), key));
 		return 0;
 	}
 	if (!cJSON_IsString(j) || (required && !j->valuestring[0]))
-		return bad(err, xasprintf("%s: \"%s\" is not a string", at(w), key));
+		return fail_with(err, xasprintf("%s: \"%s\" is not a string", at(w), key));
 	*out = xstrdup(j->valuestring);
 	return 0;
 }
@@ -200,11 +194,11 @@ static int parse_shutdown(const cJSON *j, struct claim_ns *ns, struct where *w,
 	if (!j)
 		return 0;
 	if (!cJSON_IsObject(j))
-		return bad(err, xasprintf("%s (%s): \"shutdown_counts\" is not an object", at(w),
+		return fail_with(err, xasprintf("%s (%s): \"shutdown_counts\" is not an object", at(w),
 					  instance));
 	cJSON_ArrayForEach(m, j) {
 		if (!cJSON_IsNumber(m) || !exact_u64(m->valuedouble))
-			return bad(err, xasprintf("%s (%s): shutdown count of \"%s\" is not a "
+			return fail_with(err, xasprintf("%s (%s): shutdown count of \"%s\" is not a "
 						  "whole number", at(w), instance, m->string));
 		claim_ns_set_shutdown(ns, m->string, (uint64_t)m->valuedouble);
 	}
@@ -219,7 +213,7 @@ static int parse_claim_ns(const cJSON *j, struct claim_ns *ns, struct where *w,
 	int r;
 
 	if (!cJSON_IsObject(j))
-		return bad(err, xasprintf("%s (%s): a namespace is not an object", at(w), instance));
+		return fail_with(err, xasprintf("%s (%s): a namespace is not an object", at(w), instance));
 	if ((r = get_string(j, "name", true, &ns->name, w, err)) < 0 ||
 	    (r = get_string(j, "uuid", false, &ns->uuid, w, err)) < 0 ||
 	    (r = get_string(j, "label", true, &ns->label, w, err)) < 0 ||
@@ -241,13 +235,13 @@ static int parse_claim(const cJSON *jc, size_t idx, struct claim *c, char **err)
 	int r;
 
 	if (!cJSON_IsObject(jc))
-		return bad(err, xasprintf("%s: not an object", at(&w)));
+		return fail_with(err, xasprintf("%s: not an object", at(&w)));
 	if ((r = get_string(jc, "instance", true, &c->instance, &w, err)) < 0 ||
 	    (r = get_string(jc, "created", false, &c->created, &w, err)) < 0)
 		return r;
 	nss = cJSON_GetObjectItemCaseSensitive(jc, "namespaces");
 	if (!cJSON_IsArray(nss) || !nss->child)
-		return bad(err, xasprintf("%s (%s): \"namespaces\" must be a non-empty array",
+		return fail_with(err, xasprintf("%s (%s): \"namespaces\" must be a non-empty array",
 					  at(&w), c->instance));
 	c->n_ns = c->n_labels = (size_t)cJSON_GetArraySize(nss);
 	c->ns = xcalloc(c->n_ns, sizeof(*c->ns));
@@ -260,7 +254,7 @@ static int parse_claim(const cJSON *jc, size_t idx, struct claim *c, char **err)
 	}
 	nss = cJSON_GetObjectItemCaseSensitive(jc, "replacing");
 	if (nss && !cJSON_IsArray(nss))
-		return bad(err, xasprintf("%s (%s): \"replacing\" is not an array", at(&w),
+		return fail_with(err, xasprintf("%s (%s): \"replacing\" is not an array", at(&w),
 					  c->instance));
 	if (nss && nss->child) {
 		c->replacing = xcalloc((size_t)cJSON_GetArraySize(nss), sizeof(*c->replacing));
@@ -287,7 +281,7 @@ static int parse_quarantine(const cJSON *jq, size_t idx, struct quarantine *q, c
 	int r;
 
 	if (!cJSON_IsObject(jq))
-		return bad(err, xasprintf("%s: not an object", at(&w)));
+		return fail_with(err, xasprintf("%s: not an object", at(&w)));
 	if ((r = get_string(jq, "name", true, &q->name, &w, err)) < 0 ||
 	    (r = get_string(jq, "uuid", false, &q->uuid, &w, err)) < 0 ||
 	    (r = get_string(jq, "reason", false, &q->reason, &w, err)) < 0 ||
@@ -302,10 +296,10 @@ static int parse_header(const cJSON *root, struct state *st, char **err)
 	const cJSON *j;
 
 	if (!cJSON_IsObject(root))
-		return bad(err, xstrdup("not a JSON object"));
+		return fail_with(err, xstrdup("not a JSON object"));
 	j = cJSON_GetObjectItemCaseSensitive(root, "version");
 	if (!cJSON_IsNumber(j) || j->valuedouble < 1 || floor(j->valuedouble) != j->valuedouble)
-		return bad(err, xstrdup("no valid \"version\""));
+		return fail_with(err, xstrdup("no valid \"version\""));
 	if (j->valuedouble > STATE_VERSION) {
 		*err = xasprintf("format version %.0f was written by a newer vpmemctl "
 				 "(this one reads version %d)", j->valuedouble, STATE_VERSION);
@@ -313,7 +307,7 @@ static int parse_header(const cJSON *root, struct state *st, char **err)
 	}
 	j = cJSON_GetObjectItemCaseSensitive(root, "generation");
 	if (!cJSON_IsNumber(j) || !exact_u64(j->valuedouble))
-		return bad(err, xstrdup("no valid \"generation\""));
+		return fail_with(err, xstrdup("no valid \"generation\""));
 	st->generation = (uint64_t)j->valuedouble;
 	return 0;
 }
@@ -326,7 +320,7 @@ static int parse_claims(const cJSON *root, struct state *st, char **err)
 	int r;
 
 	if (!cJSON_IsArray(j))
-		return bad(err, xstrdup("\"claims\" is not an array"));
+		return fail_with(err, xstrdup("\"claims\" is not an array"));
 	st->claims = xcalloc((size_t)cJSON_GetArraySize(j), sizeof(*st->claims));
 	cJSON_ArrayForEach(item, j) {
 		size_t i = st->n_claims++;
@@ -344,7 +338,7 @@ static int parse_quarantines(const cJSON *root, struct state *st, char **err)
 	int r;
 
 	if (j && !cJSON_IsArray(j))
-		return bad(err, xstrdup("\"quarantine\" is not an array"));
+		return fail_with(err, xstrdup("\"quarantine\" is not an array"));
 	st->q = xcalloc((size_t)cJSON_GetArraySize(j), sizeof(*st->q));
 	cJSON_ArrayForEach(item, j) {
 		size_t i = st->n_q++;
@@ -364,7 +358,7 @@ int state_parse(const char *text, struct state *st, char **err)
 	*err = NULL;
 	root = cJSON_ParseWithOpts(text, NULL, true);
 	if (!root)
-		return bad(err, xstrdup("not valid JSON (truncated or damaged)"));
+		return fail_with(err, xstrdup("not valid JSON (truncated or damaged)"));
 	if ((r = parse_header(root, st, err)) == 0 && (r = parse_claims(root, st, err)) == 0)
 		r = parse_quarantines(root, st, err);
 	if (r == 0)

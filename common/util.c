@@ -420,3 +420,9 @@ int replace_file_at(int dirfd, const char *name, const char *shown, const void *
 			 "may not survive a crash of the machine", shown, strerror(errno));
 	return 0;
 }
+
+int fail_with(char **err, char *msg)
+{
+	*err = msg;
+	return -EINVAL;
+}

@@ -73,6 +73,9 @@ bool streq(const char *a, const char *b);
 bool str_is_blank(const char *s);
 
 /* Parse a whole string as a non-negative decimal integer. */
+/* *err = msg (malloc'd), and -EINVAL: a parser's refusal with its reason. */
+int fail_with(char **err, char *msg);
+
 int parse_u64(const char *s, uint64_t *out);
 int parse_int(const char *s, int min, int max, int *out);
 
