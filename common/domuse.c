@@ -105,7 +105,10 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* The index in d of the device path leads to, or -1. */
+/* The index in d of the device path leads to, or -1: the same path once
+ * written plainly ("//", "/./" and a trailing "/" do not count), the same
+ * character device (major:minor) or the same file (st_dev, st_ino),
+ * symbolic links followed. */
 static ssize_t match(const struct ns_devices *d, const char *path)
 {
 	_cleanup_free_ char *plain = plain_path(path);
@@ -128,7 +131,8 @@ static ssize_t match(const struct ns_devices *d, const char *path)
 	return -1;
 }
 
-struct pool_ns *ns_devices_match(const struct ns_devices *d, const char *path)
+/* The configured namespace path leads to (match()), or NULL. */
+static struct pool_ns *ns_devices_match(const struct ns_devices *d, const char *path)
 {
 	ssize_t i = match(d, path);
 

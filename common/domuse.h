@@ -31,12 +31,6 @@ struct ns_devices {
 void ns_devices_build(struct ns_devices *d, const struct vpm_ctx *ctx);
 void ns_devices_free(struct ns_devices *d);
 
-/* The configured namespace path leads to: the same path once written
- * plainly ("//", "/./" and a trailing "/" do not count), the same character
- * device (major:minor) or the same file (st_dev, st_ino), symbolic links
- * followed. NULL when none. */
-struct pool_ns *ns_devices_match(const struct ns_devices *d, const char *path);
-
 /* Whether any path of the domain leads to the device of any namespace of
  * the host, configured or not: one that names none uses no namespace,
  * whatever the state says, and need not wait for it. */

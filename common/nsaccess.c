@@ -47,7 +47,8 @@ int access_exit(enum ns_access a)
 	}
 }
 
-char *claim_access_why(enum ns_access a, const struct claim *c)
+/* Why claim c may not be touched (ACCESS_RELEASING, ACCESS_INTERRUPTED). */
+static char *claim_access_why(enum ns_access a, const struct claim *c)
 {
 	if (a == ACCESS_RELEASING)
 		return xasprintf("instance %s is being released (pid %d); wait for it to finish",

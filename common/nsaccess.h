@@ -45,9 +45,6 @@ int access_exit(enum ns_access a);
  * malloc'd. */
 char *access_why(enum ns_access a, const struct pool_ns *p, const char *at, const char *holder);
 
-/* The same of a whole claim (ACCESS_RELEASING, ACCESS_INTERRUPTED). */
-char *claim_access_why(enum ns_access a, const struct claim *c);
-
 /* Log why c may not be touched and return its exit status (EXIT_CONFLICT)
  * when it is being released or was; EXIT_OK when not. */
 int claim_refuse_marked(const struct claim *c);
